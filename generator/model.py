@@ -1,0 +1,303 @@
+"""The validated model of the handbook's sources.
+
+Everything the generator renders passes through these classes first, so a
+protocol that loads is a protocol every template can rely on. The model knows
+nothing of HTML or MkDocs; its JSON Schema (``python -m generator schema``) is
+what editors validate the YAML sources against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Plain text: may not be empty or only white space."""
+Markdown = Annotated[str, StringConstraints(min_length=1)]
+"""Markdown as the source has it: paragraphs, lists, links."""
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in a source must never vanish silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SchoolType(str, Enum):
+    PO = "PO"
+    VO = "VO"
+
+
+class SectionKind(str, Enum):
+    """The kinds of section a protocol may have beside its step table."""
+
+    inleiding = "inleiding"
+    definities = "definities"
+    ondersteuningsroute = "ondersteuningsroute"
+    beroepsgeheim = "beroepsgeheim"
+    spiekkaart = "spiekkaart"
+    afwegingskader = "afwegingskader"
+    verantwoordelijkheden = "verantwoordelijkheden"
+    tot_slot = "tot_slot"
+    overig = "overig"
+
+
+# ---------------------------------------------------------------- contacts
+
+
+class VeiligThuisRegion(Strict):
+    """A Veilig Thuis region, defined once and referenced by variants."""
+
+    name: Text
+    phone: Text
+    website: Text | None = None
+    melding_portal: Text | None = Field(
+        None, description="Where a professional makes a melding online."
+    )
+    source: Text = Field(description="Which source document these facts come from.")
+
+
+class NationalContact(Strict):
+    """The fallback where a protocol names no region."""
+
+    name: Text
+    phone: Text
+    source: Text
+
+
+class Contacts(Strict):
+    """``protocols/contacts.yaml``: contact data shared by all variants."""
+
+    schema_version: Literal[1]
+    national: NationalContact
+    veilig_thuis_regions: dict[Slug, VeiligThuisRegion]
+
+
+# ---------------------------------------------------------------- variants
+
+
+class Organisation(Strict):
+    name: Text | None = Field(
+        None, description="School or school board as the source names it; none if it names none."
+    )
+    board: Text | None = Field(None, description="The school board (bestuur), where known.")
+
+
+class SourceDocument(Strict):
+    title: Text | None = Field(None, description="The document's own title, if it has one.")
+    date: Text | None = Field(None, description="The date as the document writes it.")
+    version: Text | None = Field(None, description="The version as the document writes it.")
+    document: Text = Field(description="File name of the source text in shared/seeds.")
+
+
+class VeiligThuisReference(Strict):
+    """Which region a variant uses, and what its own text says about it."""
+
+    region: Slug | None = Field(
+        None, description="Key in contacts.yaml; none means the national number."
+    )
+    phone_as_written: Text | None = Field(
+        None, description="The phone number exactly as the protocol writes it."
+    )
+    website_as_written: Text | None = Field(
+        None, description="The website exactly as the protocol writes it."
+    )
+
+
+class Contact(Strict):
+    """A named person or service the protocol tells staff to contact."""
+
+    name: Text
+    role: Text | None = None
+    organisation: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+    website: Text | None = None
+
+
+class Step(Strict):
+    """One row of the step table: stap, wat, wie, hoe."""
+
+    number: int = Field(ge=1, le=5)
+    wat: Text
+    wie: Text = Field(description="Who acts, in the protocol's words.")
+    wie_from_text: bool = Field(
+        False,
+        description="True where the source has no wie column and wie is taken from its text.",
+    )
+    hoe: Markdown
+
+
+class SectionItem(Strict):
+    title: Text
+    body: Markdown
+
+
+class Section(Strict):
+    """A part of the protocol beside the step table, in the source's order."""
+
+    kind: SectionKind
+    title: Text
+    body: Markdown | None = None
+    items: list[SectionItem] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_content(self) -> "Section":
+        if not self.body and not self.items:
+            raise ValueError("a section needs a body or items")
+        return self
+
+
+class Melding(Strict):
+    """Who makes a melding at Veilig Thuis, in the protocol's words."""
+
+    door: Text = Field(description="Who makes the melding (from the variant's step 5).")
+    door_from_text: bool = Field(
+        False, description="True where the source does not name this in so many words."
+    )
+    ouders_informeren: Text | None = Field(
+        None, description="Who informs the parents of a melding, if the source says."
+    )
+    nooit_anoniem: bool = Field(
+        False, description="The source says the school never melds anonymously."
+    )
+
+
+class Variant(Strict):
+    """One version of one school's (or board's) meldcode protocol."""
+
+    schema_version: Literal[1]
+    id: Slug = Field(description="Stable across versions; the page's URL.")
+    version: Text
+    valid_from: dt.date | None = Field(
+        description="First day in force; null (explicitly) where the source gives no date."
+    )
+    valid_until: dt.date | None = None
+    superseded_by: Text | None = None
+    change_note: Text | None = None
+    title: Text = Field(description="The name shown to readers.")
+    organisation: Organisation
+    school_type: SchoolType
+    region: Text
+    source: SourceDocument
+    veilig_thuis: VeiligThuisReference
+    contacts: list[Contact] = Field(default_factory=list)
+    intro: Markdown | None = None
+    steps: list[Step]
+    melding: Melding
+    sections: list[Section] = Field(default_factory=list)
+
+    @field_validator("steps")
+    @classmethod
+    def _five_steps_in_order(cls, steps: list[Step]) -> list[Step]:
+        numbers = [step.number for step in steps]
+        missing = sorted({1, 2, 3, 4, 5} - set(numbers))
+        if missing:
+            raise ValueError(
+                f"missing step {', '.join(map(str, missing))} (found {numbers}); "
+                "every variant has steps 1 to 5"
+            )
+        if numbers != [1, 2, 3, 4, 5]:
+            raise ValueError(f"step numbers out of order {numbers}; expected [1, 2, 3, 4, 5]")
+        return steps
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.id, self.version)
+
+
+# ---------------------------------------------------------------- afwegingskader
+
+
+class Answer(Strict):
+    label: Literal["Ja", "Nee", "Twijfel"]
+    text: Text | None = Field(None, description="The source's words for this answer.")
+    next: Slug = Field(description="Id of the next question or of an outcome.")
+
+
+class Question(Strict):
+    id: Slug
+    number: int = Field(ge=1)
+    title: Text
+    text: Text = Field(description="The question as a question.")
+    explanation: Text | None = Field(None, description="The source's own wording of the afweging.")
+    answers: list[Answer] = Field(min_length=2)
+    todo_before: Text | None = Field(
+        None, description="What to do now, shown together with this question."
+    )
+    answer_when: Text | None = Field(None, description="When to answer, if not at once.")
+
+
+class OutcomeKind(str, Enum):
+    melden = "melden"
+    hulp = "hulp"
+    sluiten = "sluiten"
+
+
+class Outcome(Strict):
+    id: Slug
+    kind: OutcomeKind
+    title: Text
+    text: Text
+
+
+class Note(Strict):
+    """What the sources say around the questions, where it changes what to do."""
+
+    id: Slug
+    placement: Literal["voor_vraag_1", "bij_vraag", "bij_uitkomst"]
+    question: Slug | None = None
+    title: Text
+    text: Text
+    source: Text
+
+
+class Kader(Strict):
+    """``protocols/afwegingskader.yaml``: the national afwegingskader as data."""
+
+    schema_version: Literal[1]
+    title: Text
+    source: Text
+    start: Slug
+    questions: list[Question]
+    outcomes: list[Outcome]
+    notes: list[Note] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- basismodel
+
+
+class BasisStep(Strict):
+    number: int = Field(ge=1, le=5)
+    wat: Text
+
+
+class Basismodel(Strict):
+    """``protocols/basismodel.yaml``: the five steps every variant follows."""
+
+    schema_version: Literal[1]
+    title: Text
+    source: Text
+    steps: list[BasisStep]
+
+    @field_validator("steps")
+    @classmethod
+    def _five(cls, steps: list[BasisStep]) -> list[BasisStep]:
+        if [s.number for s in steps] != [1, 2, 3, 4, 5]:
+            raise ValueError("the basismodel has steps 1 to 5 in order")
+        return steps
+
