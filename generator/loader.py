@@ -1,0 +1,263 @@
+"""Reads ``protocols/`` into a validated ``Handbook``, or explains why not.
+
+Every problem is reported with its file, line and path inside the file, all
+problems of a run at once, so that an editor can fix a protocol in one go.
+Nothing here writes anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+
+from .afwegingskader import engine
+from .model import Basismodel, Contacts, Kader, Variant
+
+M = TypeVar("M", bound=BaseModel)
+
+CONTACTS_FILE = "contacts.yaml"
+KADER_FILE = "afwegingskader.yaml"
+BASISMODEL_FILE = "basismodel.yaml"
+VARIANTS_DIR = "variants"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class SourceError(Exception):
+    """One or more sources are invalid; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the protocol sources:\n{lines}")
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """All sources, validated and cross-checked."""
+
+    root: Path
+    contacts: Contacts
+    kader: Kader
+    basismodel: Basismodel
+    variants: list[Variant]
+    source_files: dict[tuple[str, str], Path] = field(default_factory=dict)
+
+    def versions(self, variant_id: str) -> list[Variant]:
+        """Oldest first; a version without a date sorts before dated ones."""
+        found = [v for v in self.variants if v.id == variant_id]
+        return sorted(found, key=lambda v: (v.valid_from or dt.date.min, v.version))
+
+    @property
+    def variant_ids(self) -> list[str]:
+        return sorted({v.id for v in self.variants})
+
+    def in_force(self, variant_id: str, on: dt.date) -> Variant | None:
+        """The version in force on a day: the newest that had started and not ended."""
+        candidates = [
+            v
+            for v in self.versions(variant_id)
+            if (v.valid_from is None or v.valid_from <= on)
+            and (v.valid_until is None or on <= v.valid_until)
+        ]
+        return candidates[-1] if candidates else None
+
+    def current(self, variant_id: str, today: dt.date) -> Variant:
+        """The version a reader should see: in force today, else the newest."""
+        return self.in_force(variant_id, today) or self.versions(variant_id)[-1]
+
+
+# ---------------------------------------------------------------- reading YAML
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _read(file: Path, problems: list[Problem]) -> Any:
+    try:
+        with file.open(encoding="utf-8") as handle:
+            return _yaml().load(handle)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problems.append(Problem(file, line, "", f"not valid YAML: {exc.problem or exc.context}"))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(file, None, "", f"cannot be read: {exc}"))
+    return None
+
+
+def _line_of(data: Any, loc: tuple) -> int | None:
+    """The line of the deepest part of ``loc`` that exists in the YAML."""
+    line = getattr(getattr(data, "lc", None), "line", None)
+    node = data
+    for key in loc:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(key, int) and isinstance(node, list) and key < len(node):
+                line = lc.item(key)[0] if lc else line
+                node = node[key]
+            elif isinstance(node, dict) and key in node:
+                line = lc.key(key)[0] if lc else line
+                node = node[key]
+            else:
+                break
+        except (KeyError, IndexError, TypeError):
+            break
+    return line + 1 if line is not None else None
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for key in loc:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
+
+
+_MESSAGES = {
+    "extra_forbidden": lambda loc, err: (loc, f"unknown key '{loc[-1]}'"),
+    "missing": lambda loc, err: (loc[:-1], f"missing key '{loc[-1]}'"),
+    "string_too_short": lambda loc, err: (loc, f"'{loc[-1]}' is empty"),
+    "too_short": lambda loc, err: (loc, f"'{loc[-1]}' needs at least {err['ctx']['min_length']}"),
+    "literal_error": lambda loc, err: (loc, f"must be {err['ctx']['expected']}"),
+    "enum": lambda loc, err: (loc, f"must be one of {err['ctx']['expected']}"),
+    "string_pattern_mismatch": lambda loc, err: (
+        loc,
+        "must be lowercase letters, digits and single hyphens (a slug)",
+    ),
+}
+
+
+def _validate(model: type[M], data: Any, file: Path, problems: list[Problem]) -> M | None:
+    if not isinstance(data, dict):
+        problems.append(Problem(file, 1, "", "expected a mapping of keys at the top level"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and k.startswith("function-")))
+            describe = _MESSAGES.get(err["type"])
+            where, message = describe(loc, err) if describe else (loc, _plain(err["msg"]))
+            problems.append(Problem(file, _line_of(data, where), _dotted(where), message))
+    return None
+
+
+def _plain(msg: str) -> str:
+    return msg.removeprefix("Value error, ")
+
+
+# ---------------------------------------------------------------- the handbook
+
+
+def load(root: Path | str) -> Handbook:
+    """Load and cross-check every source below ``root`` (the protocols folder)."""
+    root = Path(root)
+    problems: list[Problem] = []
+
+    contacts = _load_one(root / CONTACTS_FILE, Contacts, problems)
+    kader_file = root / KADER_FILE
+    kader_data = _read(kader_file, problems) if kader_file.exists() else None
+    kader = _validate(Kader, kader_data, kader_file, problems) if kader_data is not None else None
+    if not kader_file.exists():
+        problems.append(Problem(kader_file, None, "", "file is missing"))
+    basismodel = _load_one(root / BASISMODEL_FILE, Basismodel, problems)
+
+    if kader is not None:
+        _check_kader(kader, kader_data, kader_file, problems)
+
+    variants: list[Variant] = []
+    files: dict[tuple[str, str], Path] = {}
+    variant_files = sorted((root / VARIANTS_DIR).glob("**/*.yaml"))
+    if not variant_files:
+        problems.append(Problem(root / VARIANTS_DIR, None, "", "no variant files (*.yaml) found"))
+    for file in variant_files:
+        data = _read(file, problems)
+        if data is None:
+            continue
+        variant = _validate(Variant, data, file, problems)
+        if variant is None:
+            continue
+        if variant.key in files:
+            problems.append(
+                Problem(file, _line_of(data, ("version",)), "version",
+                        f"variant '{variant.id}' version '{variant.version}' is also defined in {files[variant.key]}")
+            )
+            continue
+        region = variant.veilig_thuis.region
+        if contacts is not None and region is not None and region not in contacts.veilig_thuis_regions:
+            known = ", ".join(sorted(contacts.veilig_thuis_regions))
+            problems.append(
+                Problem(file, _line_of(data, ("veilig_thuis", "region")), "veilig_thuis.region",
+                        f"unknown contact reference '{region}' (known regions in {CONTACTS_FILE}: {known})")
+            )
+        files[variant.key] = file
+        variants.append(variant)
+
+    _check_versions(variants, files, problems)
+    if problems:
+        raise SourceError(problems)
+    return Handbook(root, contacts, kader, basismodel, variants, files)
+
+
+def _load_one(file: Path, model: type[M], problems: list[Problem]) -> M | None:
+    if not file.exists():
+        problems.append(Problem(file, None, "", "file is missing"))
+        return None
+    data = _read(file, problems)
+    return _validate(model, data, file, problems) if data is not None else None
+
+
+def _check_kader(kader: Kader, data: Any, file: Path, problems: list[Problem]) -> None:
+    try:
+        engine.check(kader.model_dump(mode="json"))
+    except engine.KaderError as exc:
+        for problem in exc.problems:
+            problems.append(Problem(file, _line_of(data, ("questions",)), "questions", problem))
+    question_ids = {q.id for q in kader.questions}
+    for index, note in enumerate(kader.notes):
+        if note.placement == "bij_vraag" and note.question not in question_ids:
+            problems.append(
+                Problem(file, _line_of(data, ("notes", index, "question")), f"notes[{index}].question",
+                        f"unknown question '{note.question}'")
+            )
+
+
+def _check_versions(variants: list[Variant], files: dict, problems: list[Problem]) -> None:
+    by_id: dict[str, list[Variant]] = defaultdict(list)
+    for variant in variants:
+        by_id[variant.id].append(variant)
+    for variant_id, versions in by_id.items():
+        if len(versions) < 2:
+            continue
+        for v in versions:
+            if v.valid_from is None:
+                problems.append(
+                    Problem(files[v.key], None, "valid_from",
+                            f"variant '{variant_id}' has {len(versions)} versions, so each needs a valid_from date")
+                )
+        dates = [v.valid_from for v in versions if v.valid_from]
+        for date in sorted({d for d in dates if dates.count(d) > 1}):
+            problems.append(
+                Problem(files[versions[0].key], None, "valid_from",
+                        f"variant '{variant_id}' has two versions valid from {date}")
+            )

@@ -1,0 +1,181 @@
+"""Model in, pages out: the engine-neutral core of the generator.
+
+``render_pages`` turns a loaded ``Handbook`` into Markdown pages (with HTML
+blocks where a table or widget needs them). It knows nothing of MkDocs, so the
+same pages can be written to disk for another engine (``python -m generator
+render``). All wording lives in the templates and in ``protocols/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from .loader import Handbook
+from .model import Kader, SchoolType, Variant, VeiligThuisRegion
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page to publish: where it goes (relative to the docs root) and its Markdown."""
+
+    path: str
+    content: str
+
+
+@dataclass(frozen=True)
+class VariantView:
+    """A variant with what its pages need resolved: contacts, links, other versions."""
+
+    variant: Variant
+    handbook: Handbook
+    today: dt.date
+
+    @property
+    def url(self) -> str:
+        return variant_url(self.variant.id)
+
+    @cached_property
+    def region(self) -> VeiligThuisRegion | None:
+        key = self.variant.veilig_thuis.region
+        return self.handbook.contacts.veilig_thuis_regions[key] if key else None
+
+    @property
+    def national(self):
+        return self.handbook.contacts.national
+
+    @property
+    def melding_phone(self) -> str:
+        """The number an outcome tells staff to call: the region's, else the national one."""
+        return self.region.phone if self.region else self.national.phone
+
+    @property
+    def melding_service(self) -> str:
+        return self.region.name if self.region else self.national.name
+
+    @property
+    def wie_from_text(self) -> bool:
+        return any(step.wie_from_text for step in self.variant.steps)
+
+    def kader_json(self) -> Markup:
+        return kader_json(self.handbook.kader)
+
+
+def variant_url(variant_id: str) -> str:
+    return f"varianten/{variant_id}/"
+
+
+def kader_json(kader: Kader) -> Markup:
+    """Only what the engine routes on; the wording stays in the page's HTML.
+
+    Safe inside ``<script type="application/json">``: no ``<`` can close it.
+    """
+    text = json.dumps(
+        {
+            "start": kader.start,
+            "questions": [
+                {
+                    "id": q.id,
+                    "number": q.number,
+                    "answers": [{"label": a.label, "next": a.next} for a in q.answers],
+                }
+                for q in kader.questions
+            ],
+            "outcomes": [{"id": o.id, "kind": o.kind.value} for o in kader.outcomes],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return Markup(text.replace("<", "\\u003c"))
+
+
+# ---------------------------------------------------------------- Jinja2
+
+
+def _markdown_renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable(["linkify", "table"])
+    return md
+
+
+_MD = _markdown_renderer()
+
+
+def markdown(text: str | None) -> Markup:
+    """Protocol Markdown to HTML; raw HTML in a source is shown as text, never run."""
+    return Markup(_MD.render(text or ""))
+
+
+def nl_date(value: dt.date | None) -> str:
+    return format_date(value, format="long", locale="nl") if value else ""
+
+
+def tel_href(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    return f"tel:{digits}"
+
+
+def weblink(text: str) -> Markup:
+    """A web address as the source writes it, made clickable where it is one."""
+    href = text if text.startswith(("http://", "https://")) else None
+    if href is None and text.startswith("www."):
+        href = f"https://{text}"
+    if href is None:
+        return Markup.escape(text)
+    return Markup('<a href="{}">{}</a>').format(href, text)
+
+
+def environment() -> Environment:
+    """All filters are registered here, in one place."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(markdown=markdown, nl_date=nl_date, tel_href=tel_href, weblink=weblink)
+    return env
+
+
+# ---------------------------------------------------------------- pages
+
+
+def render_pages(handbook: Handbook, *, today: dt.date | None = None) -> list[Page]:
+    today = today or dt.date.today()
+    env = environment()
+    views = [VariantView(handbook.current(vid, today), handbook, today) for vid in handbook.variant_ids]
+    by_type = {
+        school_type: [v for v in views if v.variant.school_type == school_type]
+        for school_type in SchoolType
+    }
+    common = {
+        "handbook": handbook,
+        "kader": handbook.kader,
+        "national": handbook.contacts.national,
+        "today": today,
+    }
+    pages = [
+        Page("index.md", env.get_template("home.md.j2").render(views=views, by_type=by_type, **common)),
+        Page("varianten/index.md", env.get_template("variants.md.j2").render(views=views, **common)),
+        Page("afwegingskader.md", env.get_template("kader.md.j2").render(views=views, **common)),
+    ]
+    for view in views:
+        pages.append(
+            Page(f"{view.url}index.md", env.get_template("variant.md.j2").render(view=view, **common))
+        )
+        pages.append(
+            Page(f"{view.url}afwegingskader.md", env.get_template("tool.md.j2").render(view=view, **common))
+        )
+    return pages
