@@ -1,0 +1,55 @@
+/*
+ * Runs the afwegingskader engine (engine.py, the same file the tests run in
+ * CPython) in Pyodide, off the main thread. Holds the answers given so far in
+ * this worker's memory only; they are gone when the page goes.
+ */
+import { loadPyodide } from "../pyodide/pyodide.mjs";
+
+let handle = null;
+let kader = null;
+let answers = "[]";
+const pending = [];
+
+function run(command) {
+  const out = JSON.parse(handle(kader, answers, JSON.stringify(command)));
+  answers = JSON.stringify(out.answers);
+  self.postMessage({ type: "state", state: out.state, error: out.error });
+}
+
+async function init(message) {
+  const pyodideUrl = message.pyodideUrl;
+  const pyodide = await loadPyodide({
+    indexURL: pyodideUrl,
+    lockFileURL: pyodideUrl + "pyodide-lock.json",
+    packageBaseUrl: pyodideUrl,
+    cdnUrl: pyodideUrl,
+    stdout: () => {},
+    stderr: () => {},
+  });
+  const response = await fetch(message.engineUrl);
+  if (!response.ok) throw new Error("engine.py: HTTP " + response.status);
+  pyodide.FS.mkdirTree("/home/pyodide/meldcode");
+  pyodide.FS.writeFile("/home/pyodide/meldcode/afweging_engine.py", await response.text());
+  pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/meldcode')");
+  handle = pyodide.pyimport("afweging_engine").handle;
+  kader = message.kader;
+  // Prove the engine answers before saying it is ready.
+  JSON.parse(handle(kader, "[]", JSON.stringify({ do: "state" })));
+}
+
+self.onmessage = async (event) => {
+  const message = event.data;
+  if (message.type === "init") {
+    try {
+      await init(message);
+    } catch (error) {
+      self.postMessage({ type: "failed", reason: String(error && error.message ? error.message : error) });
+      return;
+    }
+    self.postMessage({ type: "ready" });
+    while (pending.length) run(pending.shift());
+  } else if (message.type === "command") {
+    if (handle) run(message.command);
+    else pending.push(message.command);
+  }
+};
