@@ -1,0 +1,62 @@
+# Meldcode-handboek: `make serve` and `make test` are all a new machine needs.
+# Every target sets up what it needs: the virtual environment in .venv (pinned
+# by requirements.lock), the npm packages (pinned by package-lock.json) and,
+# for the browser tests, Debian's Chromium.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help setup build serve test test-fast bench chromium lock clean
+
+help:
+	@echo "make serve   set up, build and serve the handbook at http://127.0.0.1:8000"
+	@echo "make test    set up and run every test (browser tests included)"
+	@echo "make build   build the site into site/"
+	@echo "make bench   print build, page-size and widget timings"
+
+$(VENV_STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV_STAMP) $(NODE_STAMP)
+
+build: setup
+	$(BIN)/mkdocs build --clean
+
+serve: build
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --no-livereload --watch protocols
+
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Browser tests need Chromium at $(CHROMIUM): install it with 'sudo apt-get install chromium'"; exit 1; \
+	fi
+
+test: setup chromium
+	$(BIN)/pytest -q
+
+test-fast: setup
+	$(BIN)/pytest -q -m "not browser"
+
+bench: setup chromium
+	$(PY) -m bench
+
+lock:
+	$(PY) -m pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf site dist .pytest_cache

@@ -1,0 +1,136 @@
+"""Bad sources give a clear error (file, line, path, what is wrong) and write nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import PROTOCOLS, build_site
+from generator.loader import SourceError, load
+
+EXAMPLE = "prisma-almere-2021.yaml"
+
+
+@pytest.fixture
+def protocols(tmp_path) -> Path:
+    target = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, target)
+    return target
+
+
+def _edit(path: Path, old, new) -> None:
+    """Replace ``old`` by ``new`` once; both may be lists, edited pairwise."""
+    text = path.read_text(encoding="utf-8")
+    pairs = zip(old, new) if isinstance(old, list) else [(old, new)]
+    for before, after in pairs:
+        assert before in text, f"test set-up: {before!r} not in {path.name}"
+        text = text.replace(before, after, 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def _line_of(path: Path, snippet: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if snippet in line:
+            return number
+    raise AssertionError(f"{snippet!r} not in {path}")
+
+
+# (what is broken, edit old -> new, snippet on the line the error must name, words in the message)
+BROKEN = [
+    ("unknown-key", "school_type: PO", "school_typ: PO", "school_typ: PO", ["unknown key 'school_typ'"]),
+    ("missing-step", "  - number: 3\n    wat: Gesprek", "  - number: 4\n    wat: Gesprek", "steps:", ["missing step 3"]),
+    ("steps-out-of-order", ["number: 2\n    wat: Collegiale", "number: 3\n    wat: Gesprek"],
+     ["number: 3\n    wat: Collegiale", "number: 2\n    wat: Gesprek"], "steps:", ["out of order"]),
+    ("unknown-contact", "region: flevoland", "region: atlantis", "region: atlantis", ["unknown contact reference 'atlantis'"]),
+    ("empty-wie", "wie: Intern begeleider en directie", "wie: '  '", "wie: '  '", ["'wie' is empty"]),
+    ("missing-wie", "    wie: Intern begeleider en directie\n", "", "number: 5", ["missing key 'wie'"]),
+    # The YAML parser notices the open bracket on the line after it.
+    ("not-yaml", "school_type: PO", "school_type: [PO", "region: Flevoland", ["not valid YAML"]),
+    ("duplicate-key", "school_type: PO", "school_type: PO\nschool_type: VO", "school_type: VO", ["not valid YAML", "duplicate"]),
+    ("bad-type", "school_type: PO", "school_type: MBO", "school_type: MBO", ["must be one of"]),
+    ("bad-date", "valid_from: 2021-09-01", "valid_from: september", "valid_from: september", ["valid_from"]),
+]
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=[case[0] for case in BROKEN])
+def test_bad_variant_gives_file_line_and_message(protocols, case):
+    _, old, new, line_snippet, words = case
+    file = protocols / "variants" / EXAMPLE
+    _edit(file, old, new)
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    message = str(info.value)
+    expected_line = _line_of(file, line_snippet)
+    assert f"{file}:{expected_line}:" in message, message
+    for word in words:
+        assert word in message, message
+
+
+def test_all_problems_are_reported_at_once(protocols):
+    _edit(protocols / "variants" / EXAMPLE, "school_type: PO", "school_typ: PO")
+    _edit(protocols / "variants" / "consent-2018.yaml", "region: twente", "region: overijssel")
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    # A renamed key is two problems (unknown and missing); the bad region is the third.
+    assert [p.file.name for p in info.value.problems].count(EXAMPLE) == 2
+    assert [p.file.name for p in info.value.problems].count("consent-2018.yaml") == 1
+
+
+def test_duplicate_version_is_refused(protocols):
+    shutil.copy(protocols / "variants" / EXAMPLE, protocols / "variants" / "copy.yaml")
+    with pytest.raises(SourceError, match="also defined in"):
+        load(protocols)
+
+
+def test_broken_kader_is_refused_with_its_file(protocols):
+    _edit(protocols / "afwegingskader.yaml", "next: hulp-afsluiten", "next: nergens")
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    assert "afwegingskader.yaml" in str(info.value) and "unknown target 'nergens'" in str(info.value)
+
+
+@pytest.mark.parametrize("case", BROKEN[:5], ids=[case[0] for case in BROKEN[:5]])
+def test_mkdocs_build_fails_and_writes_nothing(protocols, tmp_path, case):
+    _, old, new, _, words = case
+    _edit(protocols / "variants" / EXAMPLE, old, new)
+    site = tmp_path / "site"
+    result = build_site(site, protocols=protocols)
+    assert result.returncode != 0
+    assert EXAMPLE in result.stderr and words[0] in result.stderr
+    assert not site.exists()
+
+
+KEYS = ["schema_version", "id", "version", "valid_from", "title", "organisation", "school_type",
+        "region", "source", "veilig_thuis", "steps", "melding"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(key=st.sampled_from(KEYS), step=st.integers(min_value=0, max_value=4),
+       field=st.sampled_from(["number", "wat", "wie", "hoe"]))
+def test_any_removed_required_field_is_named(protocols, key, step, field):
+    """Remove a required key (top level or in a step): the error names the key and the file."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    file = protocols / "variants" / EXAMPLE
+    original = file.read_text(encoding="utf-8")
+    try:
+        data = yaml.load(original)
+        if key == "steps":
+            del data["steps"][step][field]
+            missing = field
+        else:
+            del data[key]
+            missing = key
+        with file.open("w", encoding="utf-8") as handle:
+            yaml.dump(data, handle)
+        with pytest.raises(SourceError) as info:
+            load(protocols)
+        assert str(file) in str(info.value)
+        assert f"missing key '{missing}'" in str(info.value) or "missing step" in str(info.value)
+    finally:
+        file.write_text(original, encoding="utf-8")

@@ -1,0 +1,136 @@
+"""The built site, read as HTML: every variant's key facts are on its page.
+
+Expected facts come from the YAML sources and from the seed documents
+themselves, never from the model or the templates.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import SEEDS, read_yaml, variant_files
+from htmltext import page_text, squash
+
+VARIANTS = {path.stem: read_yaml(path) for path in variant_files()}
+DUTCH_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                "september", "oktober", "november", "december"]
+
+
+def _page(site_dir, data, name="index.html"):
+    return page_text(site_dir / "varianten" / data["id"] / name)
+
+
+def _plain(markdown: str) -> str:
+    """Markdown source as a reader sees it: no emphasis marks, list bullets or numbers."""
+    text = re.sub(r"\*\*|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)", "", markdown)
+    text = re.sub(r"^\s*>\s?", "", text, flags=re.M)
+    text = re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", text, flags=re.M)
+    return squash(text)
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_variant_page_shows_its_facts(site_dir, name):
+    data = VARIANTS[name]
+    text = _page(site_dir, data)
+    assert squash(data["title"]) in text
+    for step in data["steps"]:
+        row = f"Stap {step['number']} {squash(step['wat'])} {squash(step['wie'])}"
+        assert row in text, f"step {step['number']}: {row!r}"
+        # The first and last sentence of hoe, as written.
+        hoe = _plain(step["hoe"])
+        assert hoe[:60] in text and hoe[-60:] in text, f"step {step['number']} hoe"
+    assert str(data["version"]) in text
+    if data["valid_from"]:
+        date = data["valid_from"]
+        assert f"{date.day} {DUTCH_MONTHS[date.month - 1]} {date.year}" in text
+    for key in ("date", "version", "title"):
+        if data["source"].get(key):
+            assert squash(data["source"][key]) in text
+    for key in ("phone_as_written", "website_as_written"):
+        if data["veilig_thuis"].get(key):
+            assert data["veilig_thuis"][key] in text
+    for contact in data.get("contacts", []):
+        for key in ("name", "phone", "email"):
+            if contact.get(key):
+                assert contact[key] in text
+    assert squash(data["melding"]["door"]) in text
+    for section in data.get("sections", []):
+        assert squash(section["title"]) in text
+        for item in section.get("items", []):
+            assert squash(item["title"]) in text
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_variant_page_links_to_its_afwegingskader(site_dir, name):
+    html = (site_dir / "varianten" / VARIANTS[name]["id"] / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a [^>]*href="([^"]+)"[^>]*>([^<]*)</a>', html)
+    assert any(href == "afwegingskader/" and "afwegingskader" in label for href, label in links)
+
+
+PHONE = re.compile(r"\b0\d{2,3} ?- ?\d[\d ]*\d")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL = re.compile(r"(?:https?://|www\.)[^\s)]+")
+
+
+def _named_in_seed(data) -> set[str]:
+    seed = (SEEDS / data["source"]["document"]).read_text(encoding="utf-8")
+    found = {m.strip() for m in PHONE.findall(seed)} | set(EMAIL.findall(seed))
+    # A link counts by its address without scheme or final slash: PDF link
+    # annotations repeat "www.x.nl" as "http://www.x.nl/".
+    found |= {re.sub(r"^https?://|/$", "", u.rstrip(".,;")) for u in URL.findall(seed)}
+    return found
+
+
+SEEDS_WITH_CONTACTS = sorted(name for name, data in VARIANTS.items() if _named_in_seed(data))
+
+
+def test_most_seeds_name_contacts_or_links():
+    assert len(SEEDS_WITH_CONTACTS) >= 4
+
+
+@pytest.mark.parametrize("name", SEEDS_WITH_CONTACTS)
+def test_every_phone_email_and_link_of_the_seed_is_on_the_page(site_dir, name):
+    """Straight from the source document: nothing it names may be lost or 'fixed'."""
+    data = VARIANTS[name]
+    text = _page(site_dir, data)
+    for thing in sorted(_named_in_seed(data)):
+        assert squash(thing) in text, thing
+
+
+def test_home_lists_every_variant_by_school_type(site_dir):
+    text = page_text(site_dir / "index.html")
+    assert "Primair onderwijs (PO)" in text and "Voortgezet onderwijs (VO)" in text
+    for data in VARIANTS.values():
+        assert squash(data["title"]) in text
+
+
+def test_variant_without_region_names_the_national_number(site_dir):
+    without = [d for d in VARIANTS.values() if not d["veilig_thuis"].get("region")]
+    assert without
+    for data in without:
+        assert "0800-2000" in _page(site_dir, data)
+        assert "0800-2000" in _page(site_dir, data, "afwegingskader/index.html")
+
+
+def test_no_page_links_to_another_origin_for_assets(site_dir):
+    for page in site_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assets = re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="([^"]+)"', html)
+        assert not [a for a in assets if re.match(r"(https?:)?//", a)], page
+
+
+def test_only_the_widget_pages_load_pyodide(site_dir):
+    for page in site_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        is_widget = page.parent.name == "afwegingskader" and page.parent.parent.parent.name == "varianten"
+        assert ("afwegingskader.js" in html) == is_widget, page
+        assert "pyodide" not in html.replace("assets/pyodide", "") or is_widget
+
+
+def test_every_page_has_a_content_security_policy(site_dir):
+    for page in site_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert 'http-equiv="Content-Security-Policy"' in html, page
+        assert "<script>" not in html, f"{page}: inline script would need 'unsafe-inline'"
