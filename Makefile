@@ -11,7 +11,7 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup build serve test test-fast bench chromium lock clean
+.PHONY: help setup build serve test test-fast bench chromium lock clean publish
 
 help:
 	@echo "make serve   set up, build and serve the handbook at http://127.0.0.1:8000"
@@ -60,3 +60,12 @@ lock:
 
 clean:
 	rm -rf site dist .pytest_cache
+
+# Publish an edition with mike to the gh-pages branch of this repository
+# (add PUSH=--push to push it): make publish EDITION=2026.2
+EDITION ?=
+publish: setup
+	@test -n "$(EDITION)" || { echo "usage: make publish EDITION=2026.2"; exit 2; }
+	PATH="$(CURDIR)/$(BIN):$$PATH" MELDCODE_EDITION=$(EDITION) MELDCODE_VERSION_PROVIDER=mike \
+		$(BIN)/mike deploy $(PUSH) --update-aliases $(EDITION) latest
+	$(BIN)/mike set-default $(PUSH) latest

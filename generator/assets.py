@@ -1,8 +1,8 @@
 """Which runtime files the site ships beside its pages.
 
-Pyodide comes from the npm package pinned in ``package-lock.json``; only the
-files needed to boot it without any package are copied, so the site never
-needs (or reaches) a CDN. The engine ships as its own source file.
+Pyodide and jsdiff come from the npm packages pinned in ``package-lock.json``;
+only the files needed to boot Pyodide without any package are copied, so the
+site never needs (or reaches) a CDN. The engine ships as its own source file.
 """
 
 from __future__ import annotations
@@ -20,23 +20,27 @@ PYODIDE_FILES = (
 )
 PYODIDE_DIR = "assets/pyodide"
 ENGINE_URI = "assets/afwegingskader/engine.py"
+DIFF_URI = "assets/diff/diff.min.js"
+"""jsdiff, pinned in package-lock.json, for the comparison page's word marking."""
 
 
 class AssetError(Exception):
     pass
 
 
-def check_pyodide(root: Path) -> None:
-    missing = [name for name in PYODIDE_FILES if not (root / name).is_file()]
-    if missing:
-        raise AssetError(
-            f"{root}: Pyodide runtime files missing ({', '.join(missing)}); "
-            "run 'npm ci' (make does this) to install the pinned pyodide package"
-        )
-
-
-def static_files(pyodide_root: Path) -> list[tuple[str, Path]]:
-    """(site path, file on disk) for every runtime file the widget loads."""
-    files = [(f"{PYODIDE_DIR}/{name}", pyodide_root / name) for name in PYODIDE_FILES]
+def static_files(node_modules: Path) -> list[tuple[str, Path]]:
+    """(site path, file on disk) for every runtime file the site loads from npm or Python."""
+    files = [(f"{PYODIDE_DIR}/{name}", node_modules / "pyodide" / name) for name in PYODIDE_FILES]
+    files.append((DIFF_URI, node_modules / "diff" / "dist" / "diff.min.js"))
     files.append((ENGINE_URI, Path(engine.__file__)))
     return files
+
+
+def check(node_modules: Path) -> None:
+    """Refuse to build a site whose pages would load files that are not there."""
+    missing = [str(path) for _, path in static_files(node_modules) if not path.is_file()]
+    if missing:
+        raise AssetError(
+            f"runtime files missing: {', '.join(missing)}; run 'npm ci' (make does this) "
+            "to install the npm packages pinned in package-lock.json"
+        )

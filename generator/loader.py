@@ -79,6 +79,18 @@ class Handbook:
         ]
         return candidates[-1] if candidates else None
 
+    def history(self, variant_id: str) -> list[tuple[Variant, dt.date | None, dt.date | None]]:
+        """Each version with the first and last day it was in force (None: open)."""
+        versions = self.versions(variant_id)
+        periods = []
+        for index, version in enumerate(versions):
+            end = version.valid_until
+            if index + 1 < len(versions) and versions[index + 1].valid_from:
+                next_start = versions[index + 1].valid_from - dt.timedelta(days=1)
+                end = min(end, next_start) if end else next_start
+            periods.append((version, version.valid_from, end))
+        return periods
+
     def current(self, variant_id: str, today: dt.date) -> Variant:
         """The version a reader should see: in force today, else the newest."""
         return self.in_force(variant_id, today) or self.versions(variant_id)[-1]

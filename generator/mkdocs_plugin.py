@@ -21,14 +21,14 @@ from mkdocs.structure.files import File, Files
 
 from . import assets
 from .loader import SourceError, load
-from .pages import Page, render_pages
+from .pages import Page, nl_date, render_pages
 
 
 class MeldcodeConfig(Config):
     protocols = c.Dir(exists=True, default="protocols")
     """Folder with the YAML sources."""
-    pyodide = c.Type(str, default="node_modules/pyodide")
-    """The pinned npm package whose runtime files are copied into the site."""
+    node_modules = c.Type(str, default="node_modules")
+    """Where npm installed the pinned packages (Pyodide, jsdiff) copied into the site."""
     build_date = c.Optional(c.Type(str))
     """ISO date to build as (which version is in force); default: today."""
 
@@ -41,6 +41,10 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         value = self.config.build_date or os.environ.get("MELDCODE_BUILD_DATE")
         return dt.date.fromisoformat(value) if value else dt.date.today()
 
+    def on_config(self, config):
+        config.extra["build_date"] = nl_date(self._today())
+        return config
+
     def on_pre_build(self, *, config) -> None:
         try:
             handbook = load(self.config.protocols)
@@ -48,7 +52,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             raise PluginError(str(exc)) from None
         self.pages = render_pages(handbook, today=self._today())
         try:
-            assets.check_pyodide(Path(self.config.pyodide))
+            assets.check(Path(self.config.node_modules))
         except assets.AssetError as exc:
             raise PluginError(str(exc)) from None
 
@@ -59,7 +63,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             file = File.generated(config, page.path, content=page.content)
             file.generated_by = "meldcode"
             files.append(file)
-        for src_uri, path in assets.static_files(Path(self.config.pyodide)):
+        for src_uri, path in assets.static_files(Path(self.config.node_modules)):
             files.append(File.generated(config, src_uri, abs_src_path=str(path)))
         return files
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +20,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .compare import fragment, presence
+from .diff import changed, reader_text, word_diff
 from .loader import Handbook
 from .model import Kader, SchoolType, Variant, VeiligThuisRegion
 
@@ -35,15 +38,29 @@ class Page:
 
 @dataclass(frozen=True)
 class VariantView:
-    """A variant with what its pages need resolved: contacts, links, other versions."""
+    """A variant version with what its pages need resolved: contacts, links, other versions."""
 
     variant: Variant
     handbook: Handbook
     today: dt.date
+    up: str = ""
+    """Relative path from this page's folder to the variant's main folder."""
 
     @property
     def url(self) -> str:
         return variant_url(self.variant.id)
+
+    @cached_property
+    def current(self) -> Variant:
+        return self.handbook.current(self.variant.id, self.today)
+
+    @property
+    def is_current(self) -> bool:
+        return self.variant.key == self.current.key
+
+    @cached_property
+    def history(self) -> list[tuple[Variant, dt.date | None, dt.date | None]]:
+        return self.handbook.history(self.variant.id)
 
     @cached_property
     def region(self) -> VeiligThuisRegion | None:
@@ -73,6 +90,11 @@ class VariantView:
 
 def variant_url(variant_id: str) -> str:
     return f"varianten/{variant_id}/"
+
+
+def version_slug(version: str) -> str:
+    """A stable URL segment for a version label ("v1.0_301018" -> "v1-0-301018")."""
+    return re.sub(r"[^a-z0-9]+", "-", version.lower()).strip("-") or "versie"
 
 
 def kader_json(kader: Kader) -> Markup:
@@ -120,6 +142,17 @@ def nl_date(value: dt.date | None) -> str:
     return format_date(value, format="long", locale="nl") if value else ""
 
 
+def css_string(text: str) -> Markup:
+    """A CSS string literal, safe inside a <style> element (no HTML escaping there)."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:()-" else f"\\{ord(ch):x} " for ch in text)
+    return Markup(f'"{escaped}"')
+
+
+def upper_first(text: str) -> str:
+    """Capital first letter, the rest as written (unlike Jinja's ``capitalize``)."""
+    return text[:1].upper() + text[1:]
+
+
 def tel_href(phone: str) -> str:
     digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
     return f"tel:{digits}"
@@ -145,11 +178,19 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters.update(markdown=markdown, nl_date=nl_date, tel_href=tel_href, weblink=weblink)
+    env.filters.update(
+        markdown=markdown, nl_date=nl_date, tel_href=tel_href, weblink=weblink, reader_text=reader_text,
+        upper_first=upper_first,
+        css_string=css_string,
+    )
     return env
 
 
 # ---------------------------------------------------------------- pages
+
+
+COMPARE_PAGE_SIZE = 10
+"""Variants per static comparison page: a page never embeds them all."""
 
 
 def render_pages(handbook: Handbook, *, today: dt.date | None = None) -> list[Page]:
@@ -165,6 +206,7 @@ def render_pages(handbook: Handbook, *, today: dt.date | None = None) -> list[Pa
         "kader": handbook.kader,
         "national": handbook.contacts.national,
         "today": today,
+        "version_slug": version_slug,
     }
     pages = [
         Page("index.md", env.get_template("home.md.j2").render(views=views, by_type=by_type, **common)),
@@ -172,10 +214,63 @@ def render_pages(handbook: Handbook, *, today: dt.date | None = None) -> list[Pa
         Page("afwegingskader.md", env.get_template("kader.md.j2").render(views=views, **common)),
     ]
     for view in views:
+        pages += _variant_pages(env, view, common)
+    pages += _compare_pages(env, views, common)
+    return pages
+
+
+def _variant_pages(env: Environment, view: VariantView, common: dict) -> list[Page]:
+    base = view.url
+    variant_template = env.get_template("variant.md.j2")
+    pages = [
+        Page(f"{base}index.md", variant_template.render(view=view, **common)),
+        Page(f"{base}afwegingskader.md", env.get_template("tool.md.j2").render(view=view, **common)),
+        Page(f"{base}versies/index.md", env.get_template("history.md.j2").render(view=view, **common)),
+    ]
+    previous = None
+    for version, _, _ in view.history:
+        slug = version_slug(version.version)
+        version_view = VariantView(version, view.handbook, view.today, up="../../")
+        pages.append(Page(f"{base}versies/{slug}/index.md", variant_template.render(view=version_view, **common)))
+        if previous is not None:
+            steps = [
+                {
+                    "number": new.number,
+                    "wat": word_diff(old.wat, new.wat),
+                    "wie": word_diff(old.wie, new.wie),
+                    "hoe": word_diff(reader_text(old.hoe), reader_text(new.hoe)),
+                }
+                for old, new in zip(previous.steps, version.steps)
+            ]
+            pages.append(
+                Page(
+                    f"{base}versies/{slug}/verschil.md",
+                    env.get_template("version_diff.md.j2").render(
+                        view=version_view, old=previous, new=version, steps=steps, changed=changed, **common
+                    ),
+                )
+            )
+        previous = version
+    return pages
+
+
+def _compare_pages(env: Environment, views: list[VariantView], common: dict) -> list[Page]:
+    chunks = [views[i : i + COMPARE_PAGE_SIZE] for i in range(0, len(views), COMPARE_PAGE_SIZE)] or [[]]
+    names = ["index.md"] + [f"pagina-{n}.md" for n in range(2, len(chunks) + 1)]
+    template = env.get_template("compare.md.j2")
+    pages = []
+    for number, (chunk, name) in enumerate(zip(chunks, names), start=1):
         pages.append(
-            Page(f"{view.url}index.md", env.get_template("variant.md.j2").render(view=view, **common))
+            Page(
+                f"vergelijken/{name}",
+                template.render(
+                    views=views, chunk=chunk, number=number, pages=names,
+                    root="../" if number == 1 else "../../",
+                    presence={v.variant.id: presence(v.variant) for v in chunk}, **common,
+                ),
+            )
         )
-        pages.append(
-            Page(f"{view.url}afwegingskader.md", env.get_template("tool.md.j2").render(view=view, **common))
-        )
+    for view in views:
+        data = fragment(view.variant, view.handbook, view.url)
+        pages.append(Page(f"vergelijken/varianten/{view.variant.id}.json", json.dumps(data, ensure_ascii=False)))
     return pages
