@@ -16,7 +16,7 @@ CHROMIUM ?= /usr/bin/chromium
 help:
 	@echo "make serve   set up, build and serve the handbook at http://127.0.0.1:8000"
 	@echo "make test    set up and run every test (browser tests included)"
-	@echo "make build   build the site into site/"
+	@echo "make build   build the site into site/ (with a PDF per variant version)"
 	@echo "make bench   print build, page-size and widget timings"
 
 $(VENV_STAMP): pyproject.toml requirements.lock
@@ -31,8 +31,10 @@ $(NODE_STAMP): package.json package-lock.json
 
 setup: $(VENV_STAMP) $(NODE_STAMP)
 
-build: setup
+# The site, then one PDF per variant version printed by Chromium (linked from the pages).
+build: setup chromium
 	$(BIN)/mkdocs build --clean
+	$(PY) -m generator.pdf site
 
 serve: build
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --no-livereload --watch protocols

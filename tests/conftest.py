@@ -40,9 +40,12 @@ def build_site(dest: Path, protocols: Path = PROTOCOLS, env: dict | None = None)
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory) -> Path:
+    """The site as `make build` makes it: mkdocs build, then the PDFs."""
     dest = tmp_path_factory.mktemp("build") / "site"
     result = build_site(dest)
     assert result.returncode == 0, result.stderr
+    pdfs = subprocess.run([sys.executable, "-m", "generator.pdf", str(dest)], cwd=ROOT, capture_output=True, text=True)
+    assert pdfs.returncode == 0, pdfs.stderr
     return dest
 
 

@@ -1,0 +1,89 @@
+"""One PDF per variant version, printed by Chromium from the built site.
+
+``python -m generator.pdf SITE_DIR`` serves the built site on loopback, opens
+every version page (``varianten/<id>/versies/<version>/``) and prints it with
+the site's own print stylesheet (A4, the step table whole, the variant's
+name, version and date on every page) next to it as ``<id>-<version>.pdf``,
+the name the pages link to. Part of ``make build``; ``mkdocs serve`` does not
+make PDFs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def version_pages(site: Path) -> list[Path]:
+    return sorted(site.glob("varianten/*/versies/*/index.html"))
+
+
+def pdf_path(page: Path) -> Path:
+    version = page.parent.name
+    variant = page.parent.parent.parent.name
+    return page.parent / f"{variant}-{version}.pdf"
+
+
+def make_pdfs(site: Path) -> list[tuple[Path, float]]:
+    """Write every version's PDF; returns (pdf, seconds) per PDF."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"PDFs need Chromium at {CHROMIUM}: run 'make chromium' (apt-get install chromium)")
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    made = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            for html in version_pages(site):
+                start = time.perf_counter()
+                page.goto(base + html.parent.relative_to(site).as_posix() + "/")
+                page.emulate_media(media="print")
+                target = pdf_path(html)
+                page.pdf(path=str(target), format="A4", print_background=True, prefer_css_page_size=True)
+                made.append((target, time.perf_counter() - start))
+            browser.close()
+    finally:
+        server.shutdown()
+    return made
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.pdf", description=__doc__)
+    parser.add_argument("site", type=Path, help="the built site (make build writes site/)")
+    args = parser.parse_args(argv)
+    made = make_pdfs(args.site)
+    for target, seconds in made:
+        print(f"{target.relative_to(args.site)}  {target.stat().st_size / 1024:.0f} KiB  {seconds:.2f} s")
+    print(f"{len(made)} PDF(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
