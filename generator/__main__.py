@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from .checks_cli import add_check_command, run_check_command
 from .loader import SourceError, load
 from .pages import environment, render_pages
 from .schema import write_schemas
@@ -17,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     parser.add_argument("--protocols", default="protocols", type=Path, help="folder with the sources")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate every source and print a summary")
+    add_check_command(sub)
     new = sub.add_parser("new-variant", help="scaffold a variant file that passes 'check'")
     new.add_argument("id", help="slug, e.g. de-regenboog")
     new.add_argument("--school-type", choices=["PO", "VO"], default="PO")
@@ -39,13 +40,16 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     if args.command == "check":
+        if args.json:
+            return run_check_command(args, handbook)
         print(f"{args.protocols}: {len(handbook.variants)} variant version(s) of "
               f"{len(handbook.variant_ids)} variant(s), all valid")
         for variant_id in handbook.variant_ids:
             versions = handbook.versions(variant_id)
             print(f"  {variant_id}: " + ", ".join(
                 f"{v.version} (valid from {v.valid_from or 'no date'})" for v in versions))
-        return 0
+        print()
+        return run_check_command(args, handbook)
     if args.command == "render":
         for page in render_pages(handbook):
             target = args.out / page.path

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .checks import render_check_pages, run_checks
 from .compare import fragment, presence
 from .diff import changed, reader_text, word_diff
 from .loader import Handbook
@@ -201,7 +202,11 @@ def render_pages(handbook: Handbook, *, today: dt.date | None = None) -> list[Pa
         school_type: [v for v in views if v.variant.school_type == school_type]
         for school_type in SchoolType
     }
+    report = run_checks(handbook, today)
     common = {
+        "check_counts": {
+            (vid, version): report.counts(report.findings_for(vid, version)) for vid, version in report.checked
+        },
         "handbook": handbook,
         "kader": handbook.kader,
         "national": handbook.contacts.national,
@@ -216,6 +221,7 @@ def render_pages(handbook: Handbook, *, today: dt.date | None = None) -> list[Pa
     for view in views:
         pages += _variant_pages(env, view, common)
     pages += _compare_pages(env, views, common)
+    pages += render_check_pages(handbook, env, today, report)
     return pages
 
 

@@ -1,0 +1,364 @@
+"""The quality checks: every rule fires on a bad example and not on a good one,
+the seed protocols give the findings we verified by hand against the sources,
+and the report (text, JSON, exit status, site pages) is what a board relies on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROTOCOLS, ROOT
+from generator import checks
+from generator.checks import RULES, Context, Severity, load_config, render_check_pages, run_checks
+from generator.loader import SourceError, load
+from generator.pages import environment
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def handbook():
+    return load(PROTOCOLS)
+
+
+@pytest.fixture(scope="module")
+def config():
+    return load_config(PROTOCOLS)
+
+
+def hits(rule_id, variant, handbook, config, today=TODAY, **settings):
+    rule_settings = config.settings.model_copy(update=settings)
+    return list(RULES[rule_id](variant, Context(handbook.contacts, rule_settings, today, config.rules[rule_id])))
+
+
+def with_step(variant, number, **changes):
+    steps = [s.model_copy(update=changes) if s.number == number else s for s in variant.steps]
+    return variant.model_copy(update={"steps": steps})
+
+
+def with_melding(variant, **changes):
+    return variant.model_copy(update={"melding": variant.melding.model_copy(update=changes)})
+
+
+def with_vt(variant, **changes):
+    return variant.model_copy(update={"veilig_thuis": variant.veilig_thuis.model_copy(update=changes)})
+
+
+@pytest.fixture(scope="module")
+def clean(handbook):
+    """A protocol that meets every rule: the afwegingskader brochure with the gaps filled."""
+    base = handbook.current("vo-brochure", TODAY)
+    steps = [s.model_copy(update={"wie_from_text": False}) for s in base.steps]
+    variant = base.model_copy(update={"steps": steps, "valid_from": dt.date(2024, 8, 1)})
+    variant = with_melding(variant, ouders_informeren="De zorgcoördinator informeert de ouders.", door_from_text=False)
+    return with_vt(variant, phone_as_written="0800-2000")
+
+
+def test_clean_example_has_no_findings(clean, handbook, config):
+    for rule_id in RULES:
+        assert hits(rule_id, clean, handbook, config) == [], rule_id
+
+
+def _append_hoe(variant, number, text):
+    step = next(s for s in variant.steps if s.number == number)
+    return with_step(variant, number, hoe=f"{step.hoe}\n\n{text}")
+
+
+# rule id -> (how to break the clean example, the (where, detail) pairs it must give).
+# The "where" paths are 0-based like the loader's (steps[1] is stap 2).
+BAD = {
+    "wie-from-text": (lambda v: with_step(v, 3, wie_from_text=True), ["steps[2].wie"]),
+    "afwegingskader-used": (
+        lambda v: with_step(with_step(v, 4, wat="Wegen", hoe="Weeg de ernst. Zie www.afwegingskader.nl"),
+                            5, wat="Beslissen", hoe="Meld of organiseer hulp. Is melden noodzakelijk? Is hulp mogelijk?"),
+        [("steps[3]", "Wegen")],
+    ),
+    "two-decisions": (
+        lambda v: with_step(v, 5, wat="Beslissen: hulp organiseren of melden",
+                            hoe="Gebruik het afwegingskader. Organiseer hulp of doe een melding."),
+        [("steps[4]", "Beslissen: hulp organiseren of melden")],
+    ),
+    "no-melding-when-help": (
+        lambda v: _append_hoe(v, 5, "Er wordt geen melding gedaan wanneer de ouders hulpverlening toelaten."),
+        [("steps[4].hoe", "Er wordt geen melding gedaan wanneer de ouders hulpverlening toelaten.")],
+    ),
+    "melden-not-required": (
+        lambda v: _append_hoe(v, 5, "Melden is niet verplicht."),
+        [("steps[4].hoe", "Melden is niet verplicht.")],
+    ),
+    "amk-named": (
+        lambda v: _append_hoe(v, 2, "Vraag advies aan het AMK."),
+        [("steps[1].hoe", "AMK")],
+    ),
+    "steunpunt-named": (
+        lambda v: _append_hoe(v, 2, "Bel het Steunpunt Huiselijk Geweld."),
+        [("steps[1].hoe", "Steunpunt Huiselijk Geweld")],
+    ),
+    "old-website": (
+        lambda v: _append_hoe(v, 2, "Zie www.amk-nederland.nl voor meer."),
+        [("steps[1].hoe", "www.amk-nederland.nl")],
+    ),
+    "phone-invalid": (
+        lambda v: _append_hoe(v, 2, "Bel 088-2000 voor advies."),
+        [("steps[1].hoe", "088-2000")],
+    ),
+    "veilig-thuis-phone-differs": (
+        lambda v: with_vt(v, phone_as_written="088 - 123 45 67"),
+        [("veilig_thuis.phone_as_written", "088 - 123 45 67")],
+    ),
+    "veilig-thuis-phone-missing": (lambda v: with_vt(v, phone_as_written=None), ["veilig_thuis.phone_as_written"]),
+    "veilig-thuis-in-step-2": (
+        lambda v: with_step(v, 2, wat="Collegiale consultatie", wie="De mentor", hoe="Overleg met een collega."),
+        [("steps[1]", "Collegiale consultatie")],
+    ),
+    "link-malformed": (
+        lambda v: _append_hoe(v, 1, "Zie https://www.meldcode,nl en mail naar iemand@school"),
+        [("steps[0].hoe", "https://www.meldcode,nl"), ("steps[0].hoe", "iemand@school")],
+    ),
+    "anonymous-contradiction": (
+        lambda v: _append_hoe(with_melding(v, nooit_anoniem=True), 5, "Een melding kan ook anoniem."),
+        # The brochure's own copy of the national kader says "(anoniem) melding doen" too.
+        [("steps[4].hoe", "Een melding kan ook anoniem."),
+         ("sections[4].items[1].body", "JA of twijfel > direct (telefonisch) (anoniem) melding doen bij Veilig Thuis.")],
+    ),
+    "parents-informed": (lambda v: with_melding(v, ouders_informeren=None), ["melding.ouders_informeren"]),
+    "melder-named": (lambda v: with_melding(v, door_from_text=True), ["melding.door"]),
+    "valid-from-missing": (lambda v: v.model_copy(update={"valid_from": None}), [("valid_from", "")]),
+    "before-2019": (lambda v: v.model_copy(update={"valid_from": dt.date(2018, 12, 31)}), [("valid_from", "2018-12-31")]),
+    "too-old": (lambda v: v.model_copy(update={"valid_from": dt.date(2021, 11, 22)}), [("valid_from", "2021-11-22")]),
+}
+
+# The two structural rules work on the source data, since the model refuses such a protocol.
+MODEL_FREE = {"steps-complete", "wie-present"}
+
+
+def test_every_rule_has_a_bad_example():
+    assert set(BAD) | MODEL_FREE == set(RULES)
+
+
+@pytest.mark.parametrize("rule_id", sorted(BAD))
+def test_rule_fires_on_its_bad_example_only(rule_id, clean, handbook, config):
+    breaking, expected = BAD[rule_id]
+    bad = breaking(clean)
+    found = hits(rule_id, bad, handbook, config)
+    got = [where for where, _ in found] if isinstance(expected[0], str) else found
+    assert got == expected
+    assert hits(rule_id, clean, handbook, config) == []
+
+
+def test_age_boundary_and_setting(clean, handbook, config):
+    exactly_five = clean.model_copy(update={"valid_from": dt.date(2021, 11, 23)})
+    assert hits("too-old", exactly_five, handbook, config) == []
+    assert hits("too-old", exactly_five, handbook, config, max_age_years=2) == [("valid_from", "2021-11-23")]
+
+
+@pytest.mark.parametrize("rule_id", sorted(MODEL_FREE))
+def test_structural_rules_on_source_data(rule_id, clean, handbook, config):
+    good = clean.model_dump(mode="json")
+    bad = clean.model_dump(mode="json")
+    if rule_id == "steps-complete":
+        bad["steps"] = [bad["steps"][i] for i in (0, 2, 1, 3)]
+        expected = [("steps", "1, 3, 2, 4")]
+    else:
+        bad["steps"][3]["wie"] = "  "
+        expected = [("steps[3].wie", "")]
+    function = checks.steps_complete if rule_id == "steps-complete" else checks.wie_present
+    assert function(bad) == expected
+    assert function(good) == []
+    # ... and the loader refuses such a source, so a site is never built from it.
+    assert hits(rule_id, clean, handbook, config) == []
+
+
+def test_loader_refuses_what_the_structural_rules_describe(tmp_path):
+    target = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, target)
+    file = target / "variants" / "prisma-almere-2021.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("wie: Intern begeleider en directie", "wie: ''", 1),
+                    encoding="utf-8")
+    with pytest.raises(SourceError, match="'wie' is empty"):
+        load(target)
+
+
+# What the checks find in the five seed protocols, verified by reading each source
+# (shared/seeds) line by line; see the closing note of issue 5 for the reasoning.
+SEED_FINDINGS = {
+    # 004_*: Consent, 30 oktober 2018; no wie column.
+    "consent": {
+        ("steunpunt-named", "steps[2].hoe", "Steunpunt Huiselijk Geweld"),  # l.513
+        ("before-2019", "valid_from", "2018-10-30"),
+        ("too-old", "valid_from", "2018-10-30"),
+        ("melden-not-required", "steps[4].hoe", "Melden is niet verplicht en kan ook anoniem."),  # l.713
+        ("melder-named", "melding.door", None),
+        *{("wie-from-text", f"steps[{i}].wie", None) for i in range(5)},
+    },
+    # 000_*: Kwaliteitskaart Flevoland; no date; step 5 is "hulp organiseren of melden".
+    "flevoland-kwaliteitskaart": {
+        ("afwegingskader-used", "steps[3]", "Afweging maken van de ernst van de situatie"),
+        ("two-decisions", "steps[4]", "Beslissen: hulp organiseren of melden"),
+        ("no-melding-when-help", "steps[4].hoe", None),
+        ("valid-from-missing", "valid_from", ""),
+    },
+    # 002_*: LEVWN; AMK and Steunpunt throughout, no date, no Veilig Thuis number.
+    "levwn": {
+        ("afwegingskader-used", "steps[3]", None),
+        ("two-decisions", "steps[4]", "Beslissen: zelf hulp organiseren of melden"),
+        ("amk-named", "steps[1].wat", "Advies- en Meldpunt Kindermishandeling"),
+        ("amk-named", "steps[1].hoe", "AMK"),
+        ("amk-named", "steps[1].hoe", "Advies- en Meldpunt Kindermishandeling"),
+        ("amk-named", "steps[2].hoe", "AMK"),
+        ("amk-named", "steps[2].hoe", "Advies- en Meldpunt Kindermishandeling"),
+        ("amk-named", "steps[3].hoe", "AMK"),
+        ("amk-named", "steps[4].hoe", "AMK"),
+        ("amk-named", "steps[4].hoe", "Advies- en Meldpunt Kindermishandeling"),
+        ("amk-named", "sections[2].body", "AMK"),  # l.186 "is AMK geraadpleegd of Steunpunt HG?"
+        ("steunpunt-named", "steps[1].wat", "Steunpunt Huiselijk Geweld"),
+        ("steunpunt-named", "steps[1].hoe", "Steunpunt Huiselijk Geweld"),
+        ("steunpunt-named", "steps[1].hoe", "steunpunt Huiselijk geweld"),  # l.51
+        ("steunpunt-named", "steps[2].hoe", "Steunpunt Huiselijk Geweld"),
+        ("steunpunt-named", "steps[2].hoe", "steunpunt"),  # l.66 "AMK of steunpunt of VP"
+        ("steunpunt-named", "steps[3].hoe", "steunpunt"),  # l.100 "AMK/steunpunt"
+        ("steunpunt-named", "steps[4].hoe", "Steun punt Huiselijk Geweld"),  # l.150
+        ("steunpunt-named", "steps[4].hoe", "Steunpunt Huiselijk Geweld"),
+        ("steunpunt-named", "sections[2].body", "Steunpunt HG"),
+        ("valid-from-missing", "valid_from", ""),
+        ("veilig-thuis-phone-missing", "veilig_thuis.phone_as_written", ""),
+        ("veilig-thuis-in-step-2", "steps[1]", None),
+        ("melder-named", "melding.door", None),
+        *{("wie-from-text", f"steps[{i}].wie", None) for i in range(5)},
+    },
+    # 003_*: Prisma Almere, september 2021; 088-2000 and www.amk-nederland.nl (l.214).
+    "prisma-almere": {
+        ("afwegingskader-used", "steps[3]", None),
+        ("two-decisions", "steps[4]", "Beslissen: hulp organiseren of melden"),
+        ("old-website", "sections[0].body", "www.amk-nederland.nl"),
+        ("old-website", "veilig_thuis.website_as_written", "www.amk-nederland.nl"),
+        ("phone-invalid", "sections[0].body", "088-2000"),
+        ("phone-invalid", "veilig_thuis.phone_as_written", "088-2000"),
+        ("veilig-thuis-phone-differs", "veilig_thuis.phone_as_written", "088-2000"),
+        ("no-melding-when-help", "steps[4].hoe", None),
+        ("too-old", "valid_from", "2021-09-01"),
+        ("veilig-thuis-in-step-2", "steps[1]", "Collegiale Consultatie"),
+    },
+    # 001_*: the national afwegingskader brochure (VO); no date, no number, silent on who tells the parents.
+    "vo-brochure": {
+        ("parents-informed", "melding.ouders_informeren", ""),
+        ("valid-from-missing", "valid_from", ""),
+        ("veilig-thuis-phone-missing", "veilig_thuis.phone_as_written", ""),
+        *{("wie-from-text", f"steps[{i}].wie", None) for i in range(5)},
+    },
+}
+
+
+@pytest.mark.parametrize("variant_id", sorted(SEED_FINDINGS))
+def test_seed_findings(variant_id, handbook):
+    report = run_checks(handbook, TODAY, variants=[variant_id])
+    found = {(f.rule_id, f.where, f.detail) for f in report.findings}
+    expected = SEED_FINDINGS[variant_id]
+    wildcard = {(r, w) for r, w, d in expected if d is None}
+    exact = {e for e in expected if e[2] is not None}
+    assert exact <= found
+    assert {(r, w) for r, w, _ in found} == {(r, w) for r, w, _ in exact} | wildcard
+
+
+NOT_QUOTED = {"before-2019", "too-old"}  # their detail is the ISO date, not the source's words
+
+
+def test_seed_findings_are_in_the_source_text(handbook):
+    """Every quoted detail is text the source document really has (modulo line breaks)."""
+    seeds = ROOT.parent / "shared" / "seeds"
+    for variant_id, expected in SEED_FINDINGS.items():
+        source = handbook.current(variant_id, TODAY).source.document
+        text = " ".join((seeds / source).read_text(encoding="utf-8").split())
+        for rule_id, where, detail in expected:
+            if detail and rule_id not in NOT_QUOTED:
+                assert detail in text, (variant_id, rule_id, detail)
+
+
+def test_json_is_stable_sorted_and_complete(handbook):
+    first = run_checks(handbook, TODAY).to_json()
+    assert first == run_checks(handbook, TODAY).to_json()
+    data = json.loads(first)
+    assert list(data) == sorted(data)
+    assert [v["id"] for v in data["variants"]] == sorted(v["id"] for v in data["variants"])
+    assert data["totals"] == {s: sum(v["counts"][s] for v in data["variants"]) for s in ("fout", "tip", "waarschuwing")}
+    for variant in data["variants"]:
+        ranks = [list(Severity).index(Severity(f["severity"])) for f in variant["findings"]]
+        assert ranks == sorted(ranks)
+        for finding in variant["findings"]:
+            assert finding["rule_id"] in data["rules"]
+    assert set(data["rules"]) == set(RULES)
+
+
+def test_severity_and_variant_selection(handbook):
+    report = run_checks(handbook, TODAY, variants=["levwn", "consent"], min_severity="waarschuwing")
+    assert {vid for vid, _ in report.checked} == {"consent", "levwn"}
+    assert {f.severity for f in report.findings} == {Severity.fout, Severity.waarschuwing}
+    only_errors = run_checks(handbook, TODAY, min_severity="fout")
+    assert {f.severity for f in only_errors.findings} == {Severity.fout}
+    with pytest.raises(ValueError, match="unknown variant"):
+        run_checks(handbook, TODAY, variants=["bestaat-niet"])
+
+
+def _cli(*args, protocols=PROTOCOLS):
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--protocols", str(protocols), "check", *args],
+        cwd=ROOT, capture_output=True, text=True, env={"MELDCODE_BUILD_DATE": TODAY.isoformat(), "PATH": ""},
+    )
+
+
+def test_cli_exit_status_follows_fout():
+    assert _cli().returncode == 1  # the seeds have fouten
+    passing = _cli("--variant", "vo-brochure")
+    assert passing.returncode == 0, passing.stdout
+    assert "parents-informed" in passing.stdout
+    assert _cli("--variant", "vo-brochure", "--severity", "fout").stdout.count("parents-informed") == 0
+    assert _cli("--variant", "bestaat-niet").returncode == 2
+
+
+def test_cli_json_is_the_report_and_max_age_applies():
+    result = _cli("--json", "--variant", "prisma-almere", "--max-age", "10")
+    data = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert data["settings"]["max_age_years"] == 10
+    assert "too-old" not in {f["rule_id"] for f in data["variants"][0]["findings"]}
+
+
+def test_bad_checks_file_is_a_clear_error(tmp_path):
+    target = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, target)
+    file = target / "checks.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("    severity: fout\n", "    severity: ernstig\n", 1), encoding="utf-8")
+    result = _cli(protocols=target)
+    assert result.returncode == 1
+    assert "checks.yaml:" in result.stderr and "rules.steps-complete.severity" in result.stderr
+
+
+def test_check_pages_show_the_findings(handbook):
+    pages = {p.path: p.content for p in render_check_pages(handbook, environment(), TODAY)}
+    assert set(pages) == {"kwaliteitscheck/index.md"} | {f"varianten/{v}/kwaliteitscheck.md" for v in handbook.variant_ids}
+    prisma = pages["varianten/prisma-almere/kwaliteitscheck.md"]
+    assert "www.amk-nederland.nl" in prisma and "088-2000" in prisma
+    assert "003_c22e15d5e7338857.txt" in prisma or "004_16b855c1efaced9d.txt" in prisma
+    assert "Ongeldig telefoonnummer" in prisma
+
+
+def test_built_site_has_the_kwaliteitscheck(site_dir):
+    """Read from the built HTML: the overview counts and each variant's page with its findings."""
+    from htmltext import page_text
+
+    overview = page_text(site_dir / "kwaliteitscheck" / "index.html")
+    prisma = page_text(site_dir / "varianten" / "prisma-almere" / "kwaliteitscheck" / "index.html")
+    assert "www.amk-nederland.nl" in prisma and "Ongeldig telefoonnummer" in prisma
+    assert "Bron: 004_16b855c1efaced9d.txt" in prisma
+    levwn_page = page_text(site_dir / "varianten" / "levwn" / "index.html")
+    assert "Kwaliteitscheck:" in levwn_page
+    # The overview's row for levwn counts the findings we pinned, per severity.
+    rules = load_config(PROTOCOLS).rules
+    counts = [sum(1 for rule, _, _ in SEED_FINDINGS["levwn"] if rules[rule].severity is s) for s in Severity]
+    assert "Meldcode stappenplan LEVWN 1 " + " ".join(map(str, counts)) in overview
