@@ -37,7 +37,7 @@ build: setup chromium
 	$(PY) -m generator.pdf site
 
 serve: build
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --no-livereload --watch protocols
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch protocols
 
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \

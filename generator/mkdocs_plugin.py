@@ -36,6 +36,10 @@ class MeldcodeConfig(Config):
 class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def __init__(self) -> None:
         self.pages: list[Page] = []
+        self.command = "build"
+
+    def on_startup(self, *, command, dirty) -> None:
+        self.command = command
 
     def _today(self) -> dt.date:
         value = self.config.build_date or os.environ.get("MELDCODE_BUILD_DATE")
@@ -43,6 +47,9 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
 
     def on_config(self, config):
         config.extra["build_date"] = nl_date(self._today())
+        # `mkdocs serve` injects an inline live-reload script; only then does the
+        # page's CSP allow inline scripts (see main.html). Built sites never do.
+        config.extra["dev_server"] = self.command == "serve"
         return config
 
     def on_pre_build(self, *, config) -> None:
