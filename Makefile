@@ -11,13 +11,14 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup build serve test test-fast bench chromium lock clean publish
+.PHONY: help setup build serve test test-fast bench chromium lock clean publish dist linkcheck
 
 help:
 	@echo "make serve   set up, build and serve the handbook at http://127.0.0.1:8000"
 	@echo "make test    set up and run every test (browser tests included)"
 	@echo "make build   build the site into site/ (with a PDF per variant version)"
 	@echo "make bench   print build, page-size and widget timings"
+	@echo "make dist    build, check links, pack dist/meldcode-handboek-<edition>.tar.gz"
 
 $(VENV_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -71,3 +72,16 @@ publish: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" MELDCODE_EDITION=$(EDITION) MELDCODE_VERSION_PROVIDER=mike \
 		$(BIN)/mike deploy $(PUSH) --update-aliases $(EDITION) latest
 	$(BIN)/mike set-default $(PUSH) latest
+
+# make dist [EDITION=2026.2]: build, check the links, then write
+# dist/meldcode-handboek-<edition>.tar.gz with .gz/.br copies (README: Hosting).
+ifneq ($(EDITION),)
+export MELDCODE_EDITION := $(EDITION)
+endif
+
+dist: linkcheck
+	$(PY) -m generator.dist site dist
+
+linkcheck: build
+	@mkdir -p dist
+	$(PY) -m generator.linkcheck site --report dist/linkcheck.txt

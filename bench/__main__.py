@@ -167,6 +167,25 @@ def report_widget() -> None:
         print(f"{'engine ready / bare Pyodide ready':45s} {ratio:12.2f}")
 
 
+def report_site() -> None:
+    """PDF time per variant version, then bytes over the wire with and without .gz/.br."""
+    from generator.pdf import make_pdfs
+
+    from .compressed import report_compressed
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        build(ROOT / "protocols", site)
+        print("== PDF per variant version (Chromium, print stylesheet)")
+        made = make_pdfs(site)
+        for target, seconds in made:
+            print(f"{target.name:45s} {seconds:6.2f} s   {target.stat().st_size / 1024:6.0f} KiB")
+        times = [seconds for _, seconds in made]
+        print(f"{'median per variant version':45s} {statistics.median(times):6.2f} s   (total {sum(times):.2f} s)")
+        report_compressed(site)
+
+
 if __name__ == "__main__":
     report_builds()
     report_widget()
+    report_site()

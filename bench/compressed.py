@@ -1,0 +1,187 @@
+"""Bytes over the wire for the afwegingskader page, with and without precompressed files.
+
+``report_compressed(site_dir)`` serves the site with a small local server that
+behaves like nginx's ``gzip_static`` / ``brotli_static`` (README, "Hosting"):
+for a request of ``X`` it sends ``X.br`` or ``X.gz`` when the client's
+``Accept-Encoding`` allows it and that file exists, with ``Content-Encoding``
+and X's own Content-Type. It fetches the widget page and everything it loads
+once with ``Accept-Encoding: br, gzip`` and once with ``identity`` and prints
+the body bytes of each (headers not counted). A site without ``.br`` copies
+(a plain ``make build``) is first copied and precompressed as ``make dist``
+does. Run alone with ``python -m bench.compressed SITE_DIR``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import urllib.request
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import brotli
+
+from generator.dist import precompress
+from generator.linkcheck import _lunr_files, parse_page
+
+PAGE = "varianten/consent/afwegingskader/"
+# What the page's module script and its worker load besides what the HTML names.
+LOADED_BY_SCRIPT = [
+    "assets/afwegingskader/worker.js",
+    "assets/afwegingskader/engine.py",
+    "assets/pyodide/pyodide.mjs",
+    "assets/pyodide/pyodide-lock.json",
+    "assets/pyodide/python_stdlib.zip",
+    "assets/pyodide/pyodide.asm.mjs",
+    "assets/pyodide/pyodide.asm.wasm",
+]
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+
+
+def accepted_encodings(header: str) -> set[str]:
+    """Codings the client accepts (q > 0), from an Accept-Encoding header."""
+    accepted, refused, star = set(), set(), False
+    for item in header.split(","):
+        name, *params = [part.strip() for part in item.split(";")]
+        if not name:
+            continue
+        q = 1.0
+        for param in params:
+            if param.lower().startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        name = name.lower()
+        if name == "*":
+            star = q > 0
+        elif q > 0:
+            accepted.add(name)
+        else:
+            refused.add(name)
+    if star:
+        accepted |= {coding for coding, _ in ENCODINGS} - refused
+    return accepted
+
+
+class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
+    """http.server plus nginx's gzip_static/brotli_static behaviour."""
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            if not urlsplit(self.path).path.endswith("/"):
+                return super().send_head()  # the redirect to the folder URL
+            path = os.path.join(path, "index.html")
+        if not os.path.isfile(path):
+            return super().send_head()  # 404
+        chosen, coding = path, None
+        accepted = accepted_encodings(self.headers.get("Accept-Encoding", ""))
+        for name, suffix in ENCODINGS:
+            if name in accepted and os.path.isfile(path + suffix):
+                chosen, coding = path + suffix, name
+                break
+        handle = open(chosen, "rb")
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        if coding:
+            self.send_header("Content-Encoding", coding)
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(os.fstat(handle.fileno()).st_size))
+        self.end_headers()
+        return handle
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_precompressed(directory: Path):
+    def handler(*args, **kwargs):
+        return PrecompressedHandler(*args, directory=str(directory), **kwargs)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+def widget_files(site: Path) -> list[str]:
+    """Site-relative paths the widget page loads: from its HTML, the theme's config, its scripts."""
+    page = parse_page(site / PAGE / "index.html")
+    base = "http://site/"
+    page_url = base + PAGE
+    found = [PAGE]
+    values = [link.value for link in page.links if link.what in ("link href", "script src", "img src")]
+    config = page.config or {}
+    if isinstance(config.get("search"), str):
+        values.append(config["search"])
+    if isinstance(config.get("base"), str):
+        root = config["base"].rstrip("/") + "/"
+        values += [root + "search/search_index.json"] + [root + name for name in _lunr_files(site)]
+    for value in values:
+        url = urljoin(page_url, value)
+        if url.startswith(base):
+            found.append(urlsplit(url).path.lstrip("/"))
+    found += LOADED_BY_SCRIPT
+    return list(dict.fromkeys(found))
+
+
+def fetch(url: str, accept: str) -> tuple[bytes, str | None]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": accept})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.read(), response.headers.get("Content-Encoding")
+
+
+def decode(body: bytes, coding: str | None) -> bytes:
+    if coding == "br":
+        return brotli.decompress(body)
+    if coding == "gzip":
+        return gzip.decompress(body)
+    return body
+
+
+def _kib(n: int) -> str:
+    return f"{n / 1024:11.1f} KiB"
+
+
+def report_compressed(site_dir: Path) -> None:
+    site_dir = Path(site_dir)
+    print(f"== bytes over the wire: {PAGE} and what it loads (bodies only; gzip_static/brotli_static-like server)")
+    with tempfile.TemporaryDirectory(prefix="meldcode-bench-") as tmp:
+        site = site_dir
+        if not (site_dir / "assets/pyodide/pyodide.asm.wasm.br").is_file():
+            site = Path(tmp) / "site"
+            shutil.copytree(site_dir, site)
+            precompress(site)
+        server, base = serve_precompressed(site)
+        try:
+            accepts = ("identity", "gzip", "br, gzip")  # gzip alone: nginx without the ngx_brotli module
+            totals = dict.fromkeys(accepts, 0)
+            print(f"{'file':56}" + "".join(f"{accept:>15}" for accept in accepts) + "  coding")
+            for rel in widget_files(site):
+                sizes, codings = [], []
+                for accept in accepts:
+                    body, coding = fetch(base + rel, accept)
+                    if accept == "identity":
+                        plain = body
+                    elif decode(body, coding) != plain:
+                        raise SystemExit(f"{rel}: the {coding} copy does not decode to the file")
+                    totals[accept] += len(body)
+                    sizes.append(len(body))
+                    codings.append(coding)
+                print(f"{rel:56}" + "".join(_kib(size) for size in sizes) + f"  {codings[-1] or '-'}")
+        finally:
+            server.shutdown()
+    print(f"{'total':56}" + "".join(_kib(total) for total in totals.values()))
+    for accept in accepts[1:]:
+        print(f"Accept-Encoding: {accept}: {1 - totals[accept] / totals['identity']:.0%} fewer bytes than identity")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: python -m bench.compressed SITE_DIR")
+    report_compressed(Path(sys.argv[1]))
