@@ -615,7 +615,7 @@ class Report:
         return {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}
 
     def to_json(self) -> str:
-        """Stable JSON: keys sorted, lists in a fixed order; see docs-dev/checks-json.md."""
+        """Stable JSON: keys sorted, lists in a fixed order; see README, "The JSON report"."""
         variants = []
         for variant_id, version in self.checked:
             found = self.findings_for(variant_id, version)

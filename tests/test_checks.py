@@ -362,3 +362,12 @@ def test_built_site_has_the_kwaliteitscheck(site_dir):
     rules = load_config(PROTOCOLS).rules
     counts = [sum(1 for rule, _, _ in SEED_FINDINGS["levwn"] if rules[rule].severity is s) for s in Severity]
     assert "Meldcode stappenplan LEVWN 1 " + " ".join(map(str, counts)) in overview
+
+
+def test_readme_documents_every_key_of_the_json(handbook):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    data = json.loads(run_checks(handbook, TODAY).to_json())
+    keys = set(data) | set(data["settings"]) | set(data["variants"][0]) | set(data["variants"][1]["findings"][0])
+    keys |= set(next(iter(data["rules"].values())))
+    assert sorted(k for k in keys if f"`{k}`" not in readme and f"`findings[].{k}`" not in readme
+                  and f"`variants[].{k}`" not in readme) == []
