@@ -6,6 +6,7 @@ the tests (targets are discussed in the README and the developer notes).
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import statistics
@@ -51,9 +52,18 @@ def synthetic(protocols: Path, count: int) -> Path:
     yaml = YAML()
     templates = [yaml.load(p.read_text(encoding="utf-8")) for p in sorted((protocols / "variants").glob("*.yaml"))]
     for number in range(count):
-        data = templates[number % len(templates)]
+        data = copy.deepcopy(templates[number % len(templates)])
         data["id"] = f"school-{number:04d}"
         data["title"] = f"Synthetische school {number:04d}"
+        # Every school's texts differ a little, as real ones do: no cache can share them.
+        for step in data["steps"]:
+            step["wie"] = f"{step['wie']} (school {number:04d})"
+            step["hoe"] = f"{step['hoe']}\n\nAfspraak van school {number:04d}."
+        for section in data.get("sections") or []:
+            if section.get("body"):
+                section["body"] = f"{section['body']}\n\nAfspraak van school {number:04d}."
+            for item in section.get("items") or []:
+                item["body"] = f"{item['body']}\n\nAfspraak van school {number:04d}."
         with (target / "variants" / f"school-{number:04d}.yaml").open("w", encoding="utf-8") as handle:
             yaml.dump(data, handle)
     return target

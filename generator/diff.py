@@ -8,6 +8,7 @@ moved bullet or a bold marker is not reported as a change of wording.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -23,6 +24,7 @@ class Segment:
     text: str
 
 
+@functools.lru_cache(maxsize=1024)
 def reader_text(markdown: str | None) -> str:
     """The words of a Markdown text, without markup, on one line."""
     words = []

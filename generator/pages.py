@@ -9,6 +9,7 @@ render``). All wording lives in the templates and in ``protocols/``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -134,8 +135,13 @@ def _markdown_renderer() -> MarkdownIt:
 _MD = _markdown_renderer()
 
 
+@functools.lru_cache(maxsize=1024)
 def markdown(text: str | None) -> Markup:
-    """Protocol Markdown to HTML; raw HTML in a source is shown as text, never run."""
+    """Protocol Markdown to HTML; raw HTML in a source is shown as text, never run.
+
+    Cached: a variant's texts appear on its page, on the stable page of its
+    version and in the comparison, and parsing is most of the build's time.
+    """
     return Markup(_MD.render(text or ""))
 
 
