@@ -16,12 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from ruamel.yaml import YAML
+
+from generator.loopback import CHROMIUM, CHROMIUM_ARGS, serve
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from ruamel.yaml import YAML  # noqa: E402
-
-from conftest import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 LONGTASKS = """window.__longtasks = [];

@@ -14,12 +14,10 @@ does. Run alone with ``python -m bench.compressed SITE_DIR``.
 from __future__ import annotations
 
 import gzip
-import http.server
 import os
 import shutil
 import sys
 import tempfile
-import threading
 import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -27,7 +25,8 @@ from urllib.parse import urljoin, urlsplit
 import brotli
 
 from generator.dist import precompress
-from generator.linkcheck import _lunr_files, parse_page
+from generator.linkcheck import lunr_files, parse_page
+from generator.loopback import QuietHandler, serve
 
 PAGE = "varianten/consent/afwegingskader/"
 # What the page's module script and its worker load besides what the HTML names.
@@ -69,7 +68,7 @@ def accepted_encodings(header: str) -> set[str]:
     return accepted
 
 
-class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
+class PrecompressedHandler(QuietHandler):
     """http.server plus nginx's gzip_static/brotli_static behaviour."""
 
     def send_head(self):
@@ -96,17 +95,9 @@ class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return handle
 
-    def log_message(self, *args):
-        pass
-
 
 def serve_precompressed(directory: Path):
-    def handler(*args, **kwargs):
-        return PrecompressedHandler(*args, directory=str(directory), **kwargs)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
+    return serve(directory, PrecompressedHandler)
 
 
 def widget_files(site: Path) -> list[str]:
@@ -121,7 +112,7 @@ def widget_files(site: Path) -> list[str]:
         values.append(config["search"])
     if isinstance(config.get("base"), str):
         root = config["base"].rstrip("/") + "/"
-        values += [root + "search/search_index.json"] + [root + name for name in _lunr_files(site)]
+        values += [root + "search/search_index.json"] + [root + name for name in lunr_files(site)]
     for value in values:
         url = urljoin(page_url, value)
         if url.startswith(base):

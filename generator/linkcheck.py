@@ -203,7 +203,7 @@ def check_site(site: Path, ignore: list[str] | None = None) -> Result:
     problems: list[str] = []
     external: dict[str, dict] = {}
     checked = ignored = 0
-    lunr = _lunr_files(site)
+    lunr = lunr_files(site)
 
     def internal(page_rel: str, value: str, check_fragment: bool = True) -> None:
         nonlocal checked, ignored
@@ -274,7 +274,7 @@ def _check_theme_config(page_rel: str, config: dict, lunr: list[str], internal, 
         internal(page_rel, config["search"], check_fragment=False)
 
 
-def _lunr_files(site: Path) -> list[str]:
+def lunr_files(site: Path) -> list[str]:
     """The lunr files mkdocs-material's search worker loads for the index's languages."""
     index = site / "search" / "search_index.json"
     try:

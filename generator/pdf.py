@@ -11,30 +11,11 @@ make PDFs.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
-import os
 import sys
-import threading
 import time
 from pathlib import Path
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
+from .loopback import CHROMIUM, CHROMIUM_ARGS, serve
 
 def version_pages(site: Path) -> list[Path]:
     return sorted(site.glob("varianten/*/versies/*/index.html"))
@@ -52,10 +33,7 @@ def make_pdfs(site: Path) -> list[tuple[Path, float]]:
 
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"PDFs need Chromium at {CHROMIUM}: run 'make chromium' (apt-get install chromium)")
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/"
+    server, base = serve(site)
     made = []
     try:
         with sync_playwright() as playwright:

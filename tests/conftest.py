@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
+from generator.loopback import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: F401 - tests and bench import them from here
+
 ROOT = Path(__file__).resolve().parent.parent
 PROTOCOLS = ROOT / "protocols"
 SEEDS = ROOT.parent / "shared" / "seeds"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def build_site(dest: Path, protocols: Path = PROTOCOLS, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -47,27 +36,6 @@ def site_dir(tmp_path_factory) -> Path:
     pdfs = subprocess.run([sys.executable, "-m", "generator.pdf", str(dest)], cwd=ROOT, capture_output=True, text=True)
     assert pdfs.returncode == 0, pdfs.stderr
     return dest
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output readable
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        # A browser that closes a connection mid-download (a new context, a blocked
-        # .wasm) is not an error of the site; anything else still prints.
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
-def serve(directory: Path):
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
 
 
 @pytest.fixture(scope="session")
