@@ -296,9 +296,10 @@ def link_is_well_formed(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(_HOST.match(parts.hostname or ""))
 
 
-def _without_links(text: str) -> str:
-    """The text with web addresses and domain names blanked out (words only)."""
-    for regex in (_MD_LINK, _AUTOLINK, _BARE_URL, _DOMAIN):
+def _without_links(text: str, *, domains: bool = True) -> str:
+    """The text with web addresses (and bare domain names, unless ``domains`` is
+    false, which keeps the domains of e-mail addresses) blanked out."""
+    for regex in (_MD_LINK, _AUTOLINK, _BARE_URL) + ((_DOMAIN,) if domains else ()):
         text = regex.sub(" ", text)
     return text
 
@@ -497,16 +498,11 @@ def link_malformed(variant: Variant, ctx: Context) -> list[Hit]:
         for url in links(text):
             if not link_is_well_formed(url):
                 add(where, url)
-        for email in _EMAIL_IN_TEXT.findall(_without_links_keep_mail(text)):
+        for email in _EMAIL_IN_TEXT.findall(_without_links(text, domains=False)):
             if not _EMAIL.match(email):
                 add(where, email)
     return hits
 
-
-def _without_links_keep_mail(text: str) -> str:
-    for regex in (_MD_LINK, _AUTOLINK, _BARE_URL):
-        text = regex.sub(" ", text)
-    return text
 
 
 def anonymous_contradiction(variant: Variant, ctx: Context) -> list[Hit]:
@@ -605,9 +601,18 @@ class Report:
     def reference(self, rule_id: str) -> str:
         return self._format(self.rules[rule_id].reference)
 
+    @cached_property
+    def _by_version(self) -> dict[tuple[str, str], list[Finding]]:
+        """Findings per (variant, version): pages ask once per variant, over many findings."""
+        index: dict[tuple[str, str], list[Finding]] = {key: [] for key in self.checked}
+        for finding in self.findings:
+            index[(finding.variant_id, finding.version)].append(finding)
+        return index
+
     def findings_for(self, variant_id: str, version: str | None = None) -> list[Finding]:
-        return [f for f in self.findings
-                if f.variant_id == variant_id and (version is None or f.version == version)]
+        if version is not None:
+            return list(self._by_version.get((variant_id, version), []))
+        return [f for (vid, _), found in self._by_version.items() if vid == variant_id for f in found]
 
     def counts(self, findings: Iterable[Finding] | None = None) -> dict[str, int]:
         """Findings per severity, every severity present (0 where none)."""
@@ -788,7 +793,8 @@ def check_views(handbook: Handbook, report: Report, today: dt.date) -> list[Vari
     """Per checked variant: its current version and the findings of each checked version."""
     views = []
     for variant_id in sorted({vid for vid, _ in report.checked}):
-        versions = [_version_check(v, report) for v in checked_versions(handbook, variant_id, today)]
+        versions = [_version_check(v, report) for v in handbook.versions(variant_id)
+                    if (v.id, v.version) in report.checked]
         views.append(VariantCheck(handbook.current(variant_id, today), versions,
                                   report.counts(report.findings_for(variant_id))))
     return views
