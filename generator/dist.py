@@ -69,10 +69,6 @@ def _brotli():
     return brotli
 
 
-def is_compressible(path: Path) -> bool:
-    return path.suffix.lower() in COMPRESSIBLE and path.stat().st_size > MIN_SIZE
-
-
 def precompress(root: Path, use_brotli: bool = True, quality: int = BROTLI_QUALITY) -> Stats:
     """Add ``X.gz`` (and ``X.br``) next to each compressible file of ``root``, in place.
 
