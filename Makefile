@@ -35,7 +35,7 @@ setup: $(VENV_STAMP) $(NODE_STAMP)
 # The site, then one PDF per variant version printed by Chromium (linked from the pages).
 build: setup chromium
 	$(BIN)/mkdocs build --clean
-	$(PY) -m generator.pdf site
+	$(PY) -m generator.release.pdf site
 
 serve: build
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch protocols
@@ -80,8 +80,8 @@ export MELDCODE_EDITION := $(EDITION)
 endif
 
 dist: linkcheck
-	$(PY) -m generator.dist site dist
+	$(PY) -m generator.release.dist site dist
 
 linkcheck: build
 	@mkdir -p dist
-	$(PY) -m generator.linkcheck site --report dist/linkcheck.txt
+	$(PY) -m generator.release.linkcheck site --report dist/linkcheck.txt

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from generator.loopback import CHROMIUM, CHROMIUM_ARGS, serve
+from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -178,7 +178,7 @@ def report_widget() -> None:
 
 def report_site() -> None:
     """PDF time per variant version, then bytes over the wire with and without .gz/.br."""
-    from generator.pdf import make_pdfs
+    from generator.release.pdf import make_pdfs
 
     from .compressed import report_compressed
 

@@ -24,9 +24,9 @@ from urllib.parse import urljoin, urlsplit
 
 import brotli
 
-from generator.dist import precompress
-from generator.linkcheck import lunr_files, parse_page
-from generator.loopback import QuietHandler, serve
+from generator.release.dist import precompress
+from generator.release.linkcheck import lunr_files, parse_page
+from generator.release.loopback import QuietHandler, serve
 
 PAGE = "varianten/consent/afwegingskader/"
 # What the page's module script and its worker load besides what the HTML names.

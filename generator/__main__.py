@@ -8,9 +8,9 @@ import json
 import sys
 from pathlib import Path
 
-from .checks_cli import add_check_command, run_check_command
+from .cli import add_check_command, run_check_command
 from .loader import SourceError, load
-from .pages import environment, render_pages
+from .site.pages import environment, render_pages
 from .schema import write_schemas
 
 

@@ -19,9 +19,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from . import assets
+from .site import assets
 from .loader import SourceError, load
-from .pages import Page, nl_date, render_pages
+from .site.pages import Page, nl_date, render_pages
 
 
 class MeldcodeConfig(Config):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.loopback import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: F401 - tests and bench import them from here
+from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: F401 - tests and bench import them from here
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOCOLS = ROOT / "protocols"
@@ -33,7 +33,7 @@ def site_dir(tmp_path_factory) -> Path:
     dest = tmp_path_factory.mktemp("build") / "site"
     result = build_site(dest)
     assert result.returncode == 0, result.stderr
-    pdfs = subprocess.run([sys.executable, "-m", "generator.pdf", str(dest)], cwd=ROOT, capture_output=True, text=True)
+    pdfs = subprocess.run([sys.executable, "-m", "generator.release.pdf", str(dest)], cwd=ROOT, capture_output=True, text=True)
     assert pdfs.returncode == 0, pdfs.stderr
     return dest
 

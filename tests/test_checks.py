@@ -17,7 +17,7 @@ from conftest import PROTOCOLS, ROOT
 from generator import checks
 from generator.checks import RULES, Context, Severity, load_config, render_check_pages, run_checks
 from generator.loader import SourceError, load
-from generator.pages import environment
+from generator.site.pages import environment
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -17,8 +17,8 @@ import brotli
 import pytest
 
 from conftest import ROOT, serve
-from generator.dist import COMPRESSIBLE, MIN_SIZE, make_dist
-from generator.linkcheck import check_site, parse_page
+from generator.release.dist import COMPRESSIBLE, MIN_SIZE, make_dist
+from generator.release.linkcheck import check_site, parse_page
 
 TOP = "meldcode-handboek-site"
 BIG = ["assets/pyodide/pyodide.asm.wasm", "assets/pyodide/pyodide.asm.mjs", "search/search_index.json"]
@@ -31,12 +31,12 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.fixture(scope="module")
 def dist(site_dir, tmp_path_factory):
-    """Two runs of ``python -m generator.dist`` over the same site (in parallel), one unpacked."""
+    """Two runs of ``python -m generator.release.dist`` over the same site (in parallel), one unpacked."""
     before = snapshot(site_dir)
     env = {k: v for k, v in os.environ.items() if k not in ("MELDCODE_EDITION", "SOURCE_DATE_EPOCH")}
     outs = [tmp_path_factory.mktemp("dist"), tmp_path_factory.mktemp("dist")]
     # A low brotli level keeps the test fast; the release default (11) is measured by make bench.
-    procs = [subprocess.Popen([sys.executable, "-m", "generator.dist", str(site_dir), str(out), "--brotli-quality", "4"],
+    procs = [subprocess.Popen([sys.executable, "-m", "generator.release.dist", str(site_dir), str(out), "--brotli-quality", "4"],
                               cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for out in outs]
     results = [proc.communicate() + (proc.returncode,) for proc in procs]
@@ -177,7 +177,7 @@ def test_edition_names_the_archive_and_small_files_are_left_alone(tmp_path):
 
 def test_refuses_to_write_into_the_site(tmp_path):
     site = _tiny_site(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "generator.dist", str(site), str(site / "dist")],
+    result = subprocess.run([sys.executable, "-m", "generator.release.dist", str(site), str(site / "dist")],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2 and "inside the site" in result.stderr
     assert not (site / "dist").exists()

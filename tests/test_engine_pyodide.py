@@ -11,7 +11,7 @@ import pytest
 from conftest import PROTOCOLS, ROOT, read_yaml
 from generator.afwegingskader import engine
 from generator.loader import load
-from generator.pages import kader_json
+from generator.site.pages import kader_json
 
 
 def _walks(flow: engine.Flow) -> list[list[dict]]:

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
-from generator.linkcheck import check_site, external_verdict, parse_page
+from generator.release.linkcheck import check_site, external_verdict, parse_page
 
 
 def run(site: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator.linkcheck", str(site), *args],
+    return subprocess.run([sys.executable, "-m", "generator.release.linkcheck", str(site), *args],
                           cwd=ROOT, capture_output=True, text=True)
 
 

@@ -1,6 +1,6 @@
 """Link check over the built site, offline.
 
-``python -m generator.linkcheck SITE_DIR [--report FILE] [--ignore-pattern REGEX ...]``
+``python -m generator.release.linkcheck SITE_DIR [--report FILE] [--ignore-pattern REGEX ...]``
 parses every ``.html`` file of the built site with the standard library's
 ``html.parser`` and checks:
 
@@ -317,7 +317,7 @@ def write_report(result: Result, path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.linkcheck", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m generator.release.linkcheck", description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="the built site (make build writes site/)")
     parser.add_argument("--report", type=Path, help="write the report here (.json for JSON, else text)")
     parser.add_argument("--ignore-pattern", action="append", default=[], metavar="REGEX",

@@ -1,6 +1,6 @@
 """One PDF per variant version, printed by Chromium from the built site.
 
-``python -m generator.pdf SITE_DIR`` serves the built site on loopback, opens
+``python -m generator.release.pdf SITE_DIR`` serves the built site on loopback, opens
 every version page (``varianten/<id>/versies/<version>/``) and prints it with
 the site's own print stylesheet (A4, the step table whole, the variant's
 name, version and date on every page) next to it as ``<id>-<version>.pdf``,
@@ -53,7 +53,7 @@ def make_pdfs(site: Path) -> list[tuple[Path, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.pdf", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m generator.release.pdf", description=__doc__)
     parser.add_argument("site", type=Path, help="the built site (make build writes site/)")
     args = parser.parse_args(argv)
     made = make_pdfs(args.site)

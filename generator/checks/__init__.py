@@ -29,11 +29,11 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from pydantic import Field, field_validator
 
-from .loader import Handbook, Problem, SourceError, _read, _validate
-from .model import Contacts, Slug, Strict, Text, Variant
+from ..loader import Handbook, Problem, SourceError, _read, _validate
+from ..model import Contacts, Slug, Strict, Text, Variant
 
 if TYPE_CHECKING:  # pages imports nothing from here, but may one day
-    from .pages import Page
+    from ..site.pages import Page
 
 CHECKS_FILE = "checks.yaml"
 JSON_FORMAT = "meldcode-checks/1"
@@ -585,7 +585,7 @@ class Report:
         return any(f.severity is Severity.fout for f in self.findings)
 
     def _format(self, text: str) -> str:
-        from .pages import nl_date
+        from ..site.pages import nl_date
 
         return text.format(
             max_age_years=self.settings.max_age_years,
@@ -811,7 +811,7 @@ def render_check_pages(
     handbook: Handbook, env: Environment, today: dt.date, report: Report | None = None
 ) -> list[Page]:
     """``kwaliteitscheck/index.md`` and ``varianten/<id>/kwaliteitscheck.md``, with every rule."""
-    from .pages import Page
+    from ..site.pages import Page
 
     report = report or run_checks(handbook, today)
     views = check_views(handbook, report, today)

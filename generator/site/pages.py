@@ -21,11 +21,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from .checks import render_check_pages, run_checks
+from ..checks import render_check_pages, run_checks
 from .compare import fragment, presence
 from .diff import changed, reader_text, word_diff
-from .loader import Handbook
-from .model import Kader, SchoolType, Variant, VeiligThuisRegion
+from ..loader import Handbook
+from ..model import Kader, SchoolType, Variant, VeiligThuisRegion
 
 TEMPLATES = Path(__file__).parent / "templates"
 

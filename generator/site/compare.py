@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 
 from .diff import reader_text
-from .loader import Handbook
-from .model import SectionKind, Variant
+from ..loader import Handbook
+from ..model import SectionKind, Variant
 
 PRESENCE_KINDS = (
     SectionKind.definities,

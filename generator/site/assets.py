@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .afwegingskader import engine
+from ..afwegingskader import engine
 
 PYODIDE_FILES = (
     "pyodide.mjs",

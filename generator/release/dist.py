@@ -1,6 +1,6 @@
 """One archive of the built site for any static web server (``make dist``).
 
-``python -m generator.dist SITE_DIR OUT_DIR [--edition NAME] [--mtime EPOCH] [--no-brotli]``
+``python -m generator.release.dist SITE_DIR OUT_DIR [--edition NAME] [--mtime EPOCH] [--no-brotli]``
 copies the built site to a temporary folder, adds precompressed copies next to
 every file over 1 KiB with a compressible type (``X.gz`` with the standard
 library's gzip, ``X.br`` with the ``Brotli`` package) and writes
@@ -181,7 +181,7 @@ def _size(n: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.dist", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m generator.release.dist", description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="the built site (make build writes site/)")
     parser.add_argument("out", type=Path, help="folder for the archive")
     parser.add_argument("--edition", default=os.environ.get("MELDCODE_EDITION"),
