@@ -1,10 +1,10 @@
-"""The ``check`` command's quality checks: options, and the report as text or JSON.
+"""Command line: ``python -m generator {check,new-variant,schema,render}``.
 
-``generator/__main__.py`` adds the command with ``add_check_command`` and,
-once the sources have loaded, calls ``run_check_command``. The exit status is
-1 when a finding of severity ``fout`` is in the selection, else 0, so a board
-can run the check in its own CI. The date the checks run as is today, or
-``$MELDCODE_BUILD_DATE`` (ISO) as for the site.
+An adapter, like the MkDocs plugin: it resolves the folder and the date once
+(``$MELDCODE_PROTOCOLS``, ``$MELDCODE_BUILD_DATE``, as the plugin does) and
+passes them down. ``check`` exits 1 when a finding of severity ``fout`` is in
+the selection, else 0, so a board can run it in its own CI; ``check`` itself
+loads no rendering library.
 """
 
 from __future__ import annotations
@@ -12,11 +12,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from .checks import Report, Severity, run_checks
-from .loader import Handbook, SourceError
+from .dates import build_date
+from .loader import Handbook, SourceError, load
+from .model import SLUG_PATTERN
+from .schema import write_schemas
+
+PROTOCOLS_ENV = "MELDCODE_PROTOCOLS"
 
 
 def add_check_command(subparsers) -> argparse.ArgumentParser:
@@ -56,18 +63,15 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def check_date() -> dt.date:
-    value = os.environ.get("MELDCODE_BUILD_DATE")
-    return dt.date.fromisoformat(value) if value else dt.date.today()
-
-
-def run_check_command(args: argparse.Namespace, handbook: Handbook, out: TextIO | None = None) -> int:
+def run_check_command(
+    args: argparse.Namespace, handbook: Handbook, today: dt.date, out: TextIO | None = None
+) -> int:
     """Run the checks as ``args`` select and print the report; 1 if a fout is found."""
     out = out or sys.stdout
     try:
         report = run_checks(
             handbook,
-            check_date(),
+            today,
             variants=args.variant,
             min_severity=args.severity,
             max_age_years=args.max_age,
@@ -107,3 +111,83 @@ def format_text(report: Report) -> str:
     verdict = "FAILED: at least one fout" if report.has_errors else "passed: no fout"
     lines += ["", verdict, ""]
     return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser.add_argument(
+        "--protocols", default=os.environ.get(PROTOCOLS_ENV, "protocols"), type=Path,
+        help=f"folder with the sources (default: ${PROTOCOLS_ENV}, else protocols)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_check_command(sub)
+    new = sub.add_parser("new-variant", help="scaffold a variant file that passes 'check'")
+    new.add_argument("id", help="slug, e.g. de-regenboog")
+    new.add_argument("--school-type", choices=["PO", "VO"], default="PO")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    sub.add_parser("schema", help="write the JSON Schemas to protocols/schema/")
+    render = sub.add_parser("render", help="write the generated Markdown pages to a folder")
+    render.add_argument("out", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "new-variant":
+        return _new_variant(args)
+    if args.command == "schema":
+        for path in write_schemas(args.protocols / "schema"):
+            print(f"wrote {path}")
+        return 0
+    try:
+        today = build_date()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        handbook = load(args.protocols)
+    except SourceError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.command == "check":
+        if args.json:
+            return run_check_command(args, handbook, today)
+        print(f"{args.protocols}: {len(handbook.variants)} variant version(s) of "
+              f"{len(handbook.variant_ids)} variant(s), all valid")
+        for variant_id in handbook.variant_ids:
+            versions = handbook.versions(variant_id)
+            print(f"  {variant_id}: " + ", ".join(
+                f"{v.version} (valid from {v.valid_from or 'no date'})" for v in versions))
+        print()
+        return run_check_command(args, handbook, today)
+    if args.command == "render":
+        from .site.pages import render_pages  # the rendering libraries, only when rendering
+
+        try:
+            pages = render_pages(handbook, run_checks(handbook, today), today)
+        except SourceError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        for page in pages:
+            target = args.out / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.content, encoding="utf-8")
+        print(f"wrote {len(pages)} pages to {args.out}")
+        return 0
+    return 2
+
+
+def _new_variant(args) -> int:
+    if not re.fullmatch(SLUG_PATTERN, args.id):
+        print(f"error: '{args.id}' is not a slug (lowercase letters, digits, single hyphens)", file=sys.stderr)
+        return 2
+    target = args.protocols / "variants" / f"{args.id}.yaml"
+    if target.exists() and not args.force:
+        print(f"error: {target} exists (use --force to overwrite)", file=sys.stderr)
+        return 1
+    from .site.templating import environment
+
+    text = environment().get_template("new_variant.yaml.j2").render(
+        id=args.id, school_type=args.school_type, today=dt.date.today().isoformat()
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}; fill in every field, then run: python -m generator check")
+    return 0

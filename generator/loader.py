@@ -18,13 +18,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
 from .afwegingskader import engine
-from .model import Basismodel, Contacts, Kader, Variant
+from .model import Basismodel, ChecksConfig, Contacts, Kader, Variant
 
 M = TypeVar("M", bound=BaseModel)
 
 CONTACTS_FILE = "contacts.yaml"
 KADER_FILE = "afwegingskader.yaml"
 BASISMODEL_FILE = "basismodel.yaml"
+CHECKS_FILE = "checks.yaml"
 VARIANTS_DIR = "variants"
 
 
@@ -58,6 +59,8 @@ class Handbook:
     kader: Kader
     basismodel: Basismodel
     variants: list[Variant]
+    checks: ChecksConfig
+    """The quality checks' configuration (``checks.yaml``)."""
     source_files: dict[tuple[str, str], Path] = field(default_factory=dict)
 
     def versions(self, variant_id: str) -> list[Variant]:
@@ -193,6 +196,7 @@ def load(root: Path | str) -> Handbook:
     if not kader_file.exists():
         problems.append(Problem(kader_file, None, "", "file is missing"))
     basismodel = _load_one(root / BASISMODEL_FILE, Basismodel, problems)
+    checks = _load_one(root / CHECKS_FILE, ChecksConfig, problems)
 
     if kader is not None:
         _check_kader(kader, kader_data, kader_file, problems)
@@ -228,7 +232,7 @@ def load(root: Path | str) -> Handbook:
     _check_versions(variants, files, problems)
     if problems:
         raise SourceError(problems)
-    return Handbook(root, contacts, kader, basismodel, variants, files)
+    return Handbook(root, contacts, kader, basismodel, variants, checks, files)
 
 
 def _load_one(file: Path, model: type[M], problems: list[Problem]) -> M | None:

@@ -1,7 +1,8 @@
 """The thin MkDocs adapter: sources in, virtual pages and assets out.
 
-All the work is in ``loader`` and ``pages``; this class only hands their
-result to MkDocs. Sources are loaded and every page rendered in
+All the work is in ``loader``, ``checks`` and ``site``; this class resolves
+the folder and the build date once (as the command line does), and hands
+their result to MkDocs. Sources are loaded and every page rendered in
 ``on_pre_build``, before MkDocs cleans the site directory, so a bad protocol
 stops the build with nothing written.
 """
@@ -9,8 +10,6 @@ stops the build with nothing written.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -19,9 +18,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .site import assets
+from .checks import run_checks
+from .dates import build_date, nl_date
 from .loader import SourceError, load
-from .site.pages import Page, nl_date, render_pages
+from .site import assets
+from .site.pages import COMPARE_PAGE_SIZE, Page, render_pages
 
 
 class MeldcodeConfig(Config):
@@ -30,23 +31,28 @@ class MeldcodeConfig(Config):
     node_modules = c.Type(str, default="node_modules")
     """Where npm installed the pinned packages (Pyodide, jsdiff) copied into the site."""
     build_date = c.Optional(c.Type(str))
-    """ISO date to build as (which version is in force); default: today."""
+    """ISO date to build as (which version is in force); default: $MELDCODE_BUILD_DATE, else today."""
+    compare_page_size = c.Type(int, default=COMPARE_PAGE_SIZE)
+    """Variants per static comparison page, so that no page embeds them all."""
 
 
 class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def __init__(self) -> None:
         self.pages: list[Page] = []
         self.command = "build"
+        self.today = dt.date.today()
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
 
-    def _today(self) -> dt.date:
-        value = self.config.build_date or os.environ.get("MELDCODE_BUILD_DATE")
-        return dt.date.fromisoformat(value) if value else dt.date.today()
-
     def on_config(self, config):
-        config.extra["build_date"] = nl_date(self._today())
+        try:
+            self.today = build_date(self.config.build_date)
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        if self.config.compare_page_size < 1:
+            raise PluginError("meldcode: compare_page_size must be 1 or more")
+        config.extra["build_date"] = nl_date(self.today)
         # `mkdocs serve` injects an inline live-reload script; only then does the
         # page's CSP allow inline scripts (see main.html). Built sites never do.
         config.extra["dev_server"] = self.command == "serve"
@@ -55,9 +61,10 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def on_pre_build(self, *, config) -> None:
         try:
             handbook = load(self.config.protocols)
+            report = run_checks(handbook, self.today)
         except SourceError as exc:
             raise PluginError(str(exc)) from None
-        self.pages = render_pages(handbook, today=self._today())
+        self.pages = render_pages(handbook, report, self.today, compare_page_size=self.config.compare_page_size)
         try:
             assets.check(Path(self.config.node_modules))
         except assets.AssetError as exc:

@@ -9,7 +9,9 @@ what editors validate the YAML sources against.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import Enum
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -301,3 +303,80 @@ class Basismodel(Strict):
             raise ValueError("the basismodel has steps 1 to 5 in order")
         return steps
 
+
+
+# ---------------------------------------------------------------- quality checks
+
+
+class Severity(str, Enum):
+    """Most severe first; ``fout`` makes ``python -m generator check`` exit 1."""
+
+    fout = "fout"
+    waarschuwing = "waarschuwing"
+    tip = "tip"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class RuleKind(str, Enum):
+    """How a rule finds its hits: declared here by its patterns, or a procedure in code."""
+
+    mention = "mention"
+    """Every match of any pattern, in every text field."""
+    sentence = "sentence"
+    """Every sentence that has every pattern and none of ``unless``."""
+    domain = "domain"
+    """Every domain name (with or without http:// or www.) whose host has a pattern."""
+    procedure = "procedure"
+    """A function in ``generator/checks/rules.py``, by the rule's id; it may use the patterns."""
+
+
+class RuleConfig(Strict):
+    kind: RuleKind = Field(description="How the rule finds its hits (see RuleKind).")
+    severity: Severity
+    title: Text
+    message: Text
+    reference: Text = Field(description="Where the requirement comes from: source file and place.")
+    patterns: list[Text] = Field(
+        default_factory=list,
+        description="Regular expressions (case-insensitive) the rule looks for; see its docstring.",
+    )
+    unless: list[Text] = Field(
+        default_factory=list, description="Regular expressions that cancel a hit of the rule."
+    )
+
+    @field_validator("patterns", "unless")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern, re.IGNORECASE)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression {pattern!r}: {exc}") from None
+        return patterns
+
+    @cached_property
+    def regexes(self) -> list[re.Pattern]:
+        return [re.compile(p, re.IGNORECASE) for p in self.patterns]
+
+    @cached_property
+    def unless_regexes(self) -> list[re.Pattern]:
+        return [re.compile(p, re.IGNORECASE) for p in self.unless]
+
+
+class CheckSettings(Strict):
+    max_age_years: int = Field(ge=1, description="Versions older than this get a warning.")
+    meldcode_change_date: dt.date = Field(
+        description="1 January 2019: afwegingskader mandatory, step 5 two decisions."
+    )
+
+
+class ChecksConfig(Strict):
+    """``protocols/checks.yaml``: the rules' kinds, severities, Dutch texts and settings."""
+
+    schema_version: Literal[1]
+    settings: CheckSettings
+    places: dict[str, Text] = Field(description="Dutch label per part of a finding's path.")
+    rules: dict[Slug, RuleConfig]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import Basismodel, Contacts, Kader, Variant
+from .model import Basismodel, ChecksConfig, Contacts, Kader, Variant
 
 SCHEMAS = {
     "variant.schema.json": Variant,
     "contacts.schema.json": Contacts,
     "afwegingskader.schema.json": Kader,
     "basismodel.schema.json": Basismodel,
+    "checks.schema.json": ChecksConfig,
 }
 
 

@@ -16,6 +16,13 @@ PROTOCOLS = ROOT / "protocols"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-snapshots", action="store_true",
+        help="rewrite tests/snapshots/ from the current output (review the diff before committing)",
+    )
+
+
 def build_site(dest: Path, protocols: Path = PROTOCOLS, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the real ``mkdocs build`` into ``dest``; mkdocs.yml reads MELDCODE_PROTOCOLS."""
     return subprocess.run(

@@ -4,6 +4,7 @@ and the report (text, JSON, exit status, site pages) is what a board relies on."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -14,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import PROTOCOLS, ROOT
-from generator import checks
-from generator.checks import RULES, Context, Severity, load_config, render_check_pages, run_checks
+from generator.checks import PROCEDURES, Context, RuleKind, Severity, rule_function, run_checks
 from generator.loader import SourceError, load
-from generator.site.pages import environment
+from generator.site.checkpages import render_check_pages
+from generator.site.templating import environment
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -28,13 +29,14 @@ def handbook():
 
 
 @pytest.fixture(scope="module")
-def config():
-    return load_config(PROTOCOLS)
+def config(handbook):
+    return handbook.checks
 
 
 def hits(rule_id, variant, handbook, config, today=TODAY, **settings):
     rule_settings = config.settings.model_copy(update=settings)
-    return list(RULES[rule_id](variant, Context(handbook.contacts, rule_settings, today, config.rules[rule_id])))
+    rule = config.rules[rule_id]
+    return list(rule_function(rule_id, rule)(variant, Context(handbook.contacts, rule_settings, today, rule)))
 
 
 def with_step(variant, number, **changes):
@@ -61,7 +63,7 @@ def clean(handbook):
 
 
 def test_clean_example_has_no_findings(clean, handbook, config):
-    for rule_id in RULES:
+    for rule_id in config.rules:
         assert hits(rule_id, clean, handbook, config) == [], rule_id
 
 
@@ -134,12 +136,8 @@ BAD = {
     "too-old": (lambda v: v.model_copy(update={"valid_from": dt.date(2021, 11, 22)}), [("valid_from", "2021-11-22")]),
 }
 
-# The two structural rules work on the source data, since the model refuses such a protocol.
-MODEL_FREE = {"steps-complete", "wie-present"}
-
-
-def test_every_rule_has_a_bad_example():
-    assert set(BAD) | MODEL_FREE == set(RULES)
+def test_every_rule_has_a_bad_example(config):
+    assert set(BAD) == set(config.rules)
 
 
 @pytest.mark.parametrize("rule_id", sorted(BAD))
@@ -158,21 +156,42 @@ def test_age_boundary_and_setting(clean, handbook, config):
     assert hits("too-old", exactly_five, handbook, config, max_age_years=2) == [("valid_from", "2021-11-23")]
 
 
-@pytest.mark.parametrize("rule_id", sorted(MODEL_FREE))
-def test_structural_rules_on_source_data(rule_id, clean, handbook, config):
-    good = clean.model_dump(mode="json")
-    bad = clean.model_dump(mode="json")
-    if rule_id == "steps-complete":
-        bad["steps"] = [bad["steps"][i] for i in (0, 2, 1, 3)]
-        expected = [("steps", "1, 3, 2, 4")]
-    else:
-        bad["steps"][3]["wie"] = "  "
-        expected = [("steps[3].wie", "")]
-    function = checks.steps_complete if rule_id == "steps-complete" else checks.wie_present
-    assert function(bad) == expected
-    assert function(good) == []
-    # ... and the loader refuses such a source, so a site is never built from it.
-    assert hits(rule_id, clean, handbook, config) == []
+@pytest.mark.parametrize("rule_id", sorted(BAD))
+def test_every_rule_can_fire_from_run_checks(rule_id, clean, handbook):
+    """The whole runner, not the rule alone: a rule that run_checks can never fire is dead."""
+    breaking, _ = BAD[rule_id]
+    alone = dataclasses.replace(handbook, variants=[breaking(clean)])
+    fired = {f.rule_id for f in run_checks(alone, TODAY).findings}
+    assert rule_id in fired
+    assert rule_id not in {f.rule_id for f in run_checks(dataclasses.replace(handbook, variants=[clean]), TODAY).findings}
+
+
+def test_declarative_rules_are_data_and_procedures_are_code(config):
+    kinds = {rule_id: rule.kind for rule_id, rule in config.rules.items()}
+    assert {r for r, k in kinds.items() if k is RuleKind.procedure} == set(PROCEDURES)
+    assert {kinds[r] for r in ("amk-named", "steunpunt-named")} == {RuleKind.mention}
+    assert {kinds[r] for r in ("no-melding-when-help", "melden-not-required")} == {RuleKind.sentence}
+    assert kinds["old-website"] is RuleKind.domain
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("  two-decisions:\n    kind: procedure", "  two-decisions:\n    kind: mention"), "no entry of kind 'procedure' for rule 'two-decisions'"),
+        (("  amk-named:\n    kind: mention", "  amk-named:\n    kind: procedure"), "unknown procedure 'amk-named'"),
+        (("  too-old:\n    kind: procedure", "  too-old:\n    kind: sentence"), "rules.too-old.patterns: a rule of kind 'sentence' needs patterns"),
+    ],
+)
+def test_checks_file_and_code_must_agree(tmp_path, change, message):
+    target = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, target)
+    file = target / "checks.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert change[0] in text
+    file.write_text(text.replace(*change), encoding="utf-8")
+    result = _cli(protocols=target)
+    assert result.returncode == 1
+    assert "checks.yaml" in result.stderr and message in result.stderr
 
 
 def test_loader_refuses_what_the_structural_rules_describe(tmp_path):
@@ -292,7 +311,7 @@ def test_json_is_stable_sorted_and_complete(handbook):
         assert ranks == sorted(ranks)
         for finding in variant["findings"]:
             assert finding["rule_id"] in data["rules"]
-    assert set(data["rules"]) == set(RULES)
+    assert set(data["rules"]) == set(handbook.checks.rules)
 
 
 def test_severity_and_variant_selection(handbook):
@@ -336,11 +355,11 @@ def test_bad_checks_file_is_a_clear_error(tmp_path):
     file.write_text(file.read_text(encoding="utf-8").replace("    severity: fout\n", "    severity: ernstig\n", 1), encoding="utf-8")
     result = _cli(protocols=target)
     assert result.returncode == 1
-    assert "checks.yaml:" in result.stderr and "rules.steps-complete.severity" in result.stderr
+    assert "checks.yaml:" in result.stderr and "rules.afwegingskader-used.severity" in result.stderr
 
 
 def test_check_pages_show_the_findings(handbook):
-    pages = {p.path: p.content for p in render_check_pages(handbook, environment(), TODAY)}
+    pages = {p.path: p.content for p in render_check_pages(handbook, environment(), run_checks(handbook, TODAY))}
     assert set(pages) == {"kwaliteitscheck/index.md"} | {f"varianten/{v}/kwaliteitscheck.md" for v in handbook.variant_ids}
     prisma = pages["varianten/prisma-almere/kwaliteitscheck.md"]
     assert "www.amk-nederland.nl" in prisma and "088-2000" in prisma
@@ -359,7 +378,7 @@ def test_built_site_has_the_kwaliteitscheck(site_dir):
     levwn_page = page_text(site_dir / "varianten" / "levwn" / "index.html")
     assert "Kwaliteitscheck:" in levwn_page
     # The overview's row for levwn counts the findings we pinned, per severity.
-    rules = load_config(PROTOCOLS).rules
+    rules = load(PROTOCOLS).checks.rules
     counts = [sum(1 for rule, _, _ in SEED_FINDINGS["levwn"] if rules[rule].severity is s) for s in Severity]
     assert "Meldcode stappenplan LEVWN 1 " + " ".join(map(str, counts)) in overview
 

@@ -9,33 +9,21 @@ render``). All wording lives in the templates and in ``protocols/``.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
-from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markdown_it import MarkdownIt
+from jinja2 import Environment
 from markupsafe import Markup
 
-from ..checks import render_check_pages, run_checks
-from .compare import fragment, presence
-from .diff import changed, reader_text, word_diff
+from ..checks import Report
 from ..loader import Handbook
 from ..model import Kader, SchoolType, Variant, VeiligThuisRegion
-
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-@dataclass(frozen=True)
-class Page:
-    """A page to publish: where it goes (relative to the docs root) and its Markdown."""
-
-    path: str
-    content: str
+from .checkpages import render_check_pages
+from .compare import fragment, presence
+from .diff import changed, reader_text, word_diff
+from .templating import Page, environment
 
 
 @dataclass(frozen=True)
@@ -123,92 +111,23 @@ def kader_json(kader: Kader) -> Markup:
     return Markup(text.replace("<", "\\u003c"))
 
 
-# ---------------------------------------------------------------- Jinja2
-
-
-def _markdown_renderer() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-    md.enable(["linkify", "table"])
-    return md
-
-
-_MD = _markdown_renderer()
-
-
-@functools.lru_cache(maxsize=1024)
-def markdown(text: str | None) -> Markup:
-    """Protocol Markdown to HTML; raw HTML in a source is shown as text, never run.
-
-    Cached: a variant's texts appear on its page, on the stable page of its
-    version and in the comparison, and parsing is most of the build's time.
-    """
-    return Markup(_MD.render(text or ""))
-
-
-def nl_date(value: dt.date | None) -> str:
-    return format_date(value, format="long", locale="nl") if value else ""
-
-
-def css_string(text: str) -> Markup:
-    """A CSS string literal, safe inside a <style> element (no HTML escaping there)."""
-    escaped = "".join(ch if ch.isalnum() or ch in " .,:()-" else f"\\{ord(ch):x} " for ch in text)
-    return Markup(f'"{escaped}"')
-
-
-def upper_first(text: str) -> str:
-    """Capital first letter, the rest as written (unlike Jinja's ``capitalize``)."""
-    return text[:1].upper() + text[1:]
-
-
-def tel_href(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-    return f"tel:{digits}"
-
-
-def weblink(text: str) -> Markup:
-    """A web address as the source writes it, made clickable where it is one."""
-    href = text if text.startswith(("http://", "https://")) else None
-    if href is None and text.startswith("www."):
-        href = f"https://{text}"
-    if href is None:
-        return Markup.escape(text)
-    return Markup('<a href="{}">{}</a>').format(href, text)
-
-
-def environment() -> Environment:
-    """All filters are registered here, in one place."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(
-        markdown=markdown, nl_date=nl_date, tel_href=tel_href, weblink=weblink, reader_text=reader_text,
-        upper_first=upper_first,
-        css_string=css_string,
-    )
-    return env
-
-
 # ---------------------------------------------------------------- pages
 
 
 COMPARE_PAGE_SIZE = 10
-"""Variants per static comparison page: a page never embeds them all."""
+"""Default variants per static comparison page (the plugin's ``compare_page_size``)."""
 
 
-def render_pages(handbook: Handbook, *, today: dt.date | None = None) -> list[Page]:
-    today = today or dt.date.today()
+def render_pages(
+    handbook: Handbook, report: Report, today: dt.date, *, compare_page_size: int = COMPARE_PAGE_SIZE
+) -> list[Page]:
+    """Every generated page; a function of its inputs only (no clock, no disk)."""
     env = environment()
     views = [VariantView(handbook.current(vid, today), handbook, today) for vid in handbook.variant_ids]
     by_type = {
         school_type: [v for v in views if v.variant.school_type == school_type]
         for school_type in SchoolType
     }
-    report = run_checks(handbook, today)
     common = {
         "check_counts": {
             (vid, version): report.counts(report.findings_for(vid, version)) for vid, version in report.checked
@@ -226,8 +145,8 @@ def render_pages(handbook: Handbook, *, today: dt.date | None = None) -> list[Pa
     ]
     for view in views:
         pages += _variant_pages(env, view, common)
-    pages += _compare_pages(env, views, common)
-    pages += render_check_pages(handbook, env, today, report)
+    pages += _compare_pages(env, views, common, compare_page_size)
+    pages += render_check_pages(handbook, env, report)
     return pages
 
 
@@ -266,8 +185,8 @@ def _variant_pages(env: Environment, view: VariantView, common: dict) -> list[Pa
     return pages
 
 
-def _compare_pages(env: Environment, views: list[VariantView], common: dict) -> list[Page]:
-    chunks = [views[i : i + COMPARE_PAGE_SIZE] for i in range(0, len(views), COMPARE_PAGE_SIZE)] or [[]]
+def _compare_pages(env: Environment, views: list[VariantView], common: dict, size: int) -> list[Page]:
+    chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
     names = ["index.md"] + [f"pagina-{n}.md" for n in range(2, len(chunks) + 1)]
     template = env.get_template("compare.md.j2")
     pages = []

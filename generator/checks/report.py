@@ -1,0 +1,196 @@
+"""Running the rules over a handbook: findings, the report, its JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..dates import nl_date
+from ..loader import CHECKS_FILE, Handbook, Problem, SourceError
+from ..model import CheckSettings, ChecksConfig, RuleConfig, Severity, Variant
+from .rules import Context, config_problems, rule_function
+from .text import PATH_ORDER
+
+JSON_FORMAT = "meldcode-checks/1"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    variant_id: str
+    version: str
+    where: str
+    detail: str
+
+    def sort_key(self) -> tuple:
+        return (self.variant_id, self.version, self.severity.rank, self.rule_id,
+                _where_key(self.where), self.detail)
+
+    def as_json(self) -> dict[str, str]:
+        return {"rule_id": self.rule_id, "severity": self.severity.value,
+                "where": self.where, "detail": self.detail}
+
+
+def _where_key(where: str) -> tuple:
+    """Sort paths in the protocol's order: steps before sections, steps[2] before steps[10]."""
+    return tuple(
+        (PATH_ORDER.index(name) if name in PATH_ORDER else len(PATH_ORDER), name, int(index) if index else -1)
+        for name, index in _SEGMENT.findall(where)
+    )
+
+
+_SEGMENT = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+
+
+# ---------------------------------------------------------------- running the rules
+
+
+@dataclass(frozen=True)
+class Report:
+    """The findings of one run, sorted, with the rules and settings they came from."""
+
+    today: dt.date
+    settings: CheckSettings
+    min_severity: Severity
+    rules: dict[str, RuleConfig]
+    checked: tuple[tuple[str, str], ...]
+    findings: tuple[Finding, ...]
+    places: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.fout for f in self.findings)
+
+    def _format(self, text: str) -> str:
+        return text.format(
+            max_age_years=self.settings.max_age_years,
+            meldcode_change_date=nl_date(self.settings.meldcode_change_date),
+        )
+
+    def title(self, rule_id: str) -> str:
+        return self._format(self.rules[rule_id].title)
+
+    def message(self, rule_id: str) -> str:
+        return self._format(self.rules[rule_id].message)
+
+    def reference(self, rule_id: str) -> str:
+        return self._format(self.rules[rule_id].reference)
+
+    @cached_property
+    def _by_version(self) -> dict[tuple[str, str], list[Finding]]:
+        """Findings per (variant, version): pages ask once per variant, over many findings."""
+        index: dict[tuple[str, str], list[Finding]] = {key: [] for key in self.checked}
+        for finding in self.findings:
+            index[(finding.variant_id, finding.version)].append(finding)
+        return index
+
+    def findings_for(self, variant_id: str, version: str | None = None) -> list[Finding]:
+        if version is not None:
+            return list(self._by_version.get((variant_id, version), []))
+        return [f for (vid, _), found in self._by_version.items() if vid == variant_id for f in found]
+
+    def counts(self, findings: Iterable[Finding] | None = None) -> dict[str, int]:
+        """Findings per severity, every severity present (0 where none)."""
+        findings = self.findings if findings is None else list(findings)
+        return {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}
+
+    def to_json(self) -> str:
+        """Stable JSON: keys sorted, lists in a fixed order; see README, "The JSON report"."""
+        variants = []
+        for variant_id, version in self.checked:
+            found = self.findings_for(variant_id, version)
+            variants.append({
+                "id": variant_id,
+                "version": version,
+                "counts": self.counts(found),
+                "findings": [f.as_json() for f in found],
+            })
+        data = {
+            "format": JSON_FORMAT,
+            "date": self.today.isoformat(),
+            "settings": {
+                "max_age_years": self.settings.max_age_years,
+                "meldcode_change_date": self.settings.meldcode_change_date.isoformat(),
+                "min_severity": self.min_severity.value,
+            },
+            "rules": {
+                rule_id: {
+                    "severity": rule.severity.value,
+                    "title": self.title(rule_id),
+                    "message": self.message(rule_id),
+                    "reference": self.reference(rule_id),
+                }
+                for rule_id, rule in self.rules.items()
+            },
+            "totals": self.counts(),
+            "variants": variants,
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def checked_versions(handbook: Handbook, variant_id: str, today: dt.date) -> list[Variant]:
+    """The version in force today (else the newest) and any that start later.
+
+    Older versions are history: a superseded version is expected to be out of date.
+    """
+    current = handbook.current(variant_id, today)
+    start = current.valid_from or dt.date.min
+    return [v for v in handbook.versions(variant_id)
+            if v is current or (v.valid_from is not None and v.valid_from > start)]
+
+
+def run_checks(
+    handbook: Handbook,
+    today: dt.date,
+    variants: Sequence[str] | None = None,
+    min_severity: Severity | str | None = None,
+    *,
+    config: ChecksConfig | None = None,
+    max_age_years: int | None = None,
+) -> Report:
+    """Run every rule of ``min_severity`` or worse over the selected variants.
+
+    ``variants`` are variant ids (default: all); an unknown id is a ``ValueError``.
+    ``max_age_years`` overrides the setting from checks.yaml.
+    """
+    config = config or handbook.checks
+    problems = config_problems(config)
+    if problems:
+        file = handbook.root / CHECKS_FILE
+        raise SourceError([Problem(file, None, path, message) for path, message in problems])
+    settings = config.settings
+    if max_age_years is not None:
+        settings = settings.model_copy(update={"max_age_years": max_age_years})
+    floor = Severity(min_severity) if min_severity else Severity.tip
+    known = handbook.variant_ids
+    selected = known if variants is None else sorted(set(variants))
+    unknown = [v for v in selected if v not in known]
+    if unknown:
+        raise ValueError(f"unknown variant(s): {', '.join(unknown)} (known: {', '.join(known)})")
+    rules = {rid: rule for rid, rule in sorted(config.rules.items()) if rule.severity.rank <= floor.rank}
+
+    findings: list[Finding] = []
+    checked: list[tuple[str, str]] = []
+    for variant_id in selected:
+        for variant in checked_versions(handbook, variant_id, today):
+            checked.append((variant.id, variant.version))
+            for rule_id, rule in rules.items():
+                ctx = Context(handbook.contacts, settings, today, rule)
+                for where, detail in rule_function(rule_id, rule)(variant, ctx):
+                    findings.append(Finding(rule_id, rule.severity, variant.id, variant.version, where, detail))
+    return Report(
+        today=today,
+        settings=settings,
+        min_severity=floor,
+        rules=rules,
+        checked=tuple(sorted(checked)),
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        places=dict(config.places),
+    )
+
+

@@ -1,0 +1,154 @@
+"""Reading a protocol's text: its fields, sentences, links and phone numbers.
+
+Pure string work for the rules; every pattern here must run in time linear in
+the length of a text, since a protocol field may be very long.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from ..model import Variant
+
+Hit = tuple[str, str]
+"""What a rule returns: (where, detail)."""
+
+
+PATH_ORDER = (
+    "valid_from", "source", "title", "intro", "steps", "wat", "wie", "hoe", "melding", "door",
+    "ouders_informeren", "sections", "items", "body", "contacts", "name", "role",
+    "organisation", "phone", "email", "website", "veilig_thuis", "phone_as_written",
+    "website_as_written",
+)
+"""Every name a finding's ``where`` can contain, in the order of a protocol."""
+
+PLACE_NAMES = frozenset(PATH_ORDER)
+"""checks.yaml labels each of these."""
+
+
+def text_fields(variant: Variant) -> list[Hit]:
+    """All text of a variant that comes from its protocol, as (where, text), in order."""
+    out: list[Hit] = []
+
+    def add(where: str, value: str | None) -> None:
+        if value:
+            out.append((where, value))
+
+    add("source.title", variant.source.title)
+    add("intro", variant.intro)
+    for i, step in enumerate(variant.steps):
+        for name in ("wat", "wie", "hoe"):
+            add(f"steps[{i}].{name}", getattr(step, name))
+    add("melding.door", variant.melding.door)
+    add("melding.ouders_informeren", variant.melding.ouders_informeren)
+    for i, section in enumerate(variant.sections):
+        add(f"sections[{i}].title", section.title)
+        add(f"sections[{i}].body", section.body)
+        for j, item in enumerate(section.items):
+            add(f"sections[{i}].items[{j}].title", item.title)
+            add(f"sections[{i}].items[{j}].body", item.body)
+    for i, contact in enumerate(variant.contacts):
+        for name in ("name", "role", "organisation", "phone", "email", "website"):
+            add(f"contacts[{i}].{name}", getattr(contact, name))
+    add("veilig_thuis.phone_as_written", variant.veilig_thuis.phone_as_written)
+    add("veilig_thuis.website_as_written", variant.veilig_thuis.website_as_written)
+    return out
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*(?:[-*+]|\d+[.)])\s)")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences, paragraphs and list items, white space collapsed."""
+    return [s for s in (_plain(part) for part in _SENTENCE_END.split(text)) if s]
+
+
+_MD_LINK = re.compile(r"\]\(([^)]*)\)")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>]*)>", re.IGNORECASE)
+_BARE_URL = re.compile(r"(?<![\w/@.-])(?:https?://|www\.)[^\s<>\[\]()\"'“”‘’]*", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"»”’"
+_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[\w.+-]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$", re.IGNORECASE)
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w.-]*\w")
+_DOMAIN = re.compile(
+    r"(?<![\w@.-])(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w-]*@)(?![\w-])", re.IGNORECASE
+)
+
+
+def links(text: str) -> list[str]:
+    """Every web address or mail link in a text, as written, in order."""
+    found: list[tuple[int, str]] = []
+    masked = text
+    for regex in (_MD_LINK, _AUTOLINK):
+        for match in regex.finditer(masked):
+            found.append((match.start(1), match.group(1).strip()))
+        masked = regex.sub(lambda m: " " * len(m.group(0)), masked)
+    for match in _BARE_URL.finditer(masked):
+        found.append((match.start(), match.group(0).rstrip(_TRAILING)))
+    return [url for _, url in sorted(found)]
+
+
+def link_is_well_formed(url: str) -> bool:
+    if not url or any(ch.isspace() for ch in url):
+        return False
+    if url.lower().startswith("mailto:"):
+        return bool(_EMAIL.match(url[len("mailto:"):]))
+    if url.lower().startswith("www."):
+        url = f"https://{url}"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(_HOST.match(parts.hostname or ""))
+
+
+def _without_links(text: str, *, domains: bool = True) -> str:
+    """The text with web addresses (and bare domain names, unless ``domains`` is
+    false, which keeps the domains of e-mail addresses) blanked out."""
+    for regex in (_MD_LINK, _AUTOLINK, _BARE_URL) + ((_DOMAIN,) if domains else ()):
+        text = regex.sub(" ", text)
+    return text
+
+
+# Phone numbers: a 0 or +31 followed by digits, spaces, hyphens and brackets.
+_PHONE = re.compile(r"(?<![\w.,/:+\-])(?:\+31|0)[\d(][\d \t\u00a0()\-\u2013]*\d")
+_DATE_LIKE = re.compile(r"^\d{1,2}\s*[-\u2013]\s*\d{1,2}\s*[-\u2013]\s*\d{2,4}$")
+MIN_PHONE_DIGITS = 6
+_SERVICE = re.compile(r"^0(?:800|900|906|909)\d{4,7}$")
+_TEN_DIGITS = re.compile(r"^0[1-9]\d{8}$")
+
+
+def phone_numbers(text: str) -> list[str]:
+    """Everything in a text that is written as a Dutch phone number, as written."""
+    found = []
+    for match in _PHONE.finditer(text):
+        candidate = match.group(0).strip()
+        digits = re.sub(r"\D", "", candidate)
+        if len(digits) >= MIN_PHONE_DIGITS and not _DATE_LIKE.match(candidate):
+            found.append(candidate)
+    return found
+
+
+def phone_digits(phone: str) -> str:
+    """A phone number as national digits: '+31 (0)88 222 05 00' -> '0882220500'."""
+    digits = re.sub(r"\D", "", phone.replace("(0)", ""))
+    if phone.strip().startswith("+31"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def is_valid_dutch_phone(phone: str) -> bool:
+    """Ten digits from 0, or a 0800/0900/0906/0909 number with 4 to 7 more digits."""
+    digits = phone_digits(phone)
+    if _SERVICE.match(digits):
+        return True
+    return bool(_TEN_DIGITS.match(digits)) and not digits.startswith(("0800", "0900", "0906", "0909"))
+
+

@@ -1,0 +1,97 @@
+"""The generator's layers import only downward: model -> checks -> site -> adapters.
+
+A newcomer reads where a change belongs from the folders (CONTRIBUTING.md,
+"Layers"); this test keeps the folders honest.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "generator"
+
+# Rank of each layer; a module may import its own layer and lower ones.
+LAYERS = {
+    "model": 0,     # generator.model, loader, schema, dates, afwegingskader
+    "checks": 1,    # generator.checks
+    "site": 2,      # generator.site: views, templates, pages
+    "release": 2,   # generator.release: pdf, dist, linkcheck (on a built site)
+    "adapters": 3,  # generator.cli, generator.mkdocs_plugin, python -m generator
+}
+RENDERING = ("jinja2", "markdown_it", "markupsafe", "babel", "mkdocs", "material", "linkify_it")
+
+
+def layer_of(module: str) -> str:
+    parts = module.split(".")
+    if parts[0] != "generator":
+        raise ValueError(module)
+    top = parts[1] if len(parts) > 1 else "__init__"
+    if top in ("checks", "site", "release"):
+        return top
+    if top in ("cli", "mkdocs_plugin", "__main__"):
+        return "adapters"
+    return "model"
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports(path: Path) -> list[tuple[int, str]]:
+    """(line, absolute module) for every import of the package, at any depth of the file."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.startswith("generator"):
+                if node.module is None:  # from . import x
+                    found += [(node.lineno, f"{target}.{alias.name}") for alias in node.names]
+                else:
+                    found.append((node.lineno, target))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.startswith("generator")]
+    return found
+
+
+def test_no_module_imports_a_higher_layer():
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        own = layer_of(module_name(path))
+        for line, target in imports(path):
+            other = layer_of(target)
+            if LAYERS[other] > LAYERS[own] or {own, other} == {"site", "release"}:
+                wrong.append(f"{path.relative_to(ROOT)}:{line}: {own} imports {target} ({other})")
+    assert wrong == []
+
+
+def test_the_layer_map_knows_every_module():
+    modules = [module_name(p) for p in PACKAGE.rglob("*.py")]
+    assert {layer_of(m) for m in modules} == set(LAYERS)
+
+
+@pytest.mark.parametrize("module", ["generator.checks", "generator.cli", "generator.loader"])
+def test_checking_loads_no_rendering_library(module):
+    """`python -m generator check --json`, run in a board's CI, needs no Jinja, Markdown or babel."""
+    code = f"import sys, {module}; print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    names = loaded.stdout.split()
+    assert [n for n in names if n.split(".")[0] in RENDERING] == []
+    assert module in names
