@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -13,7 +12,7 @@ from ..dates import nl_date
 from ..loader import CHECKS_FILE, Handbook, Problem, SourceError
 from ..model import CheckSettings, ChecksConfig, RuleConfig, Severity, Variant
 from .rules import Context, config_problems, rule_function
-from .text import PATH_ORDER
+from .text import PATH_ORDER, path_segments
 
 JSON_FORMAT = "meldcode-checks/1"
 
@@ -39,12 +38,10 @@ class Finding:
 def _where_key(where: str) -> tuple:
     """Sort paths in the protocol's order: steps before sections, steps[2] before steps[10]."""
     return tuple(
-        (PATH_ORDER.index(name) if name in PATH_ORDER else len(PATH_ORDER), name, int(index) if index else -1)
-        for name, index in _SEGMENT.findall(where)
+        (PATH_ORDER.index(name) if name in PATH_ORDER else len(PATH_ORDER), name, -1 if index is None else index)
+        for name, index in path_segments(where)
     )
 
-
-_SEGMENT = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
 
 
 # ---------------------------------------------------------------- running the rules

@@ -27,6 +27,13 @@ PATH_ORDER = (
 PLACE_NAMES = frozenset(PATH_ORDER)
 """checks.yaml labels each of these."""
 
+_SEGMENT = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+
+
+def path_segments(where: str) -> list[tuple[str, int | None]]:
+    """A finding's path as (name, index) pairs: ``steps[4].hoe`` -> [("steps", 4), ("hoe", None)]."""
+    return [(name, int(index) if index else None) for name, index in _SEGMENT.findall(where)]
+
 
 def text_fields(variant: Variant) -> list[Hit]:
     """All text of a variant that comes from its protocol, as (where, text), in order."""
