@@ -12,7 +12,7 @@ from ..dates import nl_date
 from ..loader import CHECKS_FILE, Handbook, Problem, SourceError
 from ..model import CheckSettings, ChecksConfig, RuleConfig, Severity, Variant
 from .rules import Context, config_problems, rule_function
-from .text import PATH_ORDER, path_segments
+from .text import _SEGMENT, PATH_ORDER, path_segments  # noqa: F401 - _SEGMENT: see checkpages, until the branches merge
 
 JSON_FORMAT = "meldcode-checks/1"
 
