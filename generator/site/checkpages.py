@@ -1,0 +1,125 @@
+"""The site's "Kwaliteitscheck" pages, from a check report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+
+from ..checks import Report, Severity
+from ..checks.report import _SEGMENT
+from ..loader import Handbook
+from ..model import Variant
+from .templating import Page
+
+
+def describe_where(where: str, variant: Variant, places: dict[str, str]) -> str:
+    """A finding's path in the reader's words, from the labels in checks.yaml.
+
+    ``steps[4].hoe`` becomes "Stap 5 › hoe"; ``sections[0].body`` becomes
+    'Onderdeel “Bij twijfel” › tekst'.
+    """
+    parts: list[str] = []
+    node: Any = variant
+    for name, index in _SEGMENT.findall(where):
+        node = getattr(node, name, None) if node is not None else None
+        label = places.get(name, name)
+        if index:
+            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
+            title = getattr(node, "title", None) or getattr(node, "name", None) or getattr(node, "wat", None) or ""
+            label = label.format(number=int(index) + 1, title=title)
+        parts.append(label)
+    return " › ".join(parts)
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One finding as the site shows it: the place in the reader's words, the text."""
+
+    where: str
+    place: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class RuleFindings:
+    """The findings of one rule in one version, with the rule's Dutch texts."""
+
+    rule_id: str
+    severity: str
+    title: str
+    message: str
+    reference: str
+    items: list[FindingView]
+
+
+@dataclass(frozen=True)
+class VersionCheck:
+    """One checked version of a variant, its findings grouped by severity, then rule."""
+
+    variant: Variant
+    counts: dict[str, int]
+    groups: list[tuple[str, list[RuleFindings]]]
+
+
+@dataclass(frozen=True)
+class VariantCheck:
+    variant: Variant
+    """The version a reader sees (in force today, else the newest)."""
+    versions: list[VersionCheck]
+    counts: dict[str, int]
+
+    @property
+    def url(self) -> str:
+        return f"varianten/{self.variant.id}/kwaliteitscheck.md"
+
+
+def _version_check(variant: Variant, report: Report) -> VersionCheck:
+    found = report.findings_for(variant.id, variant.version)
+    groups = []
+    for severity in Severity:
+        rules = []
+        for rule_id in sorted({f.rule_id for f in found if f.severity is severity}):
+            items = [FindingView(f.where, describe_where(f.where, variant, report.places), f.detail)
+                     for f in found if f.rule_id == rule_id]
+            rules.append(RuleFindings(rule_id, severity.value, report.title(rule_id),
+                                      report.message(rule_id), report.reference(rule_id), items))
+        if rules:
+            groups.append((severity.value, rules))
+    return VersionCheck(variant, report.counts(found), groups)
+
+
+def check_views(handbook: Handbook, report: Report, today: dt.date) -> list[VariantCheck]:
+    """Per checked variant: its current version and the findings of each checked version."""
+    views = []
+    for variant_id in sorted({vid for vid, _ in report.checked}):
+        versions = [_version_check(v, report) for v in handbook.versions(variant_id)
+                    if (v.id, v.version) in report.checked]
+        views.append(VariantCheck(handbook.current(variant_id, today), versions,
+                                  report.counts(report.findings_for(variant_id))))
+    return views
+
+
+def rule_views(report: Report) -> list[RuleFindings]:
+    """Every rule that was run, most severe first, without findings (for the overview)."""
+    order = sorted(report.rules, key=lambda r: (report.rules[r].severity.rank, r))
+    return [RuleFindings(r, report.rules[r].severity.value, report.title(r), report.message(r),
+                         report.reference(r), []) for r in order]
+
+
+def render_check_pages(
+    handbook: Handbook, env: Environment, report: Report
+) -> list[Page]:
+    """``kwaliteitscheck/index.md`` and ``varianten/<id>/kwaliteitscheck.md``, with every rule."""
+    views = check_views(handbook, report, report.today)
+    common = {"report": report, "today": report.today, "settings": report.settings}
+    overview = env.get_template("checks_overview.md.j2").render(
+        checks=views, totals=report.counts(), rules=rule_views(report), **common
+    )
+    variant_page = env.get_template("checks_variant.md.j2")
+    return [Page("kwaliteitscheck/index.md", overview)] + [
+        Page(check.url, variant_page.render(check=check, **common)) for check in views
+    ]
+
