@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROTOCOLS, ROOT
+from conftest import PROTOCOLS, ROOT, read_yaml
 from generator.checks import PROCEDURES, Context, RuleKind, Severity, rule_function, run_checks
 from generator.loader import SourceError, load
 from generator.site.checkpages import render_check_pages
@@ -363,7 +363,10 @@ def test_check_pages_show_the_findings(handbook):
     assert set(pages) == {"kwaliteitscheck/index.md"} | {f"varianten/{v}/kwaliteitscheck.md" for v in handbook.variant_ids}
     prisma = pages["varianten/prisma-almere/kwaliteitscheck.md"]
     assert "www.amk-nederland.nl" in prisma and "088-2000" in prisma
-    assert "003_c22e15d5e7338857.txt" in prisma or "004_16b855c1efaced9d.txt" in prisma
+    # Sources are named as readers know them (sources.yaml), never by file name.
+    consent = read_yaml(PROTOCOLS / "sources.yaml")["sources"]["consent-2018"]
+    assert " ".join(consent["name"].split()) in " ".join(prisma.split())
+    assert consent["file"] not in prisma
     assert "Ongeldig telefoonnummer" in prisma
 
 
@@ -374,7 +377,8 @@ def test_built_site_has_the_kwaliteitscheck(site_dir):
     overview = page_text(site_dir / "kwaliteitscheck" / "index.html")
     prisma = page_text(site_dir / "varianten" / "prisma-almere" / "kwaliteitscheck" / "index.html")
     assert "www.amk-nederland.nl" in prisma and "Ongeldig telefoonnummer" in prisma
-    assert "Bron: 004_16b855c1efaced9d.txt" in prisma
+    consent = read_yaml(PROTOCOLS / "sources.yaml")["sources"]["consent-2018"]
+    assert "Bron: " + " ".join(consent["name"].split()) in prisma
     levwn_page = page_text(site_dir / "varianten" / "levwn" / "index.html")
     assert "Kwaliteitscheck:" in levwn_page
     # The overview's row for levwn counts the findings we pinned, per severity.
