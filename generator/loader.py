@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
 from .afwegingskader import engine
-from .model import Basismodel, ChecksConfig, Contacts, Kader, Variant
+from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,6 +26,9 @@ CONTACTS_FILE = "contacts.yaml"
 KADER_FILE = "afwegingskader.yaml"
 BASISMODEL_FILE = "basismodel.yaml"
 CHECKS_FILE = "checks.yaml"
+SOURCES_FILE = "sources.yaml"
+ROLES_FILE = "roles.yaml"
+BEGRIPPEN_FILE = "begrippen.yaml"
 VARIANTS_DIR = "variants"
 
 
@@ -62,6 +65,12 @@ class Handbook:
     checks: ChecksConfig
     """The quality checks' configuration (``checks.yaml``)."""
     source_files: dict[tuple[str, str], Path] = field(default_factory=dict)
+    sources: Sources | None = None
+    """The cited sources (``sources.yaml``); citing texts are already resolved to their names."""
+    roles: Roles | None = None
+    """The roles protocols name in their *wie* (``roles.yaml``)."""
+    begrippen: Begrippen | None = None
+    """The begrippenlijst (``begrippen.yaml``)."""
 
     def versions(self, variant_id: str) -> list[Variant]:
         """Oldest first; a version without a date sorts before dated ones."""
@@ -162,12 +171,14 @@ _MESSAGES = {
 }
 
 
-def _validate(model: type[M], data: Any, file: Path, problems: list[Problem]) -> M | None:
+def _validate(
+    model: type[M], data: Any, file: Path, problems: list[Problem], context: dict | None = None
+) -> M | None:
     if not isinstance(data, dict):
         problems.append(Problem(file, 1, "", "expected a mapping of keys at the top level"))
         return None
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=context)
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and k.startswith("function-")))
@@ -189,14 +200,19 @@ def load(root: Path | str) -> Handbook:
     root = Path(root)
     problems: list[Problem] = []
 
-    contacts = _load_one(root / CONTACTS_FILE, Contacts, problems)
+    # Sources first: every other file may cite them as [[id]].
+    sources = _load_one(root / SOURCES_FILE, Sources, problems)
+    cite = {"sources": sources} if sources is not None else None
+    contacts = _load_one(root / CONTACTS_FILE, Contacts, problems, cite)
     kader_file = root / KADER_FILE
     kader_data = _read(kader_file, problems) if kader_file.exists() else None
-    kader = _validate(Kader, kader_data, kader_file, problems) if kader_data is not None else None
+    kader = _validate(Kader, kader_data, kader_file, problems, cite) if kader_data is not None else None
     if not kader_file.exists():
         problems.append(Problem(kader_file, None, "", "file is missing"))
-    basismodel = _load_one(root / BASISMODEL_FILE, Basismodel, problems)
-    checks = _load_one(root / CHECKS_FILE, ChecksConfig, problems)
+    basismodel = _load_one(root / BASISMODEL_FILE, Basismodel, problems, cite)
+    checks = _load_one(root / CHECKS_FILE, ChecksConfig, problems, cite)
+    roles = _load_one(root / ROLES_FILE, Roles, problems)
+    begrippen = _load_one(root / BEGRIPPEN_FILE, Begrippen, problems, cite)
 
     if kader is not None:
         _check_kader(kader, kader_data, kader_file, problems)
@@ -232,15 +248,16 @@ def load(root: Path | str) -> Handbook:
     _check_versions(variants, files, problems)
     if problems:
         raise SourceError(problems)
-    return Handbook(root, contacts, kader, basismodel, variants, checks, files)
+    return Handbook(root, contacts, kader, basismodel, variants, checks, files,
+                    sources=sources, roles=roles, begrippen=begrippen)
 
 
-def _load_one(file: Path, model: type[M], problems: list[Problem]) -> M | None:
+def _load_one(file: Path, model: type[M], problems: list[Problem], context: dict | None = None) -> M | None:
     if not file.exists():
         problems.append(Problem(file, None, "", "file is missing"))
         return None
     data = _read(file, problems)
-    return _validate(model, data, file, problems) if data is not None else None
+    return _validate(model, data, file, problems, context) if data is not None else None
 
 
 def _check_kader(kader: Kader, data: Any, file: Path, problems: list[Problem]) -> None:

@@ -22,6 +22,7 @@ from .checks import run_checks
 from .dates import build_date, nl_date
 from .loader import SourceError, load
 from .site import assets
+from .site.abbreviations import explain, glossary_regex
 from .site.pages import COMPARE_PAGE_SIZE, Page, render_pages
 
 
@@ -39,6 +40,7 @@ class MeldcodeConfig(Config):
 class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def __init__(self) -> None:
         self.pages: list[Page] = []
+        self.glossary: dict[str, str] = {}
         self.command = "build"
         self.today = dt.date.today()
 
@@ -65,6 +67,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         except SourceError as exc:
             raise PluginError(str(exc)) from None
         self.pages = render_pages(handbook, report, self.today, compare_page_size=self.config.compare_page_size)
+        self.glossary = handbook.begrippen.glossary if handbook.begrippen else {}
+        self._abbr = glossary_regex(self.glossary)
         try:
             assets.check(Path(self.config.node_modules))
         except assets.AssetError as exc:
@@ -80,6 +84,10 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         for src_uri, path in assets.static_files(Path(self.config.node_modules)):
             files.append(File.generated(config, src_uri, abs_src_path=str(path)))
         return files
+
+    def on_page_content(self, html, *, page, config, files):
+        """Explain every abbreviation of begrippen.yaml where it occurs (see site/abbreviations.py)."""
+        return explain(html, self.glossary, self._abbr)
 
     def on_serve(self, server, *, config, builder):
         server.watch(self.config.protocols)

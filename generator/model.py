@@ -15,10 +15,12 @@ from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -31,6 +33,40 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """Plain text: may not be empty or only white space."""
 Markdown = Annotated[str, StringConstraints(min_length=1)]
 """Markdown as the source has it: paragraphs, lists, links."""
+
+CITATION = re.compile(r"\[\[([^\[\]]*)\]\]")
+"""``[[id]]`` in a citing text: a source of ``protocols/sources.yaml`` by its id."""
+
+
+def _resolve_citations(text: str, info: ValidationInfo) -> str:
+    """Name each ``[[id]]`` as a reader knows it; refuse unknown ids and bare file names.
+
+    The registry comes from the validation context (``{"sources": Sources}``),
+    which the loader passes; without it the text is kept as written.
+    """
+    sources = (info.context or {}).get("sources")
+    if sources is None:
+        return text
+    for source_id, source in sources.sources.items():
+        if source.file and source.file in text:
+            raise ValueError(
+                f"names the file {source.file!r}; cite the source as [[{source_id}]] "
+                "(protocols/sources.yaml), so readers see its title, not a file name"
+            )
+    unknown = [m.group(1) for m in CITATION.finditer(text) if m.group(1) not in sources.sources]
+    if unknown:
+        known = ", ".join(sorted(sources.sources))
+        raise ValueError(f"unknown source [[{unknown[0]}]] (known ids in sources.yaml: {known})")
+    return CITATION.sub(lambda m: sources.sources[m.group(1)].name, text)
+
+
+Cited = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_resolve_citations),
+    Field(json_schema_extra={"description": "Text that may cite sources as [[id]] (ids from sources.yaml)."}),
+]
+"""Text that names where something comes from: ``[[id]]`` cites ``sources.yaml``."""
 
 
 class Strict(BaseModel):
@@ -58,6 +94,124 @@ class SectionKind(str, Enum):
     overig = "overig"
 
 
+# ---------------------------------------------------------------- sources
+
+
+class Source(Strict):
+    """A document (or law, or web page) the handbook cites, as a reader knows it."""
+
+    name: Text = Field(description="How a reader knows it: title, school or publisher, date or version.")
+    title: Text | None = Field(None, description="The document's own title, as written.")
+    publisher: Text | None = Field(None, description="School, board or organisation that published it.")
+    date: Text | None = Field(None, description="The date as the document writes it.")
+    version: Text | None = Field(None, description="The version as the document writes it.")
+    url: Text | None = Field(None, description="Where a public source can be read.")
+    file: Text | None = Field(
+        None, description="Provenance only: the file name of the source text in shared/seeds, never shown."
+    )
+
+
+class Sources(Strict):
+    """``protocols/sources.yaml``: every source cited elsewhere as ``[[id]]``."""
+
+    schema_version: Literal[1]
+    sources: dict[Slug, Source]
+
+
+# ---------------------------------------------------------------- roles
+
+
+class Role(Strict):
+    """A function at (or around) a school that protocols name in their *wie*."""
+
+    id: Slug
+    name: Text = Field(description="The Dutch name a page uses: \"Wat doe ik als {name}?\"")
+    words: list[Text] = Field(
+        min_length=1,
+        description="Every word that names this role in protocols, matched whole and without regard to "
+        "case; a space matches any white space, ' matches ’ too.",
+    )
+
+
+class Roles(Strict):
+    """``protocols/roles.yaml``: the roles, in the order pages list them."""
+
+    schema_version: Literal[1]
+    roles: list[Role] = Field(min_length=1)
+
+    @field_validator("roles")
+    @classmethod
+    def _unique(cls, roles: list[Role]) -> list[Role]:
+        ids, words = set(), {}
+        for role in roles:
+            if role.id in ids:
+                raise ValueError(f"role id '{role.id}' is used twice")
+            ids.add(role.id)
+            for word in role.words:
+                key = normal_word(word)
+                if key in words and words[key] != role.id:
+                    raise ValueError(f"the word '{word}' names both '{words[key]}' and '{role.id}'")
+                words[key] = role.id
+        return roles
+
+
+def normal_word(word: str) -> str:
+    """How a role word is compared: lower case, single spaces, straight apostrophes."""
+    return " ".join(word.replace("\u2019", "'").lower().split())
+
+
+# ---------------------------------------------------------------- begrippen
+
+
+class Term(Strict):
+    """A term or abbreviation staff meet in the protocols, with where its meaning comes from."""
+
+    id: Slug
+    term: Text = Field(description="The term written out.")
+    abbreviations: list[Text] = Field(
+        default_factory=list,
+        description="Abbreviations explained in place on every page, matched whole and with case as written.",
+    )
+    tooltip: Text | None = Field(None, description="What an abbreviation's tooltip says; default the term.")
+    definition: Text = Field(description="A short definition, in the words of the cited source where possible.")
+    replaced_by: Text | None = Field(
+        None, description="For an organisation that no longer exists: what replaced it, and since when."
+    )
+    reference: Cited = Field(description="Where the definition comes from ([[id]] from sources.yaml).")
+
+    @property
+    def explanation(self) -> str:
+        return self.tooltip or self.term
+
+
+class Begrippen(Strict):
+    """``protocols/begrippen.yaml``: the begrippenlijst, in the order the page shows it."""
+
+    schema_version: Literal[1]
+    terms: list[Term] = Field(min_length=1)
+
+    @field_validator("terms")
+    @classmethod
+    def _unique(cls, terms: list[Term]) -> list[Term]:
+        ids, abbreviations = set(), {}
+        for term in terms:
+            if term.id in ids:
+                raise ValueError(f"term id '{term.id}' is used twice")
+            ids.add(term.id)
+            for abbreviation in term.abbreviations:
+                if abbreviation in abbreviations:
+                    raise ValueError(
+                        f"abbreviation '{abbreviation}' is in both '{abbreviations[abbreviation]}' and '{term.id}'"
+                    )
+                abbreviations[abbreviation] = term.id
+        return terms
+
+    @property
+    def glossary(self) -> dict[str, str]:
+        """Every abbreviation with what its tooltip says."""
+        return {a: t.explanation for t in self.terms for a in t.abbreviations}
+
+
 # ---------------------------------------------------------------- contacts
 
 
@@ -70,7 +224,7 @@ class VeiligThuisRegion(Strict):
     melding_portal: Text | None = Field(
         None, description="Where a professional makes a melding online."
     )
-    source: Text = Field(description="Which source document these facts come from.")
+    source: Cited = Field(description="Which source these facts come from ([[id]] from sources.yaml).")
 
 
 class NationalContact(Strict):
@@ -78,7 +232,7 @@ class NationalContact(Strict):
 
     name: Text
     phone: Text
-    source: Text
+    source: Cited
 
 
 class Contacts(Strict):
@@ -265,7 +419,7 @@ class Note(Strict):
     question: Slug | None = None
     title: Text
     text: Text
-    source: Text
+    source: Cited
 
 
 class Kader(Strict):
@@ -273,7 +427,7 @@ class Kader(Strict):
 
     schema_version: Literal[1]
     title: Text
-    source: Text
+    source: Cited
     start: Slug
     questions: list[Question]
     outcomes: list[Outcome]
@@ -293,7 +447,7 @@ class Basismodel(Strict):
 
     schema_version: Literal[1]
     title: Text
-    source: Text
+    source: Cited
     steps: list[BasisStep]
 
     @field_validator("steps")
@@ -338,7 +492,7 @@ class RuleConfig(Strict):
     severity: Severity
     title: Text
     message: Text
-    reference: Text = Field(description="Where the requirement comes from: source file and place.")
+    reference: Cited = Field(description="Where the requirement comes from: [[source id]] and place.")
     patterns: list[Text] = Field(
         default_factory=list,
         description="Regular expressions (case-insensitive) the rule looks for; see its docstring.",

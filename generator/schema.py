@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import Basismodel, ChecksConfig, Contacts, Kader, Variant
+from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant
 
 SCHEMAS = {
     "variant.schema.json": Variant,
@@ -13,6 +13,9 @@ SCHEMAS = {
     "afwegingskader.schema.json": Kader,
     "basismodel.schema.json": Basismodel,
     "checks.schema.json": ChecksConfig,
+    "sources.schema.json": Sources,
+    "roles.schema.json": Roles,
+    "begrippen.schema.json": Begrippen,
 }
 
 

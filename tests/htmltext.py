@@ -7,6 +7,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 _SKIP = {"script", "style", "template"}
+_INLINE = {"a", "abbr", "b", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small", "span", "strong",
+           "sub", "sup", "u"}
+"""Tags that do not break a line: their text runs on ("de <abbr>IB-er</abbr>;" reads "de IB-er;")."""
 
 
 class _Text(HTMLParser):
@@ -18,10 +21,14 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in _SKIP:
             self._skip += 1
+        if tag not in _INLINE:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag):
         if tag in _SKIP and self._skip:
             self._skip -= 1
+        if tag not in _INLINE:
+            self.parts.append(" ")
 
     def handle_data(self, data):
         if not self._skip:
@@ -35,4 +42,4 @@ def squash(text: str) -> str:
 def page_text(path: Path) -> str:
     parser = _Text()
     parser.feed(path.read_text(encoding="utf-8"))
-    return squash(" ".join(parser.parts))
+    return squash("".join(parser.parts))

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROTOCOLS, ROOT
+from conftest import PROTOCOLS, ROOT, read_yaml
 from generator.checks import PROCEDURES, Context, RuleKind, Severity, rule_function, run_checks
+from generator.checks.roles import RoleFinder
 from generator.loader import SourceError, load
 from generator.site.checkpages import render_check_pages
 from generator.site.templating import environment
@@ -36,7 +37,8 @@ def config(handbook):
 def hits(rule_id, variant, handbook, config, today=TODAY, **settings):
     rule_settings = config.settings.model_copy(update=settings)
     rule = config.rules[rule_id]
-    return list(rule_function(rule_id, rule)(variant, Context(handbook.contacts, rule_settings, today, rule)))
+    context = Context(handbook.contacts, rule_settings, today, rule, RoleFinder(handbook.roles))
+    return list(rule_function(rule_id, rule)(variant, context))
 
 
 def with_step(variant, number, **changes):
@@ -57,6 +59,7 @@ def clean(handbook):
     """A protocol that meets every rule: the afwegingskader brochure with the gaps filled."""
     base = handbook.current("vo-brochure", TODAY)
     steps = [s.model_copy(update={"wie_from_text": False}) for s in base.steps]
+    steps[3] = steps[3].model_copy(update={"wie": "De zorgcoördinator, in de interne leerlingbespreking"})
     variant = base.model_copy(update={"steps": steps, "valid_from": dt.date(2024, 8, 1)})
     variant = with_melding(variant, ouders_informeren="De zorgcoördinator informeert de ouders.", door_from_text=False)
     return with_vt(variant, phone_as_written="0800-2000")
@@ -76,6 +79,8 @@ def _append_hoe(variant, number, text):
 # The "where" paths are 0-based like the loader's (steps[1] is stap 2).
 BAD = {
     "wie-from-text": (lambda v: with_step(v, 3, wie_from_text=True), ["steps[2].wie"]),
+    # "de IB" would be a role (intern begeleider); "de IBM-er" is no word of roles.yaml.
+    "wie-without-role": (lambda v: with_step(v, 4, wie="Het ondersteuningsoverleg en de IBM-er"), ["steps[3].wie"]),
     "afwegingskader-used": (
         lambda v: with_step(with_step(v, 4, wat="Wegen", hoe="Weeg de ernst. Zie www.afwegingskader.nl"),
                             5, wat="Beslissen", hoe="Meld of organiseer hulp. Is melden noodzakelijk? Is hulp mogelijk?"),
@@ -267,6 +272,8 @@ SEED_FINDINGS = {
     # 001_*: the national afwegingskader brochure (VO); no date, no number, silent on who tells the parents.
     "vo-brochure": {
         ("parents-informed", "melding.ouders_informeren", ""),
+        # Step 4's wie names meetings, no function (l.350-351).
+        ("wie-without-role", "steps[3].wie", None),
         ("valid-from-missing", "valid_from", ""),
         ("veilig-thuis-phone-missing", "veilig_thuis.phone_as_written", ""),
         *{("wie-from-text", f"steps[{i}].wie", None) for i in range(5)},
@@ -363,7 +370,10 @@ def test_check_pages_show_the_findings(handbook):
     assert set(pages) == {"kwaliteitscheck/index.md"} | {f"varianten/{v}/kwaliteitscheck.md" for v in handbook.variant_ids}
     prisma = pages["varianten/prisma-almere/kwaliteitscheck.md"]
     assert "www.amk-nederland.nl" in prisma and "088-2000" in prisma
-    assert "003_c22e15d5e7338857.txt" in prisma or "004_16b855c1efaced9d.txt" in prisma
+    # Sources are named as readers know them (sources.yaml), never by file name.
+    consent = read_yaml(PROTOCOLS / "sources.yaml")["sources"]["consent-2018"]
+    assert " ".join(consent["name"].split()) in " ".join(prisma.split())
+    assert consent["file"] not in prisma
     assert "Ongeldig telefoonnummer" in prisma
 
 
@@ -374,7 +384,8 @@ def test_built_site_has_the_kwaliteitscheck(site_dir):
     overview = page_text(site_dir / "kwaliteitscheck" / "index.html")
     prisma = page_text(site_dir / "varianten" / "prisma-almere" / "kwaliteitscheck" / "index.html")
     assert "www.amk-nederland.nl" in prisma and "Ongeldig telefoonnummer" in prisma
-    assert "Bron: 004_16b855c1efaced9d.txt" in prisma
+    consent = read_yaml(PROTOCOLS / "sources.yaml")["sources"]["consent-2018"]
+    assert "Bron: " + " ".join(consent["name"].split()) in prisma
     levwn_page = page_text(site_dir / "varianten" / "levwn" / "index.html")
     assert "Kwaliteitscheck:" in levwn_page
     # The overview's row for levwn counts the findings we pinned, per severity.

@@ -134,3 +134,49 @@ def test_any_removed_required_field_is_named(protocols, key, step, field):
         assert f"missing key '{missing}'" in str(info.value) or "missing step" in str(info.value)
     finally:
         file.write_text(original, encoding="utf-8")
+
+
+# (file, edit old -> new, snippet on the line the error must name, words in the message)
+BROKEN_SHARED = [
+    ("contacts.yaml", "source: '[[consent-2018]], voetnoot 1'", "source: '[[consent-2019]], voetnoot 1'",
+     "[[consent-2019]]", ["unknown source [[consent-2019]]", "national.source"]),
+    ("contacts.yaml", "source: '[[consent-2018]], voetnoot 1'", "source: 004_16b855c1efaced9d.txt, voetnoot 1",
+     "004_16b855c1efaced9d.txt", ["names the file", "[[consent-2018]]"]),
+    ("checks.yaml", "    reference: >-\n      De kolom Wie in [[kwaliteitskaart-flevoland]] en in [[prisma-2021]].",
+     "    reference: 'De kolom Wie in [[kaart]].'", "[[kaart]]", ["unknown source [[kaart]]", "rules.wie-from-text.reference"]),
+    ("roles.yaml", "words: [mentor, mentoren]", "words: [mentor, docent]",
+     "roles:", ["the word 'docent' names both 'leerkracht' and 'mentor'"]),
+    ("roles.yaml", "  - id: mentor\n    name: mentor\n", "  - id: mentor\n", "id: mentor", ["missing key 'name'"]),
+    ("begrippen.yaml", "abbreviations: [ZAT]", "abbreviations: [AMK]", "terms:", ["abbreviation 'AMK' is in both"]),
+    ("begrippen.yaml", "reference: '[[cjg-loket-gezond-leven]].'", "reference: '[[cjg]].'",
+     "[[cjg]]", ["unknown source [[cjg]]", "terms[17].reference"]),
+]
+
+
+@pytest.mark.parametrize("case", BROKEN_SHARED, ids=[f"{c[0]}-{i}" for i, c in enumerate(BROKEN_SHARED)])
+def test_bad_shared_source_gives_file_line_and_message(protocols, case):
+    """Citations ([[id]] of sources.yaml), roles and begrippen are validated like every source."""
+    name, old, new, line_snippet, words = case
+    file = protocols / name
+    _edit(file, old, new)
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    message = str(info.value)
+    assert f"{file}:{_line_of(file, line_snippet)}:" in message, message
+    for word in words:
+        assert word in message, message
+
+
+@pytest.mark.parametrize("name", ["sources.yaml", "roles.yaml", "begrippen.yaml"])
+def test_a_missing_shared_source_is_named(protocols, name):
+    (protocols / name).unlink()
+    with pytest.raises(SourceError, match=f"{name}: file is missing"):
+        load(protocols)
+
+
+def test_citations_are_resolved_to_the_names_readers_know(protocols):
+    handbook = load(protocols)
+    consent = handbook.sources.sources["consent-2018"]
+    assert handbook.contacts.national.source == f"{consent.name}, voetnoot 1"
+    for rule in handbook.checks.rules.values():
+        assert "[[" not in rule.reference and ".txt" not in rule.reference

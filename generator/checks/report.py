@@ -11,6 +11,7 @@ from functools import cached_property
 from ..dates import nl_date
 from ..loader import CHECKS_FILE, Handbook, Problem, SourceError
 from ..model import CheckSettings, ChecksConfig, RuleConfig, Severity, Variant
+from .roles import RoleFinder
 from .rules import Context, config_problems, rule_function
 from .text import _SEGMENT, PATH_ORDER, path_segments  # noqa: F401 - _SEGMENT: see checkpages, until the branches merge
 
@@ -173,11 +174,12 @@ def run_checks(
 
     findings: list[Finding] = []
     checked: list[tuple[str, str]] = []
+    roles = RoleFinder(handbook.roles) if handbook.roles else None
     for variant_id in selected:
         for variant in checked_versions(handbook, variant_id, today):
             checked.append((variant.id, variant.version))
             for rule_id, rule in rules.items():
-                ctx = Context(handbook.contacts, settings, today, rule)
+                ctx = Context(handbook.contacts, settings, today, rule, roles)
                 for where, detail in rule_function(rule_id, rule)(variant, ctx):
                     findings.append(Finding(rule_id, rule.severity, variant.id, variant.version, where, detail))
     return Report(

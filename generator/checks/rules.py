@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import CheckSettings, ChecksConfig, Contacts, RuleConfig, RuleKind, Variant
+from .roles import RoleFinder
 from .text import (
     PLACE_NAMES, Hit, _DOMAIN, _EMAIL, _EMAIL_IN_TEXT, _plain, _without_links, is_valid_dutch_phone, link_is_well_formed, links,
     phone_digits, phone_numbers, sentences, text_fields,
@@ -30,6 +31,8 @@ class Context:
     settings: CheckSettings
     today: dt.date
     rule: RuleConfig
+    roles: RoleFinder | None = None
+    """The roles of roles.yaml, compiled once per run."""
 
 
 Rule = Callable[[Variant, Context], Iterable[Hit]]
@@ -82,6 +85,13 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 def wie_from_text(variant: Variant, ctx: Context) -> list[Hit]:
     """Steps whose ``wie`` the handbook took from the running text (no wie column)."""
     return [(f"steps[{i}].wie", _plain(s.wie)) for i, s in enumerate(variant.steps) if s.wie_from_text]
+
+
+def wie_without_role(variant: Variant, ctx: Context) -> list[Hit]:
+    """Steps whose ``wie`` names none of the roles in roles.yaml (so no role page lists them)."""
+    if ctx.roles is None:
+        return []
+    return [(f"steps[{i}].wie", _plain(s.wie)) for i, s in enumerate(variant.steps) if not ctx.roles.named(s.wie)]
 
 
 def afwegingskader_used(variant: Variant, ctx: Context) -> list[Hit]:
@@ -226,6 +236,7 @@ KINDS: dict[RuleKind, Rule] = {
 
 PROCEDURES: dict[str, Rule] = {
     "wie-from-text": wie_from_text,
+    "wie-without-role": wie_without_role,
     "afwegingskader-used": afwegingskader_used,
     "two-decisions": two_decisions,
     "phone-invalid": phone_invalid,

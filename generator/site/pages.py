@@ -18,8 +18,9 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from ..checks import Report
+from ..checks.roles import RoleFinder, RoleStep
 from ..loader import Handbook
-from ..model import Kader, SchoolType, Variant, VeiligThuisRegion
+from ..model import Kader, Role, SchoolType, Variant, VeiligThuisRegion
 from .checkpages import render_check_pages
 from .compare import fragment, presence
 from .diff import changed, reader_text, word_diff
@@ -82,6 +83,20 @@ def variant_url(variant_id: str) -> str:
     return f"varianten/{variant_id}/"
 
 
+def role_slug(role: Role) -> str:
+    """The folder of a role's page inside its variant's folder."""
+    return f"wat-doe-ik-als-{role.id}"
+
+
+@dataclass(frozen=True)
+class RoleView:
+    """One role in one variant: the steps whose wie names it, in the protocol's own words."""
+
+    role: Role
+    slug: str
+    steps: list[RoleStep]
+
+
 def version_slug(version: str) -> str:
     """A stable URL segment for a version label ("v1.0_301018" -> "v1-0-301018")."""
     return re.sub(r"[^a-z0-9]+", "-", version.lower()).strip("-") or "versie"
@@ -138,31 +153,46 @@ def render_pages(
         "today": today,
         "version_slug": version_slug,
     }
+    finder = RoleFinder(handbook.roles) if handbook.roles else None
     pages = [
         Page("index.md", env.get_template("home.md.j2").render(views=views, by_type=by_type, **common)),
         Page("varianten/index.md", env.get_template("variants.md.j2").render(views=views, **common)),
         Page("afwegingskader.md", env.get_template("kader.md.j2").render(views=views, **common)),
     ]
     for view in views:
-        pages += _variant_pages(env, view, common)
+        pages += _variant_pages(env, view, common, finder)
     pages += _compare_pages(env, views, common, compare_page_size)
+    if handbook.begrippen:
+        pages.append(Page("begrippen.md", env.get_template("begrippen.md.j2").render(
+            begrippen=handbook.begrippen, **common)))
     pages += render_check_pages(handbook, env, report)
     return pages
 
 
-def _variant_pages(env: Environment, view: VariantView, common: dict) -> list[Page]:
+def role_views(variant: Variant, finder: RoleFinder | None) -> list[RoleView]:
+    """Every role the variant's wie texts name, in the order of roles.yaml."""
+    if finder is None:
+        return []
+    return [RoleView(role, role_slug(role), finder.steps_for(variant, role.id)) for role in finder.roles_of(variant)]
+
+
+def _variant_pages(env: Environment, view: VariantView, common: dict, finder: RoleFinder | None = None) -> list[Page]:
     base = view.url
     variant_template = env.get_template("variant.md.j2")
+    roles = role_views(view.variant, finder)
+    role_template = env.get_template("role.md.j2")
     pages = [
-        Page(f"{base}index.md", variant_template.render(view=view, **common)),
+        Page(f"{base}index.md", variant_template.render(view=view, roles=roles, **common)),
         Page(f"{base}afwegingskader.md", env.get_template("tool.md.j2").render(view=view, **common)),
         Page(f"{base}versies/index.md", env.get_template("history.md.j2").render(view=view, **common)),
     ]
+    for role in roles:
+        pages.append(Page(f"{base}{role.slug}.md", role_template.render(view=view, role=role, **common)))
     previous = None
     for version, _, _ in view.history:
         slug = version_slug(version.version)
         version_view = VariantView(version, view.handbook, view.today, up="../../")
-        pages.append(Page(f"{base}versies/{slug}/index.md", variant_template.render(view=version_view, **common)))
+        pages.append(Page(f"{base}versies/{slug}/index.md", variant_template.render(view=version_view, roles=[], **common)))
         if previous is not None:
             steps = [
                 {
