@@ -98,7 +98,10 @@ function start(root) {
   /* Before the engine is ready: follow the table and show at once; the engine checks later. */
   function command(cmd) {
     if (root.dataset.engine === "error") return;
-    if (engineReady) return post(cmd, null);
+    if (engineReady) {
+      unsettle(); // until the engine's answer is on screen, another click is not for it
+      return post(cmd, null);
+    }
     const next = follow(walk, cmd);
     if (!next) return; // meant for a node no longer on screen
     walk = next;
@@ -124,8 +127,8 @@ function start(root) {
     const next = follow(walk, cmd);
     if (message.error) {
       // Refused: a second click for a node no longer on screen. The table must refuse it too.
-      if (next) disagree();
-      return;
+      if (next) return disagree();
+      return settleLater();
     }
     if (!next || !agrees(next, message.state)) return disagree();
     walk = next;
@@ -237,14 +240,23 @@ function start(root) {
     restart.hidden = walk.answers.length === 0 && !walk.earlier;
     actions.hidden = node.dataset.kind !== "outcome";
     copied.textContent = "";
+    settleLater();
+    if (focus) node.querySelector(".afweging__title").focus();
+  }
+
+  function unsettle() {
     settled = false;
     root.dataset.settled = "false";
     clearTimeout(settleTimer);
+  }
+
+  /* A pointer click counts once the node has been on screen for a moment. */
+  function settleLater() {
+    unsettle();
     settleTimer = setTimeout(() => {
       settled = true;
       root.dataset.settled = "true";
     }, SETTLE_MS);
-    if (focus) node.querySelector(".afweging__title").focus();
   }
 
   function staticNode(nodeId) {
