@@ -175,3 +175,19 @@ def test_the_tool_page_embeds_the_engines_routing_for_every_node(site_dir, name)
         links = dict((label, href) for href, label in re.findall(r'href="#([^"]+)" data-answer="([^"]+)"', body))
         if table["nodes"][node]["kind"] == "question":
             assert links == table["nodes"][node]["next"], node
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_the_tool_names_112_and_veilig_thuis_with_its_hours_at_the_top(site_dir, name):
+    from conftest import PROTOCOLS
+
+    contacts = read_yaml(PROTOCOLS / "contacts.yaml")
+    data = VARIANTS[name]
+    html = (site_dir / "varianten" / data["id"] / "afwegingskader" / "index.html").read_text("utf-8")
+    line = re.search(r'<p class="afweging__contact">(.*?)</p>', html, re.S)
+    assert line and html.index("afweging__contact") < html.index("data-afweging-current")
+    text = squash(re.sub(r"<[^>]+>", "", line.group(1)))
+    region = data["veilig_thuis"].get("region")
+    phone = contacts["veilig_thuis_regions"][region]["phone"] if region else contacts["national"]["phone"]
+    assert "Bel 112" in text and phone in text and contacts["national"]["phone"] in text
+    assert "24 uur per dag, 7 dagen per week" in text
