@@ -233,12 +233,22 @@ class NationalContact(Strict):
     name: Text
     phone: Text
     source: Cited
+    hours: Text = Field(description="When this number answers, as a reader should read it.")
+    hours_source: Cited = Field(description="The public source that states these hours ([[id]]).")
+
+
+class EmergencyContact(Strict):
+    """The number for acute danger, shown above the afwegingskader."""
+
+    phone: Text
+    source: Cited = Field(description="The public source that states what this number is for ([[id]]).")
 
 
 class Contacts(Strict):
     """``protocols/contacts.yaml``: contact data shared by all variants."""
 
     schema_version: Literal[1]
+    emergency: EmergencyContact
     national: NationalContact
     veilig_thuis_regions: dict[Slug, VeiligThuisRegion]
 

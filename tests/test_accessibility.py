@@ -89,8 +89,14 @@ def test_axe_on_the_afwegingskader_at_the_start_and_at_an_outcome(browser, base_
     assert violations(page) == []
     # Ja, Ja: a strong suspicion with acute danger ends in "direct melden".
     for label in ("Ja", "Ja"):
+        root.locator(":scope[data-settled='true']").wait_for()
         root.locator("[data-afweging-current] button[data-answer='%s']" % label).first.click()
     root.locator("[data-afweging-current] [data-kind='outcome']").wait_for()
+    assert violations(page) == []
+    # "Wijzig": question 2 again, with the earlier answer marked.
+    root.locator(":scope[data-settled='true']").wait_for()
+    page.get_by_role("button", name="Wijzig antwoord op vraag 2").click()
+    root.locator("[data-afweging-current] .afweging__answer--earlier").wait_for()
     assert violations(page) == []
     page.close()
 

@@ -7,10 +7,12 @@ Expected routes are written out from the kader as the sources state it
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
 from conftest import PROTOCOLS, read_yaml
+from generator.afwegingskader import engine
 from generator.afwegingskader.engine import Flow, InvalidAnswer, KaderError, check, handle
 
 KADER = read_yaml(PROTOCOLS / "afwegingskader.yaml")
@@ -83,12 +85,192 @@ def test_every_path_is_enumerated_and_ends_where_the_sources_say(flow):
         assert [step["number"] for step in state["path"]] == list(range(1, len(answers) + 1))
 
 
-def test_back_and_restart(flow):
-    walk = flow.walk(("Ja", "Nee"))
-    assert walk.back().node == "veiligheid"
-    assert walk.back().back().node == "vermoeden-wegen"
-    assert walk.back().back().back().node == "vermoeden-wegen"  # back at the start stays there
-    assert walk.restart().answers == ()
+# The next node per answer, per question, as the sources state it (not read from the engine).
+EXPECTED_NEXT = {
+    "vermoeden-wegen": {"Nee": "dossier-sluiten", "Ja": "veiligheid"},
+    "veiligheid": {"Nee": "hulp-mogelijk", "Ja": "direct-melden", "Twijfel": "direct-melden"},
+    "hulp-mogelijk": {"Nee": "melden-geen-hulp-mogelijk", "Ja": "hulp-aanvaard"},
+    "hulp-aanvaard": {"Nee": "melden-hulp-niet-aanvaard", "Ja": "resultaat"},
+    "resultaat": {"Nee": "melden-geen-resultaat", "Ja": "hulp-afsluiten"},
+}
+QUESTION_NUMBERS = {"vermoeden-wegen": 1, "veiligheid": 2, "hulp-mogelijk": 3, "hulp-aanvaard": 4, "resultaat": 5}
+OUTCOME_IDS = {
+    "dossier-sluiten", "direct-melden", "melden-geen-hulp-mogelijk", "melden-hulp-niet-aanvaard",
+    "melden-geen-resultaat", "hulp-afsluiten",
+}
+ALL_NODES = sorted(set(EXPECTED_NEXT) | OUTCOME_IDS)
+KADER_JSON = json.dumps(KADER, default=str)
+
+
+def test_routes_give_every_nodes_next_node_per_answer(flow):
+    table = engine.routes(KADER)
+    assert table["start"] == "vermoeden-wegen"
+    assert table["total"] == 5  # the M of "Vraag N van 5": the kader has five questions
+    assert {n: v["next"] for n, v in table["nodes"].items() if v["kind"] == "question"} == EXPECTED_NEXT
+    assert {n: v["number"] for n, v in table["nodes"].items() if v["kind"] == "question"} == QUESTION_NUMBERS
+    assert {n for n, v in table["nodes"].items() if v["kind"] == "outcome"} == OUTCOME_IDS
+
+
+class Session:
+    """Drives ``handle`` as the browser's worker does: JSON in, JSON out, answers carried along."""
+
+    def __init__(self):
+        self.answers = "[]"
+        self.out = self.send({"do": "state"})
+
+    def send(self, command: dict) -> dict:
+        out = json.loads(handle(KADER_JSON, self.answers, json.dumps(command)))
+        self.answers = json.dumps(out["answers"])
+        self.out = out
+        return out
+
+    @property
+    def node(self) -> str:
+        return self.out["state"]["node"]
+
+    def answer(self, label: str, node: str | None = None) -> dict:
+        return self.send({"do": "answer", "node": node or self.node, "label": label})
+
+
+class TestEveryAnswerBelongsToOneQuestion:
+    def test_an_answer_names_its_question_and_moves_on(self):
+        session = Session()
+        out = session.answer("Ja", node="vermoeden-wegen")
+        assert out["error"] is None and out["state"]["node"] == "veiligheid"
+        assert out["answers"] == [{"node": "vermoeden-wegen", "label": "Ja"}]
+
+    def test_a_double_click_on_question_1_does_not_answer_question_2(self):
+        session = Session()
+        session.answer("Ja", node="vermoeden-wegen")
+        out = session.answer("Ja", node="vermoeden-wegen")  # the second click, same button
+        assert out["error"] and "vermoeden-wegen" in out["error"]
+        assert out["state"]["node"] == "veiligheid"  # not "direct-melden"
+        assert out["state"]["path"] == [{"node": "vermoeden-wegen", "number": 1, "answer": "Ja"}]
+
+    def test_ja_then_nee_queued_while_starting_keeps_to_the_question_shown(self):
+        session = Session()
+        session.answer("Ja", node="vermoeden-wegen")
+        out = session.answer("Nee", node="vermoeden-wegen")  # a change of mind, still on question 1
+        assert out["error"] and out["state"]["node"] == "veiligheid"  # not "hulp-mogelijk"
+
+    @pytest.mark.parametrize("labels", sorted(EXPECTED_PATHS), ids=lambda p: "-".join(p))
+    def test_on_every_path_a_command_for_any_other_node_is_refused_and_changes_nothing(self, labels):
+        session = Session()
+        for label in labels + ("",):
+            here, before = session.node, session.answers
+            for other in ALL_NODES:
+                if other == here:
+                    continue
+                for command in (
+                    {"do": "answer", "node": other, "label": "Ja"},
+                    {"do": "answer", "node": other, "label": "Nee"},
+                    {"do": "back", "node": other},
+                    {"do": "change", "node": "vermoeden-wegen", "from": other},
+                ):
+                    out = session.send(command)
+                    assert out["error"], command
+                    assert session.node == here and session.answers == before, command
+            if label:
+                assert session.answer(label)["error"] is None
+        assert session.node == EXPECTED_PATHS[labels]
+
+    @pytest.mark.parametrize(
+        "command",
+        [
+            {"do": "answer", "label": "Ja"},  # names no node: a bare answer is never applied
+            {"do": "answer", "node": "vermoeden-wegen"},
+            {"do": "answer", "node": "vermoeden-wegen", "label": "Twijfel"},  # not offered here
+            {"do": "back"},
+            {"do": "change", "node": "vermoeden-wegen"},
+            {"do": "jump", "node": "direct-melden"},
+        ],
+        ids=["no-node", "no-label", "label-not-offered", "back-no-node", "change-no-from", "unknown"],
+    )
+    def test_an_incomplete_or_unknown_command_is_refused(self, command):
+        session = Session()
+        session.answer("Ja")
+        before = session.answers
+        out = session.send(command)
+        assert out["error"] and session.answers == before and session.node == "veiligheid"
+
+    def test_an_outcome_takes_no_answer(self):
+        session = Session()
+        session.answer("Nee")
+        out = session.answer("Ja", node="dossier-sluiten")
+        assert out["error"] and session.node == "dossier-sluiten"
+
+    def test_forged_answers_are_refused(self):
+        forged = json.dumps([{"node": "veiligheid", "label": "Ja"}])  # question 2 answered first
+        with pytest.raises(InvalidAnswer):
+            handle(KADER_JSON, forged, json.dumps({"do": "state"}))
+
+
+class TestBackChangeRestart:
+    def test_state_says_where_the_user_is(self):
+        state = Session().answer("Ja")["state"]
+        assert state["node"] == "veiligheid" and state["kind"] == "question"
+        assert state["number"] == 2 and state["total"] == 5
+        assert state["options"] == ["Nee", "Ja", "Twijfel"]
+        assert state["can_go_back"] and state["earlier_answer"] is None
+
+    def test_back_goes_to_the_question_before_with_its_answer_marked(self):
+        session = Session()
+        session.answer("Ja")
+        session.answer("Nee")
+        out = session.send({"do": "back", "node": "hulp-mogelijk"})
+        assert out["error"] is None
+        assert out["state"]["node"] == "veiligheid" and out["state"]["earlier_answer"] == "Nee"
+        assert [step["node"] for step in out["state"]["path"]] == ["vermoeden-wegen"]
+
+    def test_a_second_back_for_the_same_screen_is_refused(self):
+        session = Session()
+        session.answer("Ja")
+        session.answer("Nee")
+        session.send({"do": "back", "node": "hulp-mogelijk"})
+        out = session.send({"do": "back", "node": "hulp-mogelijk"})  # a double click on "Vorige vraag"
+        assert out["error"] and session.node == "veiligheid"
+
+    def test_back_at_the_first_question_is_refused(self):
+        out = Session().send({"do": "back", "node": "vermoeden-wegen"})
+        assert out["error"] and out["state"]["node"] == "vermoeden-wegen"
+
+    def test_change_returns_to_an_answered_question_and_asks_the_later_ones_again(self):
+        session = Session()
+        for label in ("Ja", "Nee", "Ja", "Nee"):
+            session.answer(label)
+        assert session.node == "melden-hulp-niet-aanvaard"
+        out = session.send({"do": "change", "node": "veiligheid", "from": "melden-hulp-niet-aanvaard"})
+        assert out["error"] is None
+        assert out["state"]["node"] == "veiligheid" and out["state"]["earlier_answer"] == "Nee"
+        assert out["state"]["path"] == [{"node": "vermoeden-wegen", "number": 1, "answer": "Ja"}]
+        # The same answer again: the questions after it are asked again, not skipped.
+        out = session.answer("Nee")
+        assert out["state"]["node"] == "hulp-mogelijk" and out["state"]["earlier_answer"] is None
+        # Another answer: continues from there.
+        session.send({"do": "change", "node": "veiligheid", "from": "hulp-mogelijk"})
+        assert session.answer("Ja")["state"]["node"] == "direct-melden"
+        assert [s["answer"] for s in session.out["state"]["path"]] == ["Ja", "Ja"]
+
+    def test_change_to_a_question_not_on_the_path_is_refused(self):
+        session = Session()
+        session.answer("Nee")
+        for target in ("veiligheid", "dossier-sluiten", "nergens"):
+            out = session.send({"do": "change", "node": target, "from": "dossier-sluiten"})
+            assert out["error"] and session.node == "dossier-sluiten"
+
+    def test_the_earlier_answer_survives_a_refused_command(self):
+        session = Session()
+        session.answer("Ja")
+        session.send({"do": "change", "node": "vermoeden-wegen", "from": "veiligheid"})
+        out = session.answer("Ja", node="veiligheid")  # stale: question 2 is no longer on screen
+        assert out["error"] and out["state"]["earlier_answer"] == "Ja"
+
+    def test_restart_forgets_everything(self):
+        session = Session()
+        session.answer("Ja")
+        out = session.send({"do": "restart"})
+        assert out["answers"] == [] and out["state"]["node"] == "vermoeden-wegen"
+        assert not out["state"]["can_go_back"]
 
 
 def test_an_answer_the_question_does_not_offer_is_refused(flow):
@@ -96,18 +278,6 @@ def test_an_answer_the_question_does_not_offer_is_refused(flow):
         flow.walk(("Twijfel",))  # only question 2 offers Twijfel
     with pytest.raises(InvalidAnswer):
         flow.walk(("Nee", "Ja"))  # an outcome takes no answer
-
-
-def test_handle_round_trips_json_and_reports_a_bad_answer():
-    import json
-
-    kader = json.dumps(KADER, default=str)
-    out = json.loads(handle(kader, "[]", json.dumps({"do": "answer", "label": "Ja"})))
-    assert out["answers"] == ["Ja"] and out["state"]["node"] == "veiligheid" and out["error"] is None
-    out = json.loads(handle(kader, '["Ja"]', json.dumps({"do": "answer", "label": "Misschien"})))
-    assert out["answers"] == ["Ja"] and out["error"]
-    out = json.loads(handle(kader, '["Ja"]', json.dumps({"do": "back"})))
-    assert out["answers"] == [] and not out["state"]["can_go_back"]
 
 
 def _broken(mutate) -> dict:

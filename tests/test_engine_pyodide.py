@@ -15,11 +15,25 @@ from generator.site.pages import kader_json
 
 
 def _walks(flow: engine.Flow) -> list[list[dict]]:
-    walks = [[{"do": "answer", "label": label} for label in path] for path in flow.all_paths()]
-    # Going back, starting over and a refused answer, too.
-    walks.append([{"do": "answer", "label": "Ja"}, {"do": "back"}, {"do": "answer", "label": "Nee"}])
-    walks.append([{"do": "answer", "label": "Ja"}, {"do": "restart"}, {"do": "state"}])
-    walks.append([{"do": "answer", "label": "Twijfel"}])
+    """Every path, each answer naming its question; then clicks meant for other questions."""
+    walks = []
+    for path in flow.all_paths():
+        walks.append([
+            {"do": "answer", "node": flow.walk(path[:i]).node, "label": label} for i, label in enumerate(path)
+        ])
+    q1, q2, q3 = "vermoeden-wegen", "veiligheid", "hulp-mogelijk"
+    # A double click and a change of mind on question 1: both refused, question 2 stays.
+    walks.append([{"do": "answer", "node": q1, "label": "Ja"}, {"do": "answer", "node": q1, "label": "Ja"}])
+    walks.append([{"do": "answer", "node": q1, "label": "Ja"}, {"do": "answer", "node": q1, "label": "Nee"}])
+    # Back (twice for one screen), change, restart, state and answers that are refused.
+    walks.append([
+        {"do": "answer", "node": q1, "label": "Ja"}, {"do": "answer", "node": q2, "label": "Nee"},
+        {"do": "back", "node": q3}, {"do": "back", "node": q3}, {"do": "answer", "node": q2, "label": "Ja"},
+        {"do": "change", "node": q1, "from": "direct-melden"}, {"do": "state"},
+        {"do": "answer", "node": q1, "label": "Nee"},
+    ])
+    walks.append([{"do": "answer", "node": q1, "label": "Ja"}, {"do": "restart"}, {"do": "state"}])
+    walks.append([{"do": "answer", "node": q1, "label": "Twijfel"}, {"do": "answer", "label": "Ja"}])
     return walks
 
 
@@ -49,5 +63,8 @@ def test_pyodide_runs_every_path_like_cpython():
     out = json.loads(proc.stdout)
     assert out["python"].startswith("3.1")  # Pyodide's own CPython, not this one
     assert out["results"] == _cpython(kader, walks)
-    outcomes = {walk[-1]["state"]["node"] for walk in out["results"][: len(walks) - 3]}
+    outcomes = {walk[-1]["state"]["node"] for walk in out["results"][: len(walks) - 5]}
     assert outcomes == {o["id"] for o in read_yaml(PROTOCOLS / "afwegingskader.yaml")["outcomes"]}
+    # Inside Pyodide too, a second click meant for question 1 never answers question 2.
+    for walk in out["results"][len(walks) - 5: len(walks) - 3]:
+        assert walk[-1]["error"] and walk[-1]["state"]["node"] == "veiligheid"

@@ -58,12 +58,18 @@ def test_an_outcome_prints_alone_with_path_and_date(browser, base_url):
     page.goto(f"{base_url}varianten/{VARIANTS[0]['id']}/afwegingskader/")
     page.locator("[data-afwegingskader][data-engine='ready']").wait_for(timeout=60000)
     for label in ("Ja", "Nee", "Nee"):
+        page.locator("[data-afwegingskader][data-settled='true']").wait_for()
         page.locator("[data-afweging-current] button[data-answer='%s']" % label).click()
     page.locator("[data-afwegingskader][data-node='melden-geen-hulp-mogelijk']").wait_for()
     page.emulate_media(media="print")
     visible = squash(page.locator("body").inner_text())
+    # An afwegingsverslag for the dossier: protocol and version, date, questions and answers, outcome.
+    assert "Afwegingsverslag" in visible and squash(VARIANTS[0]["title"]) in visible
+    assert f"versie {VARIANTS[0]['version']}" in visible
     assert "Uitkomst" in visible and "Uw antwoorden" in visible and "Datum:" in visible
+    assert "Vraag 3: " in visible and "Dit verslag bevat geen namen" in visible
     assert "Privacy" not in visible and "Vorige vraag" not in visible and "Doorloop de vijf" not in visible
+    assert "Wijzig" not in visible
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     page.close()

@@ -6,11 +6,14 @@ themselves, never from the model or the templates.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from conftest import SEEDS, read_yaml, variant_files
+from generator.afwegingskader import engine
+from test_engine import EXPECTED_NEXT
 from htmltext import page_text, squash
 
 VARIANTS = {path.stem: read_yaml(path) for path in variant_files()}
@@ -134,3 +137,57 @@ def test_every_page_has_a_content_security_policy(site_dir):
         html = page.read_text(encoding="utf-8")
         assert 'http-equiv="Content-Security-Policy"' in html, page
         assert "<script>" not in html, f"{page}: inline script would need 'unsafe-inline'"
+
+
+def _embedded(html: str, name: str):
+    found = re.search(rf'<script type="application/json" data-afweging-{name}>(.*?)</script>', html, re.S)
+    assert found, name
+    return json.loads(found.group(1))
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_the_tool_page_embeds_the_engines_routing_for_every_node(site_dir, name):
+    """The table the page follows before Pyodide runs is what the engine does, node by node."""
+    html = (site_dir / "varianten" / VARIANTS[name]["id"] / "afwegingskader" / "index.html").read_text("utf-8")
+    table = _embedded(html, "routes")
+    kader = _embedded(html, "kader")  # what the worker's engine walks
+    assert {n: v["next"] for n, v in table["nodes"].items() if v["kind"] == "question"} == EXPECTED_NEXT
+    assert table["start"] == kader["start"] == "vermoeden-wegen" and table["total"] == 5
+    # Ask the engine itself, through the worker's JSON interface, at every node of every path.
+    reached = set()
+    for path in engine.Flow.from_data(kader).all_paths():
+        answers, node = "[]", table["start"]
+        for label in path:
+            for offered, target in table["nodes"][node]["next"].items():
+                out = json.loads(engine.handle(json.dumps(kader), answers, json.dumps(
+                    {"do": "answer", "node": node, "label": offered})))
+                assert out["error"] is None and out["state"]["node"] == target, (node, offered)
+            reached.add(node)
+            out = json.loads(engine.handle(json.dumps(kader), answers, json.dumps(
+                {"do": "answer", "node": node, "label": label})))
+            answers, node = json.dumps(out["answers"]), out["state"]["node"]
+            assert table["nodes"][node]  # every node the engine names is in the table
+        reached.add(node)
+    assert reached == set(table["nodes"])
+    # The static kader's links (the tool without JavaScript) go where the table goes.
+    for section in re.findall(r'<section [^>]*data-node="([^"]+)"[^>]*>(.*?)</section>', html, re.S):
+        node, body = section
+        links = dict((label, href) for href, label in re.findall(r'href="#([^"]+)" data-answer="([^"]+)"', body))
+        if table["nodes"][node]["kind"] == "question":
+            assert links == table["nodes"][node]["next"], node
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_the_tool_names_112_and_veilig_thuis_with_its_hours_at_the_top(site_dir, name):
+    from conftest import PROTOCOLS
+
+    contacts = read_yaml(PROTOCOLS / "contacts.yaml")
+    data = VARIANTS[name]
+    html = (site_dir / "varianten" / data["id"] / "afwegingskader" / "index.html").read_text("utf-8")
+    line = re.search(r'<p class="afweging__contact">(.*?)</p>', html, re.S)
+    assert line and html.index("afweging__contact") < html.index("data-afweging-current")
+    text = squash(re.sub(r"<[^>]+>", "", line.group(1)))
+    region = data["veilig_thuis"].get("region")
+    phone = contacts["veilig_thuis_regions"][region]["phone"] if region else contacts["national"]["phone"]
+    assert "Bel 112" in text and phone in text and contacts["national"]["phone"] in text
+    assert "24 uur per dag, 7 dagen per week" in text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-__all__ = ["KaderError", "InvalidAnswer", "Flow", "Walk", "check", "handle"]
+__all__ = ["KaderError", "InvalidAnswer", "Flow", "Walk", "check", "handle", "routes"]
 
 
 class KaderError(ValueError):
@@ -24,7 +24,8 @@ class KaderError(ValueError):
 
 
 class InvalidAnswer(ValueError):
-    """An answer that the current question does not offer."""
+    """A command the walk refuses: an answer the question does not offer, or a
+    command that names another node than the one the walk is at."""
 
 
 def check(kader: dict) -> None:
@@ -103,11 +104,70 @@ class Flow:
             outcomes={o["id"]: o for o in kader["outcomes"]},
         )
 
-    def walk(self, answers: tuple = ()) -> "Walk":
+    @property
+    def total(self) -> int:
+        """How many questions the kader has: the M of "question N of M".
+
+        Paths differ in length (an answer may lead to an outcome early), so M is
+        not the length of the path taken but the number of questions there are;
+        N is the question's own number. Nobody is asked more than M questions.
+        """
+        return len(self.questions)
+
+    def next(self, node_id: str, label: str) -> str:
+        """Where ``label`` leads from question ``node_id``: the one transition rule."""
+        question = self.questions.get(node_id)
+        if question is None:
+            raise InvalidAnswer(f"'{node_id}' is an outcome: there is nothing to answer")
+        for answer in question["answers"]:
+            if answer["label"] == label:
+                return answer["next"]
+        offered = ", ".join(a["label"] for a in question["answers"])
+        raise InvalidAnswer(f"question '{node_id}' offers {offered}, not '{label}'")
+
+    def walk(self, labels: tuple = ()) -> "Walk":
+        """The walk that answers ``labels`` in turn, each to the question it reaches.
+
+        A shorthand for enumerating paths in tests and at build time; the browser
+        never sends bare labels (see ``handle``).
+        """
         walk = Walk(self)
-        for label in answers:
-            walk = walk.answer(label)
+        for label in labels:
+            walk = walk.answer(walk.node, label)
         return walk
+
+    def resume(self, memory: list) -> "Walk":
+        """Rebuild a walk from what ``handle`` returned as ``answers``; refuse a forged one."""
+        walk = Walk(self)
+        earlier = None
+        for entry in memory:
+            if earlier is not None:
+                raise InvalidAnswer("an earlier answer can only be the last entry")
+            if entry.get("earlier"):
+                earlier = (entry["node"], entry["label"])
+                self.next(*earlier)
+            else:
+                walk = walk.answer(entry["node"], entry["label"])
+        if earlier is not None and earlier[0] != walk.node:
+            raise InvalidAnswer(f"an earlier answer for '{earlier[0]}' while at '{walk.node}'")
+        return Walk(self, walk.answers, earlier)
+
+    def routes(self) -> dict:
+        """Every node's next node per answer, as the engine walks them.
+
+        The tool page embeds this table so that the browser can move on at once,
+        before Pyodide has started; the worker's engine later confirms each step.
+        """
+        nodes: dict = {}
+        for node_id, question in self.questions.items():
+            nodes[node_id] = {
+                "kind": "question",
+                "number": question["number"],
+                "next": {a["label"]: self.next(node_id, a["label"]) for a in question["answers"]},
+            }
+        for node_id in self.outcomes:
+            nodes[node_id] = {"kind": "outcome"}
+        return {"start": self.start, "total": self.total, "nodes": nodes}
 
     def all_paths(self) -> list[tuple]:
         """Every sequence of answers from the start to an outcome."""
@@ -126,47 +186,64 @@ class Flow:
 
 @dataclass(frozen=True)
 class Walk:
-    """Where someone stands in the kader: the answers given so far, nothing else."""
+    """Where someone stands in the kader.
+
+    ``answers`` holds (question, label) pairs: every answer is bound to the
+    question it was given to. ``earlier`` is the answer once given to the
+    current question, kept while it is asked again after "back" or "change".
+    """
 
     flow: Flow
     answers: tuple = field(default=())
+    earlier: tuple | None = None
 
     @property
     def node(self) -> str:
-        node_id = self.flow.start
-        for label in self.answers:
-            node_id = self._next(node_id, label)
-        return node_id
+        if not self.answers:
+            return self.flow.start
+        return self.flow.next(*self.answers[-1])
 
-    def _next(self, node_id: str, label: str) -> str:
-        question = self.flow.questions.get(node_id)
-        if question is None:
-            raise InvalidAnswer(f"'{node_id}' is an outcome: there is nothing to answer")
-        for answer in question["answers"]:
-            if answer["label"] == label:
-                return answer["next"]
-        offered = ", ".join(a["label"] for a in question["answers"])
-        raise InvalidAnswer(f"question '{node_id}' offers {offered}, not '{label}'")
+    def _at(self, node_id, what: str) -> None:
+        """Refuse a command meant for another node than the one the walk is at."""
+        if node_id != self.node:
+            raise InvalidAnswer(f"{what} names '{node_id}', but the current node is '{self.node}'")
 
-    def answer(self, label: str) -> "Walk":
-        self._next(self.node, label)
-        return Walk(self.flow, self.answers + (label,))
+    def answer(self, node_id: str, label: str) -> "Walk":
+        self._at(node_id, "the answer")
+        self.flow.next(node_id, label)
+        return Walk(self.flow, self.answers + ((node_id, label),))
 
-    def back(self) -> "Walk":
-        return Walk(self.flow, self.answers[:-1])
+    def back(self, node_id: str) -> "Walk":
+        """To the question before, with the answer given there marked."""
+        self._at(node_id, "back")
+        if not self.answers:
+            raise InvalidAnswer(f"'{node_id}' is the first question: there is nothing to go back to")
+        return Walk(self.flow, self.answers[:-1], self.answers[-1])
+
+    def change(self, question_id: str, from_id: str) -> "Walk":
+        """Back to an answered question, its answer marked; the questions after it are asked again."""
+        self._at(from_id, "change")
+        for index, (node_id, _label) in enumerate(self.answers):
+            if node_id == question_id:
+                return Walk(self.flow, self.answers[:index], self.answers[index])
+        raise InvalidAnswer(f"'{question_id}' is not a question answered on this path")
 
     def restart(self) -> "Walk":
         return Walk(self.flow)
 
     @property
     def path(self) -> list[dict]:
-        steps = []
-        node_id = self.flow.start
-        for label in self.answers:
-            question = self.flow.questions[node_id]
-            steps.append({"question": node_id, "number": question["number"], "answer": label})
-            node_id = self._next(node_id, label)
-        return steps
+        return [
+            {"node": node_id, "number": self.flow.questions[node_id]["number"], "answer": label}
+            for node_id, label in self.answers
+        ]
+
+    def memory(self) -> list[dict]:
+        """The answers as JSON-shaped data, for the next ``handle`` call."""
+        entries = [{"node": node_id, "label": label} for node_id, label in self.answers]
+        if self.earlier:
+            entries.append({"node": self.earlier[0], "label": self.earlier[1], "earlier": True})
+        return entries
 
     def state(self) -> dict:
         node_id = self.node
@@ -175,31 +252,59 @@ class Walk:
             "node": node_id,
             "kind": "question" if question else "outcome",
             "number": question["number"] if question else None,
+            "total": self.flow.total,
             "options": [a["label"] for a in question["answers"]] if question else [],
             "path": self.path,
             "can_go_back": bool(self.answers),
+            "earlier_answer": self.earlier[1] if self.earlier else None,
         }
+
+
+def routes(kader: dict) -> dict:
+    """The routing table the tool page embeds (see ``Flow.routes``)."""
+    return Flow.from_data(kader).routes()
 
 
 def handle(kader_json: str, answers_json: str, command_json: str) -> str:
     """One JSON-in, JSON-out call for the browser's worker.
 
-    ``command`` is ``{"do": "answer", "label": ...}``, ``{"do": "back"}``,
-    ``{"do": "restart"}`` or ``{"do": "state"}``. Returns the new answers and
-    state; an answer the question does not offer leaves the walk unchanged and
-    says so in ``error``.
+    ``answers`` is what the previous call returned as ``answers`` (``[]`` at
+    the start): each answer bound to its question, ``{"node", "label"}``, plus
+    at most one last ``{"node", "label", "earlier": true}``, the answer being
+    reconsidered. Every command names the node the user acts on:
+
+    - ``{"do": "answer", "node": <current question>, "label": "Ja"}``
+    - ``{"do": "back", "node": <current node>}``: to the previous question
+    - ``{"do": "change", "node": <answered question>, "from": <current node>}``
+    - ``{"do": "restart"}`` and ``{"do": "state"}``
+
+    A command that names another node than the current one (a click meant for a
+    question no longer on screen), an answer the question does not offer or an
+    unknown command leaves the walk unchanged and says why in ``error``.
     """
     flow = Flow.from_data(json.loads(kader_json))
-    walk = flow.walk(tuple(json.loads(answers_json)))
+    walk = flow.resume(json.loads(answers_json))
     command = json.loads(command_json)
     error = None
     try:
-        if command["do"] == "answer":
-            walk = walk.answer(command["label"])
-        elif command["do"] == "back":
-            walk = walk.back()
-        elif command["do"] == "restart":
+        do = command.get("do")
+        if do == "answer":
+            walk = walk.answer(_named(command, "node"), _named(command, "label"))
+        elif do == "back":
+            walk = walk.back(_named(command, "node"))
+        elif do == "change":
+            walk = walk.change(_named(command, "node"), _named(command, "from"))
+        elif do == "restart":
             walk = walk.restart()
+        elif do != "state":
+            raise InvalidAnswer(f"unknown command {do!r}")
     except InvalidAnswer as exc:
         error = str(exc)
-    return json.dumps({"answers": list(walk.answers), "state": walk.state(), "error": error})
+    return json.dumps({"answers": walk.memory(), "state": walk.state(), "error": error})
+
+
+def _named(command: dict, key: str) -> str:
+    value = command.get(key)
+    if not isinstance(value, str):
+        raise InvalidAnswer(f"the command {command.get('do')!r} must name its {key!r}")
+    return value

@@ -17,6 +17,7 @@ from functools import cached_property
 from jinja2 import Environment
 from markupsafe import Markup
 
+from ..afwegingskader import engine
 from ..checks import Report
 from ..checks.roles import RoleFinder, RoleStep
 from ..loader import Handbook
@@ -24,7 +25,7 @@ from ..model import Kader, Role, SchoolType, Variant, VeiligThuisRegion
 from .checkpages import render_check_pages
 from .compare import fragment, presence
 from .diff import changed, reader_text, word_diff
-from .templating import Page, environment
+from .templating import Page, environment, tel_href
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,23 @@ class VariantView:
         return self.region.name if self.region else self.national.name
 
     @property
+    def melding_is_national_number(self) -> bool:
+        """Whether the number to call is the national one, whose hours the contacts state."""
+        return tel_href(self.melding_phone) == tel_href(self.national.phone)
+
+    @property
+    def emergency(self):
+        return self.handbook.contacts.emergency
+
+    @property
     def wie_from_text(self) -> bool:
         return any(step.wie_from_text for step in self.variant.steps)
 
     def kader_json(self) -> Markup:
         return kader_json(self.handbook.kader)
+
+    def routes_json(self) -> Markup:
+        return routes_json(self.handbook.kader)
 
 
 def variant_url(variant_id: str) -> str:
@@ -102,27 +115,39 @@ def version_slug(version: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", version.lower()).strip("-") or "versie"
 
 
-def kader_json(kader: Kader) -> Markup:
-    """Only what the engine routes on; the wording stays in the page's HTML.
+def kader_data(kader: Kader) -> dict:
+    """Only what the engine routes on; the wording stays in the page's HTML."""
+    return {
+        "start": kader.start,
+        "questions": [
+            {
+                "id": q.id,
+                "number": q.number,
+                "answers": [{"label": a.label, "next": a.next} for a in q.answers],
+            }
+            for q in kader.questions
+        ],
+        "outcomes": [{"id": o.id, "kind": o.kind.value} for o in kader.outcomes],
+    }
 
-    Safe inside ``<script type="application/json">``: no ``<`` can close it.
+
+def kader_json(kader: Kader) -> Markup:
+    """The kader as the worker's engine reads it."""
+    return _script_json(kader_data(kader))
+
+
+def routes_json(kader: Kader) -> Markup:
+    """Every node's next node per answer, computed by the engine itself at build time.
+
+    The browser follows this table from first paint, before Pyodide runs; the
+    engine in the worker then replays the answers and must land where it did.
     """
-    text = json.dumps(
-        {
-            "start": kader.start,
-            "questions": [
-                {
-                    "id": q.id,
-                    "number": q.number,
-                    "answers": [{"label": a.label, "next": a.next} for a in q.answers],
-                }
-                for q in kader.questions
-            ],
-            "outcomes": [{"id": o.id, "kind": o.kind.value} for o in kader.outcomes],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    return _script_json(engine.routes(kader_data(kader)))
+
+
+def _script_json(data) -> Markup:
+    """JSON safe inside ``<script type="application/json">``: no ``<`` can close it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return Markup(text.replace("<", "\\u003c"))
 
 

@@ -1,13 +1,25 @@
 /*
- * Browser glue for the afwegingskader. It knows nothing of the rules: it sends
- * what the user clicks to the engine (in a Web Worker, via Pyodide) and shows
- * the node the engine names, cloned from the page's own static HTML. Nothing
- * is stored, nothing leaves the page, the URL never changes.
+ * Browser glue for the afwegingskader. It knows nothing of the rules: it
+ * follows the routing table that the engine computed at build time (embedded
+ * in the page as JSON), so every answer moves on at once, whatever the
+ * network. Every command also goes to the engine (Pyodide in a Web Worker);
+ * when the engine is ready it has replayed them all, and each must land on the
+ * node that was shown. From then on each step is the engine's. Nodes are cloned
+ * from the page's own static kader; other words come from <template>s and
+ * data- attributes. Nothing is stored, nothing leaves the page, the URL never
+ * changes.
  *
- * Machine-readable state for tests and benchmarks: data-engine on the root is
- * "loading", "ready" or "failed"; data-node names the node shown.
+ * Every command names the node on screen, and a pointer click in the first
+ * moment after a node appears does not count: an answer is never applied to a
+ * question the user has not seen.
+ *
+ * Machine-readable state for tests and benchmarks, on the root element:
+ * data-engine is "loading", "ready", "failed" (no engine: the walk goes on by
+ * the table, unremarked) or "error" (engine and table disagree: the walk
+ * stops); data-node names the node shown; data-settled is "true" once a click
+ * counts as an answer to the node shown.
  */
-const TIMEOUT_MS = 20000;
+const SETTLE_MS = 600;
 
 const root = document.querySelector("[data-afwegingskader]");
 if (root) start(root);
@@ -15,60 +27,65 @@ if (root) start(root);
 function start(root) {
   const here = new URL(import.meta.url);
   const part = (name) => root.querySelector(`[data-afweging-${name}]`);
+  const routes = JSON.parse(part("routes").textContent);
+  const kader = part("kader").textContent;
   const nodes = part("nodes");
   const current = part("current");
   const status = part("status");
   const controls = part("controls");
+  const back = part("back");
+  const restart = part("restart");
   const actions = part("actions");
   const copied = part("copied");
-  const kader = part("kader").textContent;
-  const firstNode = nodes.querySelector("[data-node]");
-  let state = null;
+
+  // The walk as shown: answers bound to their questions, and the answer being reconsidered.
+  let walk = { answers: [], earlier: null };
+  let engineReady = false;
+  let settled = false;
+  let settleTimer = null;
   let worker = null;
-  let timer = null;
+  let seq = 0;
+  const sent = new Map(); // seq -> {command, shown}: shown is the walk already on screen (table mode)
 
   root.dataset.engine = "loading";
   nodes.hidden = true;
   current.hidden = false;
   controls.hidden = false;
-  show(firstNode.dataset.node, [], false);
+  render(false);
 
   root.addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button || !root.contains(button)) return;
-    if (button.dataset.answer) send({ do: "answer", label: button.dataset.answer });
-    else if (button.hasAttribute("data-afweging-back")) send({ do: "back" });
-    else if (button.hasAttribute("data-afweging-restart")) send({ do: "restart" });
-    else if (button.hasAttribute("data-afweging-print")) window.print();
-    else if (button.hasAttribute("data-afweging-copy")) copyOutcome();
+    if (button.hasAttribute("data-afweging-print")) return window.print();
+    if (button.hasAttribute("data-afweging-copy")) return copyOutcome();
+    // A pointer click in the first moment after a node appeared was aimed at the one before.
+    if (event.detail > 0 && !settled) return;
+    const shown = root.dataset.node;
+    if (button.dataset.answer) {
+      const node = button.closest("[data-node]").dataset.node;
+      command({ do: "answer", node, label: button.dataset.answer });
+    } else if (button.dataset.change) {
+      command({ do: "change", node: button.dataset.change, from: shown });
+    } else if (button === back) command({ do: "back", node: shown });
+    else if (button === restart) command({ do: "restart" });
   });
 
-  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-    fallback("uw browser ondersteunt geen WebAssembly of Web Workers.");
-    return;
-  }
   try {
+    if (typeof WebAssembly !== "object") throw new Error("no WebAssembly");
     worker = new Worker(new URL("worker.js", here), { type: "module" });
   } catch (error) {
-    fallback("de rekenmodule kon niet worden gestart.");
-    return;
+    return noEngine();
   }
-  timer = setTimeout(() => fallback("het starten duurde te lang."), TIMEOUT_MS);
-  worker.onerror = () => fallback("de rekenmodule gaf een fout.");
+  worker.onerror = noEngine;
   worker.onmessage = (event) => {
     const message = event.data;
     if (message.type === "ready") {
-      clearTimeout(timer);
-      root.dataset.engine = "ready";
-      performance.mark("afwegingskader-ready");
-      if (!state) setBusy(false);
+      engineReady = true;
+      confirmReady();
     } else if (message.type === "failed") {
-      fallback("de rekenmodule kon niet laden (" + message.reason + ").");
+      noEngine();
     } else if (message.type === "state") {
-      state = message.state;
-      show(state.node, state.path, true);
-      controls.querySelector("[data-afweging-back]").disabled = !state.can_go_back;
-      if (message.error) status.textContent = message.error;
+      fromEngine(message);
     }
   };
   worker.postMessage({
@@ -77,30 +94,115 @@ function start(root) {
     engineUrl: new URL("engine.py", here).href,
     pyodideUrl: new URL("../pyodide/", here).href,
   });
-  controls.querySelector("[data-afweging-back]").disabled = true;
 
-  function send(command) {
-    if (root.dataset.engine === "failed") return;
-    if (root.dataset.engine !== "ready") setBusy(true);
-    worker.postMessage({ type: "command", command });
-  }
-
-  function setBusy(busy) {
-    const note = current.querySelector(".afweging__busy");
-    if (busy && !note) {
-      const p = document.createElement("p");
-      p.className = "afweging__busy";
-      p.textContent = "Uw antwoord is ontvangen. Het hulpmiddel start nog; de volgende vraag verschijnt zodra het klaar is.";
-      current.append(p);
-    } else if (!busy && note) {
-      note.remove();
+  /* Before the engine is ready: follow the table and show at once; the engine checks later. */
+  function command(cmd) {
+    if (root.dataset.engine === "error") return;
+    if (engineReady) {
+      unsettle(); // until the engine's answer is on screen, another click is not for it
+      return post(cmd, null);
     }
+    const next = follow(walk, cmd);
+    if (!next) return; // meant for a node no longer on screen
+    walk = next;
+    render(true);
+    if (worker) post(cmd, next);
   }
 
-  /* Show one node of the static kader, made interactive. */
-  function show(nodeId, path, focus) {
-    const source = nodes.querySelector(`[data-node="${CSS.escape(nodeId)}"]`);
-    const node = source.cloneNode(true);
+  function post(cmd, shown) {
+    seq += 1;
+    sent.set(seq, { command: cmd, shown });
+    worker.postMessage({ type: "command", seq, command: cmd });
+  }
+
+  function fromEngine(message) {
+    const { command: cmd, shown } = sent.get(message.seq);
+    sent.delete(message.seq);
+    if (root.dataset.engine === "error") return;
+    if (shown) {
+      // A replayed command: the engine must land exactly where the page went.
+      if (message.error || !agrees(shown, message.state)) return disagree();
+      return confirmReady();
+    }
+    const next = follow(walk, cmd);
+    if (message.error) {
+      // Refused: a second click for a node no longer on screen. The table must refuse it too.
+      if (next) return disagree();
+      return settleLater();
+    }
+    if (!next || !agrees(next, message.state)) return disagree();
+    walk = next;
+    render(true);
+  }
+
+  function confirmReady() {
+    if (!engineReady || root.dataset.engine !== "loading") return;
+    for (const { shown } of sent.values()) if (shown) return; // replay not yet confirmed
+    root.dataset.engine = "ready";
+    performance.mark("afwegingskader-ready");
+  }
+
+  /* Where the table leads a command from this walk; null if it names another node. */
+  function follow(from, cmd) {
+    const at = nodeOf(from);
+    if (cmd.do === "restart") return { answers: [], earlier: null };
+    if (cmd.do === "answer") {
+      const next = routes.nodes[at].next || {};
+      if (cmd.node !== at || !(cmd.label in next)) return null;
+      return { answers: [...from.answers, { node: at, label: cmd.label }], earlier: null };
+    }
+    if (cmd.do === "back") {
+      if (cmd.node !== at || !from.answers.length) return null;
+      return { answers: from.answers.slice(0, -1), earlier: from.answers[from.answers.length - 1] };
+    }
+    if (cmd.do === "change") {
+      const index = from.answers.findIndex((answer) => answer.node === cmd.node);
+      if (cmd.from !== at || index < 0) return null;
+      return { answers: from.answers.slice(0, index), earlier: from.answers[index] };
+    }
+    return null;
+  }
+
+  function nodeOf(w) {
+    const last = w.answers[w.answers.length - 1];
+    return last ? routes.nodes[last.node].next[last.label] : routes.start;
+  }
+
+  function agrees(w, state) {
+    return (
+      state.node === nodeOf(w) &&
+      state.path.length === w.answers.length &&
+      state.path.every((step, i) => step.node === w.answers[i].node && step.answer === w.answers[i].label) &&
+      state.earlier_answer === (w.earlier ? w.earlier.label : null)
+    );
+  }
+
+  /* No engine (no WebAssembly, no worker, Pyodide did not load): the table is the engine's own output. */
+  function noEngine() {
+    if (root.dataset.engine !== "loading" && root.dataset.engine !== "ready") return;
+    if (worker) worker.terminate();
+    worker = null;
+    engineReady = false;
+    sent.clear();
+    root.dataset.engine = "failed";
+  }
+
+  /* Engine and table disagree: stop rather than show a node that may be wrong. */
+  function disagree() {
+    if (worker) worker.terminate();
+    worker = null;
+    root.dataset.engine = "error";
+    status.hidden = false;
+    current.hidden = true;
+    controls.hidden = true;
+    actions.hidden = true;
+    status.querySelector("a").focus();
+  }
+
+  /* Show the node the walk is at, cloned from the static kader and made interactive. */
+  function render(focus) {
+    const nodeId = nodeOf(walk);
+    const node = staticNode(nodeId).cloneNode(true);
     for (const el of [node, ...node.querySelectorAll("[id]")]) {
       if (el.id) el.id = "actief-" + el.id;
     }
@@ -113,78 +215,78 @@ function start(root) {
       button.className = "md-button afweging__answer";
       button.dataset.answer = link.dataset.answer;
       button.textContent = link.textContent;
+      if (walk.earlier && walk.earlier.node === nodeId && walk.earlier.label === link.dataset.answer) {
+        button.classList.add("afweging__answer--earlier");
+        button.append(template("earlier"));
+      }
       link.replaceWith(button);
     }
     for (const link of node.querySelectorAll(".afweging__restart-link")) link.parentElement.remove();
-    const pathBox = node.querySelector("[data-afweging-path]");
-    if (pathBox) {
-      pathBox.hidden = false;
-      pathBox.append(renderPath(path));
+    const path = node.querySelector("[data-afweging-path]");
+    if (path) {
+      path.hidden = false;
+      path.querySelector("[data-afweging-summary]").append(...walk.answers.map(summaryRow));
+    }
+    const verslag = node.querySelector("[data-afweging-verslag]");
+    if (verslag) {
+      verslag.hidden = false;
+      verslag.querySelector("[data-afweging-date]").textContent = new Date().toLocaleDateString("nl-NL", {
+        day: "numeric", month: "long", year: "numeric",
+      });
     }
     root.dataset.node = nodeId;
     current.replaceChildren(node);
+    back.hidden = walk.answers.length === 0;
+    restart.hidden = walk.answers.length === 0 && !walk.earlier;
     actions.hidden = node.dataset.kind !== "outcome";
     copied.textContent = "";
+    settleLater();
     if (focus) node.querySelector(".afweging__title").focus();
   }
 
-  function renderPath(path) {
-    const box = document.createDocumentFragment();
-    const title = document.createElement("h3");
-    title.textContent = "Uw antwoorden";
-    const list = document.createElement("ol");
-    list.className = "afweging__path-list";
-    for (const step of path) {
-      const question = nodes.querySelector(`[data-node="${CSS.escape(step.question)}"]`);
-      const item = document.createElement("li");
-      item.textContent = `Vraag ${step.number}: ${question.querySelector(".afweging__question").textContent} Antwoord: ${step.answer}`;
-      list.append(item);
-    }
-    const date = document.createElement("p");
-    date.className = "afweging__date";
-    date.textContent = "Datum: " + new Date().toLocaleDateString("nl-NL", { day: "numeric", month: "long", year: "numeric" });
-    box.append(title, list, date);
-    return box;
+  function unsettle() {
+    settled = false;
+    root.dataset.settled = "false";
+    clearTimeout(settleTimer);
+  }
+
+  /* A pointer click counts once the node has been on screen for a moment. */
+  function settleLater() {
+    unsettle();
+    settleTimer = setTimeout(() => {
+      settled = true;
+      root.dataset.settled = "true";
+    }, SETTLE_MS);
+  }
+
+  function staticNode(nodeId) {
+    return nodes.querySelector(`:scope > [data-node="${CSS.escape(nodeId)}"]`);
+  }
+
+  function template(name) {
+    return part(name).content.cloneNode(true);
+  }
+
+  /* One line of "Uw antwoorden": the question, the answer and a Wijzig button bound to it. */
+  function summaryRow(answer) {
+    const row = template("summary-row");
+    const question = staticNode(answer.node).querySelector(".afweging__question");
+    for (const slot of row.querySelectorAll('[data-slot="number"]')) slot.textContent = routes.nodes[answer.node].number;
+    row.querySelector('[data-slot="question"]').textContent = question.textContent;
+    row.querySelector('[data-slot="answer"]').textContent = answer.label;
+    row.querySelector("button").dataset.change = answer.node;
+    return row;
   }
 
   async function copyOutcome() {
+    root.classList.add("afweging--copying"); // leaves the Wijzig buttons out of the text
     const text = current.innerText.trim();
+    root.classList.remove("afweging--copying");
     try {
       await navigator.clipboard.writeText(text);
-      copied.textContent = "De uitkomst is gekopieerd als tekst.";
+      copied.textContent = copied.dataset.done;
     } catch (error) {
-      copied.textContent = "Kopiëren lukte niet. Selecteer de tekst van de uitkomst en kopieer die zelf.";
+      copied.textContent = copied.dataset.failed;
     }
-  }
-
-  /* The interactive version could not start: offer the static kader. */
-  function fallback(reason) {
-    if (root.dataset.engine === "failed") return;
-    clearTimeout(timer);
-    if (worker) worker.terminate();
-    root.dataset.engine = "failed";
-    status.hidden = false;
-    status.textContent =
-      "De interactieve versie kon niet starten: " + reason +
-      " Hieronder staat het hele afwegingskader: kies bij elke vraag de link van uw antwoord.";
-    current.hidden = true;
-    controls.hidden = true;
-    actions.hidden = true;
-    nodes.hidden = false;
-    root.classList.add("afweging--fallback");
-    showStatic(firstNode);
-    nodes.addEventListener("click", (event) => {
-      const link = event.target.closest('a[href^="#"]');
-      if (!link) return;
-      event.preventDefault(); // no fragment in the URL, no history entry
-      const target = nodes.querySelector(`[data-node="${CSS.escape(link.getAttribute("href").slice(1))}"]`);
-      if (target) showStatic(target, true);
-    });
-  }
-
-  function showStatic(target, focus) {
-    for (const node of nodes.querySelectorAll("[data-node]")) node.classList.toggle("is-shown", node === target);
-    root.dataset.node = target.dataset.node;
-    if (focus) target.querySelector(".afweging__title").focus();
   }
 }

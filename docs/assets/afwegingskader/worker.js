@@ -1,7 +1,9 @@
 /*
  * Runs the afwegingskader engine (engine.py, the same file the tests run in
  * CPython) in Pyodide, off the main thread. Holds the answers given so far in
- * this worker's memory only; they are gone when the page goes.
+ * this worker's memory only; they are gone when the page goes. Commands that
+ * arrive while Pyodide starts are replayed in order before "ready"; each reply
+ * carries the command's seq, so the page can check it against what it showed.
  */
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 
@@ -10,10 +12,10 @@ let kader = null;
 let answers = "[]";
 const pending = [];
 
-function run(command) {
+function run({ seq, command }) {
   const out = JSON.parse(handle(kader, answers, JSON.stringify(command)));
   answers = JSON.stringify(out.answers);
-  self.postMessage({ type: "state", state: out.state, error: out.error });
+  self.postMessage({ type: "state", seq, state: out.state, error: out.error });
 }
 
 async function init(message) {
@@ -46,10 +48,10 @@ self.onmessage = async (event) => {
       self.postMessage({ type: "failed", reason: String(error && error.message ? error.message : error) });
       return;
     }
-    self.postMessage({ type: "ready" });
     while (pending.length) run(pending.shift());
+    self.postMessage({ type: "ready" });
   } else if (message.type === "command") {
-    if (handle) run(message.command);
-    else pending.push(message.command);
+    if (handle) run(message);
+    else pending.push(message);
   }
 };
