@@ -71,11 +71,12 @@ function start(root) {
       if (message.error) status.textContent = message.error;
     }
   };
+  // What the worker boots from, embedded in the page (no fetch before Pyodide's own).
+  const boot = JSON.parse(document.querySelector("script[data-afweging-boot]").textContent);
   worker.postMessage({
     type: "init",
     kader,
-    engineUrl: new URL("engine.py", here).href,
-    pyodideUrl: new URL("../pyodide/", here).href,
+    boot: { ...boot, pyodide: new URL(boot.pyodide, here).href, stdlib: new URL(boot.stdlib, here).href },
   });
   controls.querySelector("[data-afweging-back]").disabled = true;
 
