@@ -43,6 +43,13 @@ function start(root) {
     else if (button.hasAttribute("data-afweging-copy")) copyOutcome();
   });
 
+  // What the worker boots from (Pyodide's folder, the standard library, the
+  // engine's source), embedded in the page: nothing to fetch before Pyodide's own files.
+  const bootData = document.querySelector("script[data-afweging-boot]");
+  if (!bootData) {
+    fallback("de rekenmodule ontbreekt op deze pagina.");
+    return;
+  }
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
     fallback("uw browser ondersteunt geen WebAssembly of Web Workers.");
     return;
@@ -71,8 +78,7 @@ function start(root) {
       if (message.error) status.textContent = message.error;
     }
   };
-  // What the worker boots from, embedded in the page (no fetch before Pyodide's own).
-  const boot = JSON.parse(document.querySelector("script[data-afweging-boot]").textContent);
+  const boot = JSON.parse(bootData.textContent);
   worker.postMessage({
     type: "init",
     kader,
