@@ -117,7 +117,7 @@ def report_site(site: Path) -> None:
 
 
 if __name__ == "__main__":
-    from .tool import report_tool
+    from .tool import prepare, report_tool
 
     unknown = set(SECTIONS) - {"builds", "tool", "site"}
     if unknown:
@@ -126,8 +126,8 @@ if __name__ == "__main__":
         report_builds()
     if "tool" in SECTIONS or "site" in SECTIONS:
         with tempfile.TemporaryDirectory() as tmp:
-            site = Path(tmp) / "site"
-            build(ROOT / "protocols", site)
+            build(ROOT / "protocols", Path(tmp) / "built")
+            site = prepare(Path(tmp) / "built", Path(tmp) / "site")  # with .gz/.br, as make dist
             if "tool" in SECTIONS:
                 report_tool(site, RUNS, THROTTLED_RUNS)
             if "site" in SECTIONS:

@@ -154,7 +154,7 @@ def report_compressed(site_dir: Path) -> None:
     print(f"== bytes over the wire: {PAGE} and what it loads (bodies only; gzip_static/brotli_static-like server)")
     with tempfile.TemporaryDirectory(prefix="meldcode-bench-") as tmp:
         site = site_dir
-        if not (site_dir / "assets/pyodide/pyodide.asm.wasm.br").is_file():
+        if not any(site_dir.glob("assets/pyodide/**/pyodide.asm.wasm.br")):
             site = Path(tmp) / "site"
             shutil.copytree(site_dir, site)
             precompress(site)

@@ -20,6 +20,8 @@ Throttled runs use Chromium's DevTools protocol (``Network.emulateNetworkConditi
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import os
 import re
 import shutil
@@ -28,7 +30,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.dist import precompress
+import brotli
+
+from generator.dist import compressible, precompress
 from generator.loopback import CHROMIUM, CHROMIUM_ARGS
 
 from .compressed import serve_precompressed
@@ -82,13 +86,23 @@ PROFILES = [
 
 
 def prepare(site: Path, dest: Path) -> Path:
-    """A copy of ``site`` with the bare Pyodide page and the .gz/.br copies of ``make dist``."""
+    """A copy of ``site`` with the .gz/.br copies of ``make dist`` and the bare Pyodide page."""
     shutil.copytree(site, dest)
+    precompress(dest)
+    shipped = {hashlib.sha256(p.read_bytes()).digest(): p for p in (dest / "assets" / "pyodide").rglob("*") if p.is_file()}
     shutil.copytree(ROOT / "bench" / "bare", dest / BARE)
     (dest / BARE / "pyodide").mkdir()
     for name in BARE_PYODIDE:
         shutil.copy2(ROOT / "node_modules" / "pyodide" / name, dest / BARE / "pyodide" / name)
-    precompress(dest)
+    for path in sorted(p for p in (dest / BARE).rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        same = shipped.get(hashlib.sha256(data).digest())
+        for suffix, pack in ((".gz", lambda d: gzip.compress(d, 9, mtime=0)), (".br", lambda d: brotli.compress(d, quality=11))):
+            if same is not None:  # the same file as the site's: the same copies, without compressing it again
+                if same.with_name(same.name + suffix).is_file():
+                    shutil.copy2(same.with_name(same.name + suffix), path.with_name(path.name + suffix))
+            elif compressible(path, data) and len(packed := pack(data)) < len(data):
+                path.with_name(path.name + suffix).write_bytes(packed)
     return dest
 
 
@@ -172,29 +186,28 @@ def print_result(title: str, m: dict) -> None:
     print(f"   bytes transferred (tool / bare)   {m['bytes'] / 2**20:8.2f} MiB / {m['bare bytes'] / 2**20:.2f} MiB")
 
 
-def report_tool(site: Path, runs: int, throttled_runs: int, profiles: list[Profile] = PROFILES) -> None:
+def report_tool(served: Path, runs: int, throttled_runs: int, profiles: list[Profile] = PROFILES) -> None:
+    """``served``: a site made by ``prepare``."""
     from playwright.sync_api import sync_playwright
 
     print("== afwegingskader start-up in Chromium: the tool page vs bare Pyodide, interleaved, fresh contexts")
-    with tempfile.TemporaryDirectory(prefix="meldcode-bench-") as tmp:
-        served = prepare(site, Path(tmp) / "site")
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            server, base = serve_precompressed(served)
             try:
-                server, base = serve_precompressed(served)
+                print_result("localhost, br, no throttling", measure(browser, base, None, runs))
+            finally:
+                server.shutdown()
+            for profile in profiles if throttled_runs else []:
+                server, base = serve_precompressed(served, gzip_only=profile.gzip_only)
                 try:
-                    print_result("localhost, br, no throttling", measure(browser, base, None, runs))
+                    coding = "gzip" if profile.gzip_only else "br"
+                    print_result(f"{profile.name}, {coding}", measure(browser, base, profile, throttled_runs))
                 finally:
                     server.shutdown()
-                for profile in profiles if throttled_runs else []:
-                    server, base = serve_precompressed(served, gzip_only=profile.gzip_only)
-                    try:
-                        coding = "gzip" if profile.gzip_only else "br"
-                        print_result(f"{profile.name}, {coding}", measure(browser, base, profile, throttled_runs))
-                    finally:
-                        server.shutdown()
-            finally:
-                browser.close()
+        finally:
+            browser.close()
 
 
 if __name__ == "__main__":
@@ -202,4 +215,6 @@ if __name__ == "__main__":
 
     if len(sys.argv) != 2:
         raise SystemExit("usage: python -m bench.tool SITE_DIR")
-    report_tool(Path(sys.argv[1]), int(os.environ.get("BENCH_RUNS", "5")), int(os.environ.get("BENCH_THROTTLED_RUNS", "1")))
+    with tempfile.TemporaryDirectory(prefix="meldcode-bench-") as tmp:
+        served = prepare(Path(sys.argv[1]), Path(tmp) / "site")
+        report_tool(served, int(os.environ.get("BENCH_RUNS", "5")), int(os.environ.get("BENCH_THROTTLED_RUNS", "1")))
