@@ -11,13 +11,13 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup build serve test test-fast bench chromium lock clean publish dist linkcheck
+.PHONY: help setup build serve test test-fast bench bench-quick chromium lock clean publish dist linkcheck
 
 help:
 	@echo "make serve   set up, build and serve the handbook at http://127.0.0.1:8000"
 	@echo "make test    set up and run every test (browser tests included)"
 	@echo "make build   build the site into site/ (with a PDF per variant version)"
-	@echo "make bench   print build, page-size and widget timings"
+	@echo "make bench   print build, page-size, tool start-up and bytes (bench-quick: fewer runs)"
 	@echo "make dist    build, check links, pack dist/meldcode-handboek-<edition>.tar.gz"
 
 $(VENV_STAMP): pyproject.toml requirements.lock
@@ -57,6 +57,10 @@ test-fast: setup
 
 bench: setup chromium
 	$(PY) -m bench
+
+# No 1,000-variant build, no PDFs, fewer runs (BENCH_RUNS, BENCH_THROTTLED_RUNS).
+bench-quick: setup chromium
+	$(PY) -m bench --quick
 
 lock:
 	$(PY) -m pip freeze --exclude-editable > requirements.lock

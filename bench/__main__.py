@@ -1,7 +1,12 @@
-"""Prints build time, memory, page sizes and afwegingskader timings.
+"""Prints build time, memory, page sizes, afwegingskader start-up and bytes over the wire.
 
-Run with ``make bench``. Numbers only; no thresholds are asserted here or in
-the tests (targets are discussed in the README and the developer notes).
+Run with ``make bench`` (everything) or ``make bench-quick`` (``--quick``: no
+1,000-variant build, no PDFs, fewer runs), or name sections:
+``python -m bench [--quick] [builds] [tool] [site]``. ``BENCH_RUNS`` (default
+5, quick 3) sets the unthrottled runs of the tool, ``BENCH_THROTTLED_RUNS``
+(default 3, quick 1) the throttled ones. Numbers only; no thresholds are
+asserted here or in the tests (targets are in the README and the developer
+notes).
 """
 
 from __future__ import annotations
@@ -18,14 +23,12 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS, serve
-
 ROOT = Path(__file__).resolve().parent.parent
 
-RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-LONGTASKS = """window.__longtasks = [];
-new PerformanceObserver((list) => window.__longtasks.push(...list.getEntries().map((e) => e.duration)))
-  .observe({ type: "longtask", buffered: true });"""
+QUICK = "--quick" in sys.argv[1:]
+SECTIONS = [arg for arg in sys.argv[1:] if not arg.startswith("-")] or ["builds", "tool", "site"]
+RUNS = int(os.environ.get("BENCH_RUNS", "3" if QUICK else "5"))
+THROTTLED_RUNS = int(os.environ.get("BENCH_THROTTLED_RUNS", "1" if QUICK else "3"))
 
 
 def build(protocols: Path, dest: Path) -> tuple[float, float]:
@@ -86,6 +89,8 @@ def report_builds() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         seconds, mib = build(ROOT / "protocols", Path(tmp) / "site")
         print(f"5 variants:     {seconds:6.2f} s   peak RSS {mib:6.1f} MiB   ", sizes(Path(tmp) / "site"))
+    if QUICK:
+        return
     protocols = synthetic(ROOT / "protocols", 1000)
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -95,109 +100,35 @@ def report_builds() -> None:
         shutil.rmtree(protocols.parent)
 
 
-def _bytes(context, action) -> int:
-    total = []
-
-    def finished(request):
-        size = request.sizes()
-        total.append(size["responseBodySize"] + size["responseHeadersSize"])
-
-    context.on("requestfinished", finished)
-    action()
-    context.remove_listener("requestfinished", finished)
-    return sum(total)
-
-
-def report_widget() -> None:
-    from playwright.sync_api import sync_playwright
-
-    print(f"== afwegingskader in Chromium (median of {RUNS} fresh contexts, localhost)")
-    with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        build(ROOT / "protocols", site)
-        shutil.copytree(ROOT / "bench" / "bare", site / "bench-bare")
-        server, base = serve(site)
-        variant = sorted(p.name for p in (site / "varianten").iterdir() if p.is_dir())[0]
-        widget = f"{base}varianten/{variant}/afwegingskader/"
-        results: dict[str, list[float]] = {k: [] for k in (
-            "first question visible (ms)", "engine ready (ms)", "outcome of a full path (ms)",
-            "widget page bytes", "variant page bytes", "bare Pyodide ready (ms)", "bare page bytes",
-            "longest main-thread task during boot (ms)")}
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for _ in range(RUNS):
-                context = browser.new_context()
-                context.add_init_script(LONGTASKS)
-                page = context.new_page()
-
-                def open_widget():
-                    page.goto(widget)
-                    page.locator("[data-afwegingskader][data-engine='ready']").wait_for(timeout=60000)
-
-                results["widget page bytes"].append(_bytes(context, open_widget))
-                timing = page.evaluate("""() => ({
-                    paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime,
-                    ready: performance.getEntriesByName('afwegingskader-ready')[0].startTime,
-                    longest: Math.max(0, ...window.__longtasks),
-                })""")
-                # Each answer to the question on screen, by keyboard (a click would wait 600 ms per question).
-                for node, label in (("vermoeden-wegen", "Ja"), ("veiligheid", "Nee"), ("hulp-mogelijk", "Ja"),
-                                    ("hulp-aanvaard", "Ja"), ("resultaat", "Ja")):
-                    page.locator(f"[data-afwegingskader][data-node='{node}']").wait_for()
-                    page.locator("[data-afweging-current] button[data-answer='%s']" % label).press("Enter")
-                page.locator("[data-afwegingskader][data-node='hulp-afsluiten']").wait_for()
-                results["first question visible (ms)"].append(timing["paint"])
-                results["engine ready (ms)"].append(timing["ready"])
-                results["outcome of a full path (ms)"].append(page.evaluate("performance.now()"))
-                results["longest main-thread task during boot (ms)"].append(timing["longest"])
-                context.close()
-
-                context = browser.new_context()
-                page = context.new_page()
-                results["variant page bytes"].append(_bytes(context, lambda: page.goto(f"{base}varianten/{variant}/")))
-                context.close()
-
-                context = browser.new_context()
-                page = context.new_page()
-
-                def open_bare():
-                    page.goto(f"{base}bench-bare/")
-                    page.locator("body[data-ready]").wait_for(timeout=60000)
-
-                results["bare page bytes"].append(_bytes(context, open_bare))
-                results["bare Pyodide ready (ms)"].append(
-                    page.evaluate("performance.getEntriesByName('bare-ready')[0].startTime"))
-                context.close()
-            browser.close()
-        server.shutdown()
-        for key, values in results.items():
-            if not values:
-                continue
-            med = statistics.median(values)
-            print(f"{key:45s} {med:12.0f}" + ("" if "bytes" not in key else f"   ({med / 1024 / 1024:.2f} MiB)"))
-        ratio = statistics.median(results["engine ready (ms)"]) / statistics.median(results["bare Pyodide ready (ms)"])
-        print(f"{'engine ready / bare Pyodide ready':45s} {ratio:12.2f}")
-
-
-def report_site() -> None:
+def report_site(site: Path) -> None:
     """PDF time per variant version, then bytes over the wire with and without .gz/.br."""
     from generator.release.pdf import make_pdfs
 
     from .compressed import report_compressed
 
-    with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        build(ROOT / "protocols", site)
+    if not QUICK:
         print("== PDF per variant version (Chromium, print stylesheet)")
         made = make_pdfs(site)
         for target, seconds in made:
             print(f"{target.name:45s} {seconds:6.2f} s   {target.stat().st_size / 1024:6.0f} KiB")
         times = [seconds for _, seconds in made]
         print(f"{'median per variant version':45s} {statistics.median(times):6.2f} s   (total {sum(times):.2f} s)")
-        report_compressed(site)
+    report_compressed(site)
 
 
 if __name__ == "__main__":
-    report_builds()
-    report_widget()
-    report_site()
+    from .tool import prepare, report_tool
+
+    unknown = set(SECTIONS) - {"builds", "tool", "site"}
+    if unknown:
+        raise SystemExit(f"unknown section(s): {', '.join(sorted(unknown))}; use builds, tool, site")
+    if "builds" in SECTIONS:
+        report_builds()
+    if "tool" in SECTIONS or "site" in SECTIONS:
+        with tempfile.TemporaryDirectory() as tmp:
+            build(ROOT / "protocols", Path(tmp) / "built")
+            site = prepare(Path(tmp) / "built", Path(tmp) / "site")  # with .gz/.br, as make dist
+            if "tool" in SECTIONS:
+                report_tool(site, RUNS, THROTTLED_RUNS)
+            if "site" in SECTIONS:
+                report_site(site)

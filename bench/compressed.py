@@ -4,7 +4,8 @@
 behaves like nginx's ``gzip_static`` / ``brotli_static`` (README, "Hosting"):
 for a request of ``X`` it sends ``X.br`` or ``X.gz`` when the client's
 ``Accept-Encoding`` allows it and that file exists, with ``Content-Encoding``
-and X's own Content-Type. It fetches the widget page and everything it loads
+and X's own Content-Type, and the README's ``Cache-Control`` (a year for
+Pyodide's versioned folder and the theme's hashed files, else revalidate). It fetches the widget page and everything it loads
 once with ``Accept-Encoding: br, gzip`` and once with ``identity`` and prints
 the body bytes of each (headers not counted). A site without ``.br`` copies
 (a plain ``make build``) is first copied and precompressed as ``make dist``
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -29,17 +31,15 @@ from generator.release.linkcheck import lunr_files, parse_page
 from generator.release.loopback import QuietHandler, serve
 
 PAGE = "varianten/consent/afwegingskader/"
-# What the page's module script and its worker load besides what the HTML names.
+# What the page's module script loads besides what the HTML names (Pyodide's
+# files and the standard library are preloaded from the page's head).
 LOADED_BY_SCRIPT = [
     "assets/afwegingskader/worker.js",
-    "assets/afwegingskader/engine.py",
-    "assets/pyodide/pyodide.mjs",
-    "assets/pyodide/pyodide-lock.json",
-    "assets/pyodide/python_stdlib.zip",
-    "assets/pyodide/pyodide.asm.mjs",
-    "assets/pyodide/pyodide.asm.wasm",
+    "assets/afwegingskader/boot.mjs",
 ]
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+# As the README's nginx example: a year for what is named by version or content.
+IMMUTABLE = re.compile(r"^/assets/pyodide/|\.[0-9a-f]{8}\.min\.(css|js)$")
 
 
 def accepted_encodings(header: str) -> set[str]:
@@ -69,7 +69,9 @@ def accepted_encodings(header: str) -> set[str]:
 
 
 class PrecompressedHandler(QuietHandler):
-    """http.server plus nginx's gzip_static/brotli_static behaviour."""
+    """http.server plus nginx's gzip_static/brotli_static behaviour and the README's Cache-Control."""
+
+    codings = ENCODINGS
 
     def send_head(self):
         path = self.translate_path(self.path)
@@ -81,7 +83,7 @@ class PrecompressedHandler(QuietHandler):
             return super().send_head()  # 404
         chosen, coding = path, None
         accepted = accepted_encodings(self.headers.get("Accept-Encoding", ""))
-        for name, suffix in ENCODINGS:
+        for name, suffix in self.codings:
             if name in accepted and os.path.isfile(path + suffix):
                 chosen, coding = path + suffix, name
                 break
@@ -91,13 +93,21 @@ class PrecompressedHandler(QuietHandler):
         if coding:
             self.send_header("Content-Encoding", coding)
         self.send_header("Vary", "Accept-Encoding")
+        cache = "public, max-age=31536000, immutable" if IMMUTABLE.search(urlsplit(self.path).path) else "no-cache"
+        self.send_header("Cache-Control", cache)
         self.send_header("Content-Length", str(os.fstat(handle.fileno()).st_size))
         self.end_headers()
         return handle
 
 
-def serve_precompressed(directory: Path):
-    return serve(directory, PrecompressedHandler)
+class GzipOnlyHandler(PrecompressedHandler):
+    """nginx without the ngx_brotli module: gzip_static only."""
+
+    codings = (("gzip", ".gz"),)
+
+
+def serve_precompressed(directory: Path, gzip_only: bool = False):
+    return serve(directory, GzipOnlyHandler if gzip_only else PrecompressedHandler)
 
 
 def widget_files(site: Path) -> list[str]:
@@ -144,7 +154,7 @@ def report_compressed(site_dir: Path) -> None:
     print(f"== bytes over the wire: {PAGE} and what it loads (bodies only; gzip_static/brotli_static-like server)")
     with tempfile.TemporaryDirectory(prefix="meldcode-bench-") as tmp:
         site = site_dir
-        if not (site_dir / "assets/pyodide/pyodide.asm.wasm.br").is_file():
+        if not any(site_dir.glob("assets/pyodide/**/pyodide.asm.wasm.br")):
             site = Path(tmp) / "site"
             shutil.copytree(site_dir, site)
             precompress(site)
@@ -168,6 +178,7 @@ def report_compressed(site_dir: Path) -> None:
         finally:
             server.shutdown()
     print(f"{'total':56}" + "".join(_kib(total) for total in totals.values()))
+    print(f"{'total (MiB)':56}" + "".join(f"{total / 1024 / 1024:11.2f} MiB" for total in totals.values()))
     for accept in accepts[1:]:
         print(f"Accept-Encoding: {accept}: {1 - totals[accept] / totals['identity']:.0%} fewer bytes than identity")
 

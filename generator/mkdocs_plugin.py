@@ -41,6 +41,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def __init__(self) -> None:
         self.pages: list[Page] = []
         self.glossary: dict[str, str] = {}
+        self.runtime: assets.Runtime | None = None
         self.command = "build"
         self.today = dt.date.today()
 
@@ -70,9 +71,12 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.glossary = handbook.begrippen.glossary if handbook.begrippen else {}
         self._abbr = glossary_regex(self.glossary)
         try:
-            assets.check(Path(self.config.node_modules))
+            self.runtime = assets.runtime(Path(self.config.node_modules))
         except assets.AssetError as exc:
             raise PluginError(str(exc)) from None
+        # The tool pages' head preloads Pyodide and embeds what the worker boots from (main.html).
+        config.extra["afwegingskader_preload"] = list(self.runtime.preload)
+        config.extra["afwegingskader_boot"] = self.runtime.boot_json()
 
     def on_files(self, files: Files, *, config) -> Files:
         for page in self.pages:
@@ -81,7 +85,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             file = File.generated(config, page.path, content=page.content)
             file.generated_by = "meldcode"
             files.append(file)
-        for src_uri, path in assets.static_files(Path(self.config.node_modules)):
+        for src_uri, path in self.runtime.files:
             files.append(File.generated(config, src_uri, abs_src_path=str(path)))
         return files
 

@@ -43,3 +43,32 @@ def page_text(path: Path) -> str:
     parser = _Text()
     parser.feed(path.read_text(encoding="utf-8"))
     return squash("".join(parser.parts))
+
+
+class _Script(HTMLParser):
+    def __init__(self, attribute: str):
+        super().__init__()
+        self.attribute = attribute
+        self.found: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag, attrs):
+        self._inside = tag == "script" and any(name == self.attribute for name, _ in attrs)
+        if self._inside:
+            self.found.append("")
+
+    def handle_endtag(self, tag):
+        self._inside = False
+
+    def handle_data(self, data):
+        if self._inside:
+            self.found[-1] += data
+
+
+def script_data(html: str, attribute: str) -> str:
+    """The text of the one ``<script>`` with ``attribute`` (embedded JSON), as the browser reads it."""
+    parser = _Script(attribute)
+    parser.feed(html)
+    if len(parser.found) != 1:
+        raise AssertionError(f"expected one <script {attribute}>, found {len(parser.found)}")
+    return parser.found[0]

@@ -1,17 +1,14 @@
-// Runs generator/afwegingskader/engine.py inside Pyodide (the npm package the
-// site ships) under Node.js. Reads {engine, kader, walks} as JSON on stdin,
-// where each walk is a list of commands; prints the handle() output of every
-// command of every walk as JSON.
-import { loadPyodide } from "pyodide";
+// Runs the engine inside Pyodide under Node.js exactly as the site's worker
+// boots it: the built site's own loader (assets/afwegingskader/boot.mjs), its
+// Pyodide files and slim standard library, and the boot data its tool page
+// embeds (the engine's source included). Reads {boot_module, boot, kader,
+// walks} as JSON on stdin, where each walk is a list of commands; prints the
+// handle() output of every command of every walk as JSON.
 import { readFileSync } from "node:fs";
 
 const input = JSON.parse(readFileSync(0, "utf8"));
-const pyodide = await loadPyodide({ stdout: () => {}, stderr: () => {} });
-pyodide.FS.mkdirTree("/home/pyodide/meldcode");
-pyodide.FS.writeFile("/home/pyodide/meldcode/afweging_engine.py", readFileSync(input.engine, "utf8"));
-pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/meldcode')");
-const handle = pyodide.pyimport("afweging_engine").handle;
-const version = pyodide.runPython("import sys; '%d.%d' % sys.version_info[:2]");
+const { bootEngine } = await import(input.boot_module);
+const handle = await bootEngine(input.boot);
 const results = input.walks.map((commands) => {
   let answers = "[]";
   return commands.map((command) => {
@@ -20,4 +17,4 @@ const results = input.walks.map((commands) => {
     return JSON.parse(out);
   });
 });
-process.stdout.write(JSON.stringify({ python: version, results }));
+process.stdout.write(JSON.stringify({ results }));

@@ -2,7 +2,7 @@
 
 ``python -m generator.release.dist SITE_DIR OUT_DIR [--edition NAME] [--mtime EPOCH] [--no-brotli]``
 copies the built site to a temporary folder, adds precompressed copies next to
-every file over 1 KiB with a compressible type (``X.gz`` with the standard
+every file over 1 KiB with a compressible type or a zip stored uncompressed (``X.gz`` with the standard
 library's gzip, ``X.br`` with the ``Brotli`` package) and writes
 ``OUT_DIR/meldcode-handboek-<edition>.tar.gz`` with the site under one top
 folder of the same name. SITE_DIR itself is never written to.
@@ -36,12 +36,13 @@ import shutil
 import sys
 import tarfile
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 NAME = "meldcode-handboek"
 MIN_SIZE = 1024  # compress files larger than this many bytes
-# Text and WebAssembly; already-compressed types (.zip, .png, .gz, .br, .pdf) are left alone.
+# Text and WebAssembly; already-compressed types (.png, .gz, .br, .pdf, deflated .zip) are left alone.
 COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".xml", ".txt", ".py"}
 BROTLI_QUALITY = 11  # the slowest and smallest; done once per release
 
@@ -59,6 +60,27 @@ class Stats:
     @property
     def br_bytes(self) -> int:
         return sum(br or 0 for _, _, _, br in self.compressed)
+
+
+def compressible(path: Path, data: bytes) -> bool:
+    """Worth a .gz/.br copy: text, WebAssembly, and zips stored uncompressed.
+
+    The slim Python standard library (``generator.site.stdlib``) is such a zip: its
+    members are stored so that the server's brotli and gzip compress it whole.
+    """
+    if len(data) <= MIN_SIZE:
+        return False
+    suffix = path.suffix.lower()
+    return suffix in COMPRESSIBLE or (suffix == ".zip" and _stored_zip(data))
+
+
+def _stored_zip(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        return False
+    return bool(members) and all(m.compress_type == zipfile.ZIP_STORED for m in members)
 
 
 def _brotli():
@@ -85,7 +107,7 @@ def precompress(root: Path, use_brotli: bool = True, quality: int = BROTLI_QUALI
         data = path.read_bytes()
         stats.files += 1
         stats.site_bytes += len(data)
-        if path.suffix.lower() not in COMPRESSIBLE or len(data) <= MIN_SIZE:
+        if not compressible(path, data):
             continue
         gz_size = br_size = None
         gz_path = path.with_name(path.name + ".gz")

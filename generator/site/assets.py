@@ -1,25 +1,30 @@
-"""Which runtime files the site ships beside its pages.
+"""Which runtime files the site ships beside its pages, and how the tool boots from them.
 
 Pyodide and jsdiff come from the npm packages pinned in ``package-lock.json``;
 only the files needed to boot Pyodide without any package are copied, so the
-site never needs (or reaches) a CDN. The engine ships as its own source file.
+site never needs (or reaches) a CDN. Pyodide lives under a folder named after
+its version (``assets/pyodide/314.0.7/``), so a server may cache it for a year:
+an upgrade changes every URL. Its standard library is the slim zip that
+``generator.site.stdlib`` builds (named by its content), and its lock file is
+replaced by the lock file's ``info`` with no packages, passed inline: the tool
+loads no package, so nothing more is fetched.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..afwegingskader import engine
+from .stdlib import StdlibError, slim_stdlib
 
-PYODIDE_FILES = (
-    "pyodide.mjs",
-    "pyodide.asm.mjs",
-    "pyodide.asm.wasm",
-    "python_stdlib.zip",
-    "pyodide-lock.json",
-)
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 PYODIDE_DIR = "assets/pyodide"
-ENGINE_URI = "assets/afwegingskader/engine.py"
+TOOL_DIR = "assets/afwegingskader"
+"""The glue and the worker live here; the boot data's URLs are relative to it."""
 DIFF_URI = "assets/diff/diff.min.js"
 """jsdiff, pinned in package-lock.json, for the comparison page's word marking."""
 
@@ -28,19 +33,58 @@ class AssetError(Exception):
     pass
 
 
-def static_files(node_modules: Path) -> list[tuple[str, Path]]:
-    """(site path, file on disk) for every runtime file the site loads from npm or Python."""
-    files = [(f"{PYODIDE_DIR}/{name}", node_modules / "pyodide" / name) for name in PYODIDE_FILES]
-    files.append((DIFF_URI, node_modules / "diff" / "dist" / "diff.min.js"))
-    files.append((ENGINE_URI, Path(engine.__file__)))
-    return files
+def _npm_files(node_modules: Path) -> list[Path]:
+    return [node_modules / "pyodide" / name for name in (*PYODIDE_FILES, "package.json", "pyodide-lock.json", "python_stdlib.zip")] + [
+        node_modules / "diff" / "dist" / "diff.min.js"
+    ]
 
 
 def check(node_modules: Path) -> None:
     """Refuse to build a site whose pages would load files that are not there."""
-    missing = [str(path) for _, path in static_files(node_modules) if not path.is_file()]
+    missing = [str(path) for path in _npm_files(node_modules) if not path.is_file()]
     if missing:
         raise AssetError(
             f"runtime files missing: {', '.join(missing)}; run 'npm ci' (make does this) "
             "to install the npm packages pinned in package-lock.json"
         )
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The files the tool's runtime needs, and what the page hands its worker to boot."""
+
+    files: tuple[tuple[str, Path], ...]
+    """(site path, file on disk) for every runtime file the site loads from npm or the build."""
+    preload: tuple[str, ...]
+    """Site paths the tool page fetches from its head, before its scripts ask for them."""
+    boot: dict
+    """Pyodide's folder and standard library (relative to TOOL_DIR), its lock data, the engine's source."""
+
+    def boot_json(self) -> str:
+        """``boot`` as JSON that is safe inside ``<script type="application/json">``."""
+        return json.dumps(self.boot, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+
+
+def runtime(node_modules: Path) -> Runtime:
+    check(node_modules)
+    pyodide = node_modules / "pyodide"
+    version = json.loads((pyodide / "package.json").read_text(encoding="utf-8"))["version"]
+    folder = f"{PYODIDE_DIR}/{version}"
+    engine_path = Path(engine.__file__)
+    try:
+        stdlib = slim_stdlib(node_modules, engine_path)
+    except StdlibError as exc:
+        raise AssetError(str(exc)) from None
+    stdlib_uri = f"{folder}/python_stdlib-{hashlib.sha256(stdlib.read_bytes()).hexdigest()[:12]}.zip"
+    files = [(f"{folder}/{name}", pyodide / name) for name in PYODIDE_FILES]
+    files.append((stdlib_uri, stdlib))
+    files.append((DIFF_URI, node_modules / "diff" / "dist" / "diff.min.js"))
+    lock_info = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))["info"]
+    boot = {
+        "pyodide": posixpath.relpath(folder, TOOL_DIR) + "/",
+        "stdlib": posixpath.relpath(stdlib_uri, TOOL_DIR),
+        "lock": {"info": lock_info, "packages": {}},
+        "engine": engine_path.read_text(encoding="utf-8"),
+    }
+    preload = (f"{folder}/pyodide.asm.wasm", stdlib_uri, f"{folder}/pyodide.asm.mjs", f"{folder}/pyodide.mjs")
+    return Runtime(files=tuple(files), preload=preload, boot=boot)

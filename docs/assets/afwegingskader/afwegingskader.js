@@ -70,6 +70,11 @@ function start(root) {
     else if (button === restart) command({ do: "restart" });
   });
 
+  // What the worker boots from (Pyodide's folder, the standard library, the
+  // engine's source), embedded in the page: nothing to fetch before Pyodide's own files.
+  // Without it (a site built without the plugin) the walk goes on from the table alone.
+  const bootData = document.querySelector("script[data-afweging-boot]");
+  if (!bootData) return noEngine();
   try {
     if (typeof WebAssembly !== "object") throw new Error("no WebAssembly");
     worker = new Worker(new URL("worker.js", here), { type: "module" });
@@ -88,11 +93,11 @@ function start(root) {
       fromEngine(message);
     }
   };
+  const boot = JSON.parse(bootData.textContent);
   worker.postMessage({
     type: "init",
     kader,
-    engineUrl: new URL("engine.py", here).href,
-    pyodideUrl: new URL("../pyodide/", here).href,
+    boot: { ...boot, pyodide: new URL(boot.pyodide, here).href, stdlib: new URL(boot.stdlib, here).href },
   });
 
   /* Before the engine is ready: follow the table and show at once; the engine checks later. */

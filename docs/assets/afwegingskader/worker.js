@@ -1,11 +1,11 @@
 /*
  * Runs the afwegingskader engine (engine.py, the same file the tests run in
- * CPython) in Pyodide, off the main thread. Holds the answers given so far in
+ * CPython) in Pyodide, off the main thread; boot.mjs starts it. Holds the answers given so far in
  * this worker's memory only; they are gone when the page goes. Commands that
  * arrive while Pyodide starts are replayed in order before "ready"; each reply
  * carries the command's seq, so the page can check it against what it showed.
  */
-import { loadPyodide } from "../pyodide/pyodide.mjs";
+import { bootEngine } from "./boot.mjs";
 
 let handle = null;
 let kader = null;
@@ -19,21 +19,7 @@ function run({ seq, command }) {
 }
 
 async function init(message) {
-  const pyodideUrl = message.pyodideUrl;
-  const pyodide = await loadPyodide({
-    indexURL: pyodideUrl,
-    lockFileURL: pyodideUrl + "pyodide-lock.json",
-    packageBaseUrl: pyodideUrl,
-    cdnUrl: pyodideUrl,
-    stdout: () => {},
-    stderr: () => {},
-  });
-  const response = await fetch(message.engineUrl);
-  if (!response.ok) throw new Error("engine.py: HTTP " + response.status);
-  pyodide.FS.mkdirTree("/home/pyodide/meldcode");
-  pyodide.FS.writeFile("/home/pyodide/meldcode/afweging_engine.py", await response.text());
-  pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/meldcode')");
-  handle = pyodide.pyimport("afweging_engine").handle;
+  handle = await bootEngine(message.boot);
   kader = message.kader;
   // Prove the engine answers before saying it is ready.
   JSON.parse(handle(kader, "[]", JSON.stringify({ do: "state" })));
