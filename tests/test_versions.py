@@ -71,7 +71,7 @@ def test_the_diff_page_marks_the_changed_words(two_versions):
     assert re.search(r"<del>.*School-maatschappelijk werker of zorg team.*</del>", html)
     assert re.search(r"<ins>.*aandachtsfunctionaris.*</ins>", html)
     text = page_text(diff)
-    assert "[verwijderd:" in text and "[toegevoegd:" in text  # not by colour alone
+    assert "[ontbreekt:" in text and "[toegevoegd:" in text  # not by colour alone
     assert text.count("Geen verschil in deze stap.") == 4
 
 

@@ -1,6 +1,6 @@
 """Which runtime files the site ships beside its pages.
 
-Pyodide and jsdiff come from the npm packages pinned in ``package-lock.json``;
+Pyodide and diff-match-patch come from the npm packages pinned in ``package-lock.json``;
 only the files needed to boot Pyodide without any package are copied, so the
 site never needs (or reaches) a CDN. The engine ships as its own source file.
 """
@@ -20,8 +20,9 @@ PYODIDE_FILES = (
 )
 PYODIDE_DIR = "assets/pyodide"
 ENGINE_URI = "assets/afwegingskader/engine.py"
-DIFF_URI = "assets/diff/diff.min.js"
-"""jsdiff, pinned in package-lock.json, for the comparison page's word marking."""
+DIFF_URI = "assets/diff-match-patch/diff_match_patch.js"
+"""diff-match-patch, pinned in package-lock.json, for the comparison page's word marking
+(the same library as the Python side's, see ``generator/site/diff.py``)."""
 
 
 class AssetError(Exception):
@@ -31,7 +32,7 @@ class AssetError(Exception):
 def static_files(node_modules: Path) -> list[tuple[str, Path]]:
     """(site path, file on disk) for every runtime file the site loads from npm or Python."""
     files = [(f"{PYODIDE_DIR}/{name}", node_modules / "pyodide" / name) for name in PYODIDE_FILES]
-    files.append((DIFF_URI, node_modules / "diff" / "dist" / "diff.min.js"))
+    files.append((DIFF_URI, node_modules / "diff-match-patch" / "index.js"))
     files.append((ENGINE_URI, Path(engine.__file__)))
     return files
 
