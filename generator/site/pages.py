@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from ..checks import render_check_pages, run_checks
-from .compare import fragment, presence
+from .compare import column
 from .diff import changed, reader_text, word_diff
 from ..loader import Handbook
 from ..model import Kader, SchoolType, Variant, VeiligThuisRegion
@@ -226,7 +226,7 @@ def render_pages(handbook: Handbook, *, today: dt.date | None = None) -> list[Pa
     ]
     for view in views:
         pages += _variant_pages(env, view, common)
-    pages += _compare_pages(env, views, common)
+    pages += _compare_pages(env, views, common, report)
     pages += render_check_pages(handbook, env, today, report)
     return pages
 
@@ -266,8 +266,9 @@ def _variant_pages(env: Environment, view: VariantView, common: dict) -> list[Pa
     return pages
 
 
-def _compare_pages(env: Environment, views: list[VariantView], common: dict) -> list[Page]:
-    chunks = [views[i : i + COMPARE_PAGE_SIZE] for i in range(0, len(views), COMPARE_PAGE_SIZE)] or [[]]
+def _compare_pages(env: Environment, views: list[VariantView], common: dict, report) -> list[Page]:
+    columns = [column(v.variant, v.handbook, v.url, report) for v in views]
+    chunks = [columns[i : i + COMPARE_PAGE_SIZE] for i in range(0, len(columns), COMPARE_PAGE_SIZE)] or [[]]
     names = ["index.md"] + [f"pagina-{n}.md" for n in range(2, len(chunks) + 1)]
     template = env.get_template("compare.md.j2")
     pages = []
@@ -276,13 +277,15 @@ def _compare_pages(env: Environment, views: list[VariantView], common: dict) -> 
             Page(
                 f"vergelijken/{name}",
                 template.render(
-                    views=views, chunk=chunk, number=number, pages=names,
-                    root="../" if number == 1 else "../../",
-                    presence={v.variant.id: presence(v.variant) for v in chunk}, **common,
+                    views=views, columns=chunk, number=number, pages=names,
+                    root="../" if number == 1 else "../../", **common,
                 ),
             )
         )
-    for view in views:
-        data = fragment(view.variant, view.handbook, view.url)
-        pages.append(Page(f"vergelijken/varianten/{view.variant.id}.json", json.dumps(data, ensure_ascii=False)))
+    # Each protocol's column as the static pages render it, for the picker's script.
+    comparison = env.get_template("partials/compare.html.j2").module.comparison
+    basis = views[0].handbook.basismodel if views else None
+    for item in columns:
+        data = {"id": item.variant.id, "title": item.variant.title, "html": str(comparison([item], basis, ""))}
+        pages.append(Page(f"vergelijken/varianten/{item.variant.id}.json", json.dumps(data, ensure_ascii=False)))
     return pages
