@@ -11,7 +11,7 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup build serve test test-fast bench bench-quick chromium lock clean publish dist linkcheck
+.PHONY: help setup build serve test test-fast bench bench-quick chromium lock clean publish dist linkcheck screenshots
 
 help:
 	@echo "make serve   set up, build and serve the handbook at http://127.0.0.1:8000"
@@ -19,6 +19,7 @@ help:
 	@echo "make build   build the site into site/ (with a PDF per variant version)"
 	@echo "make bench   print build, page-size, tool start-up and bytes (bench-quick: fewer runs)"
 	@echo "make dist    build, check links, pack dist/meldcode-handboek-<edition>.tar.gz"
+	@echo "make screenshots  build, then photograph pages for the README (screenshots/)"
 
 $(VENV_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,11 @@ bench: setup chromium
 # No 1,000-variant build, no PDFs, fewer runs (BENCH_RUNS, BENCH_THROTTLED_RUNS).
 bench-quick: setup chromium
 	$(PY) -m bench --quick
+
+# The README's screenshots (a variant page and the comparison, laptop and phone),
+# taken from the built site so they stay true.
+screenshots: build
+	$(PY) -m tools.screenshots site screenshots
 
 lock:
 	$(PY) -m pip freeze --exclude-editable > requirements.lock

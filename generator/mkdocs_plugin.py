@@ -30,7 +30,7 @@ class MeldcodeConfig(Config):
     protocols = c.Dir(exists=True, default="protocols")
     """Folder with the YAML sources."""
     node_modules = c.Type(str, default="node_modules")
-    """Where npm installed the pinned packages (Pyodide, jsdiff) copied into the site."""
+    """Where npm installed the pinned packages (Pyodide, diff-match-patch) copied into the site."""
     build_date = c.Optional(c.Type(str))
     """ISO date to build as (which version is in force); default: $MELDCODE_BUILD_DATE, else today."""
     compare_page_size = c.Type(int, default=COMPARE_PAGE_SIZE)

@@ -162,7 +162,7 @@ def test_keyboard_navigates_from_home_to_a_variant(desktop, base_url):
 
 
 @pytest.mark.browser
-def test_keyboard_chooses_variants_to_compare(desktop, base_url):
+def test_keyboard_chooses_variants_to_compare_and_switches_the_marking(desktop, base_url):
     page = desktop
     page.goto(base_url + "vergelijken/")
     for variant_id in ("flevoland-kwaliteitskaart", "prisma-almere"):
@@ -171,11 +171,22 @@ def test_keyboard_chooses_variants_to_compare(desktop, base_url):
     _tab_to(page, "el.matches('[data-compare-picker] button[type=submit]')")
     page.keyboard.press("Enter")
     page.wait_for_url("**/vergelijken/?v=flevoland-kwaliteitskaart&v=prisma-almere")
-    chosen = page.locator("[data-compare-chosen]")
-    chosen.locator("table").first.wait_for()
-    header = chosen.locator("table").first.locator("thead").inner_text()
+    view = page.locator("[data-compare-view][data-chosen]")
+    view.wait_for()
+    header = view.locator("table").first.locator("thead").inner_text()
     assert "Kwaliteitskaart" in header and "Prisma" in header
     assert violations(page) == []
+    switch = page.locator("[data-compare-switch]")
+    hoe = view.locator("tr[data-key='stap-2-hoe'] td").nth(1)
+    assert hoe.locator("ins").count() == 0
+    _tab_to(page, "el.matches('[data-compare-switch]')")
+    page.keyboard.press("Enter")
+    assert switch.get_attribute("aria-pressed") == "true" and hoe.locator("ins").count() > 0
+    assert violations(page) == []  # with the switch on, as with it off
+    page.keyboard.press("Space")
+    assert switch.get_attribute("aria-pressed") == "false" and hoe.locator("ins").count() == 0
+    # On from the keyboard, then on to the protocols' names: every stop shows its focus.
+    _tab_to(page, "el.matches('[data-compare-view] thead a')")
 
 
 @pytest.mark.browser

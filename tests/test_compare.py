@@ -1,4 +1,5 @@
-"""The comparison pages: every variant's wie per step, marked differences, presence table."""
+"""The comparison pages: facts at a glance, every variant's wie per step, marked differences,
+the "Markeer verschillen" switch, the presence table, and one definition of the tables."""
 
 from __future__ import annotations
 
@@ -36,8 +37,9 @@ def test_presence_table_is_right_for_every_variant(site_dir):
     html = (site_dir / "vergelijken" / "index.html").read_text(encoding="utf-8")
     assert set(PRESENCE) == set(VARIANTS)
     for variant_id, expected in PRESENCE.items():
-        row = re.search(rf'<tr data-variant="{variant_id}">(.*?)</tr>', html, re.S).group(1)
-        found = tuple(re.search(rf'data-kind="{kind}" data-present="(\w+)"', row).group(1) for kind in KINDS)
+        found = tuple(
+            re.search(rf'data-variant="{variant_id}" data-kind="{kind}" data-present="(\w+)"', html).group(1)
+            for kind in KINDS)
         assert found == expected, variant_id
 
 
@@ -59,9 +61,15 @@ def test_many_variants_are_split_over_pages(tmp_path):
     assert len(pages) == 3  # 25 variants, 10 a page
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert html.count('<tr data-variant="') <= 10
+        assert 0 < html.count('data-kind="definities"') <= 10
         assert html.count('name="v"') == 25  # the picker still offers every variant
     assert len(list((site / "vergelijken" / "varianten").glob("*.json"))) == 25
+
+
+def _chosen(page, url):
+    page.goto(url)
+    page.locator("[data-compare-view][data-chosen]").wait_for()
+    return page.locator("[data-compare-view]")
 
 
 @pytest.mark.browser
@@ -69,16 +77,14 @@ def test_chosen_variants_are_marked_word_by_word(browser, base_url):
     context = browser.new_context()
     page = context.new_page()
     url = f"{base_url}vergelijken/?v=flevoland-kwaliteitskaart&v=prisma-almere"
-    page.goto(url)
-    chosen = page.locator("[data-compare-chosen]")
-    chosen.locator("table").first.wait_for()
-    assert page.locator("[data-compare-static]").is_hidden()
-    step2 = chosen.locator("table[data-compare-step='2']")
+    view = _chosen(page, url)
+    step2 = view.locator("table[data-compare-table='stap-2']")
     headers = step2.locator("thead th").all_inner_texts()
-    assert headers == ["Basismodel", VARIANTS["flevoland-kwaliteitskaart"]["title"], VARIANTS["prisma-almere"]["title"]]
-    wie = step2.locator("tr[data-row='wie'] td").nth(2)
-    assert "maatschappelijk" in wie.locator("ins").all_inner_texts()[0]
+    assert headers == [VARIANTS["flevoland-kwaliteitskaart"]["title"], VARIANTS["prisma-almere"]["title"]]
+    wie = step2.locator("tr[data-key='stap-2-wie'] td").nth(1)
+    assert "School-maatschappelijk werker" in " ".join(wie.locator("ins").all_inner_texts())
     assert "Veilig Thuis" in " ".join(wie.locator("del").all_inner_texts())
+    assert "[toegevoegd:" in wie.text_content() and "[ontbreekt:" in wie.text_content()  # not by colour alone
     assert page.locator("input[value='prisma-almere']").is_checked()
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0 and context.cookies() == []
     assert page.url == url
@@ -87,12 +93,88 @@ def test_chosen_variants_are_marked_word_by_word(browser, base_url):
 
 
 @pytest.mark.browser
+def test_the_glance_marks_facts_that_differ_from_the_first_protocol(browser, base_url):
+    page = browser.new_page()
+    # Two protocols of Flevoland: the same Veilig Thuis, different people who report.
+    view = _chosen(page, f"{base_url}vergelijken/?v=flevoland-kwaliteitskaart&v=prisma-almere")
+    glance = view.locator("table[data-compare-table='glance']")
+
+    def cell(key):
+        return glance.locator(f"tr[data-key='{key}'] td").nth(1)
+
+    assert "compare-cell--different" not in (cell("veilig-thuis").get_attribute("class") or "")
+    assert cell("veilig-thuis").inner_text() == "Veilig Thuis Flevoland, 088 - 222 05 00"
+    assert cell("anoniem").inner_text() == "Nooit anoniem"  # both say so: not marked
+    melder = cell("melder")
+    assert "compare-cell--different" in melder.get_attribute("class")
+    assert melder.text_content().startswith("≠(anders dan het eerste protocol)")
+    assert melder.locator(".md-visually-hidden").inner_text() == "(anders dan het eerste protocol)"
+    # Steps 4 and 5: Consent's step 4 asks the five afwegingsvragen; Flevoland's only links to
+    # the kader, which the check's rule afwegingskader-used does not count (D9).
+    view = _chosen(page, f"{base_url}vergelijken/?v=consent&v=flevoland-kwaliteitskaart")
+    kader = view.locator("table[data-compare-table='glance'] tr[data-key='kader'] td")
+    assert [squash(t) for t in kader.all_text_contents()] == ["Ja", "≠(anders dan het eerste protocol)Nee"]
+    view = _chosen(page, f"{base_url}vergelijken/?v=flevoland-kwaliteitskaart&v=prisma-almere")
+    assert glance.locator("tr[data-key='version'] td").nth(1).inner_text().endswith(
+        "september-2021, geldig vanaf 1 september 2021")
+    page.close()
+
+
+@pytest.mark.browser
+def test_the_switch_marks_hoe_only_when_pressed_and_stores_nothing(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    url = f"{base_url}vergelijken/?v=consent&v=levwn"
+    view = _chosen(page, url)
+    switch = page.get_by_role("button", name="Markeer verschillen")
+    hoe = view.locator("tr[data-key='stap-1-hoe'] td").nth(1)
+    wie = view.locator("tr[data-key='stap-1-wie'] td").nth(1)
+    assert switch.get_attribute("aria-pressed") == "false"
+    assert hoe.locator("ins, del").count() == 0 and hoe.locator("li").count() > 0  # the text as written
+    assert wie.locator("ins, del").count() > 0  # wie is always marked
+    assert violations(page) == []
+    switch.click()
+    assert switch.get_attribute("aria-pressed") == "true"
+    assert hoe.locator("ins").count() > 0 and hoe.locator("del").count() > 0
+    assert violations(page) == []
+    switch.click()
+    assert switch.get_attribute("aria-pressed") == "false"
+    assert hoe.locator("ins, del").count() == 0 and hoe.locator("li").count() > 0
+    assert page.url == url
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0 and context.cookies() == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_the_browser_marks_exactly_what_the_python_diff_finds(browser, base_url):
+    """The same pair, the same marks: the browser's cell reads as the Python macro renders it."""
+    from generator.site.diff import word_diff
+
+    page = browser.new_page()
+    view = _chosen(page, f"{base_url}vergelijken/?v=consent&v=vo-brochure")
+    pairs = 0
+    for step in range(1, 6):
+        for field in ("wat", "wie"):
+            a = squash(VARIANTS["consent"]["steps"][step - 1][field])
+            b = squash(VARIANTS["vo-brochure"]["steps"][step - 1][field])
+            expected = " ".join(
+                s.text if s.op == "same" else f"[{'ontbreekt' if s.op == 'delete' else 'toegevoegd'}: {s.text}]"
+                for s in word_diff(a, b))
+            cell = view.locator(f"tr[data-key='stap-{step}-{field}'] td").nth(1)
+            assert squash(cell.text_content()) == expected, (step, field)
+            pairs += a != b
+    assert pairs >= 5
+    page.close()
+
+
+@pytest.mark.browser
 def test_without_javascript_all_variants_are_shown(browser, base_url):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{base_url}vergelijken/?v=levwn")
-    headers = page.locator("[data-compare-static] table[data-compare-step='1'] thead th").all_inner_texts()
-    assert len(headers) == 1 + len(VARIANTS)
+    headers = page.locator("[data-compare-view] table[data-compare-table='stap-1'] thead th").all_inner_texts()
+    assert len(headers) == len(VARIANTS)
+    assert page.locator("[data-compare-switch]").is_hidden()  # it needs the script
     context.close()
 
 

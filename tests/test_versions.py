@@ -71,8 +71,30 @@ def test_the_diff_page_marks_the_changed_words(two_versions):
     assert re.search(r"<del>.*School-maatschappelijk werker of zorg team.*</del>", html)
     assert re.search(r"<ins>.*aandachtsfunctionaris.*</ins>", html)
     text = page_text(diff)
-    assert "[verwijderd:" in text and "[toegevoegd:" in text  # not by colour alone
+    assert "[ontbreekt:" in text and "[toegevoegd:" in text  # not by colour alone
     assert text.count("Geen verschil in deze stap.") == 4
+
+
+@pytest.mark.browser
+def test_every_page_of_a_protocol_with_two_versions_fits_a_360_px_screen(two_versions, browser):
+    """The history, both versions and the diff between them (pages the seed site has none of)."""
+    from conftest import serve
+    from narrow import overflow
+
+    server, url = serve(two_versions)
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    found = {}
+    folder = two_versions / "varianten" / "prisma-almere"
+    pages = sorted(p.parent.relative_to(two_versions).as_posix() for p in folder.rglob("index.html"))
+    assert "varianten/prisma-almere/versies/augustus-2024/verschil" in pages
+    for path in pages:
+        page.goto(f"{url}{path}/")
+        if problems := overflow(page):
+            found[path] = problems[:5]
+    context.close()
+    server.shutdown()
+    assert found == {}
 
 
 def test_several_versions_without_dates_are_refused(tmp_path):

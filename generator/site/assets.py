@@ -1,6 +1,6 @@
 """Which runtime files the site ships beside its pages, and how the tool boots from them.
 
-Pyodide and jsdiff come from the npm packages pinned in ``package-lock.json``;
+Pyodide and diff-match-patch come from the npm packages pinned in ``package-lock.json``;
 only the files needed to boot Pyodide without any package are copied, so the
 site never needs (or reaches) a CDN. Pyodide lives under a folder named after
 its version (``assets/pyodide/314.0.7/``), so a server may cache it for a year:
@@ -25,8 +25,10 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 PYODIDE_DIR = "assets/pyodide"
 TOOL_DIR = "assets/afwegingskader"
 """The glue and the worker live here; the boot data's URLs are relative to it."""
-DIFF_URI = "assets/diff/diff.min.js"
-"""jsdiff, pinned in package-lock.json, for the comparison page's word marking."""
+DIFF_URI = "assets/diff-match-patch/diff_match_patch.js"
+"""diff-match-patch, pinned in package-lock.json, for the comparison page's word marking
+(the same library as the Python side's, see ``generator/site/diff.py``)."""
+DIFF_SOURCE = ("diff-match-patch", "index.js")
 
 
 class AssetError(Exception):
@@ -35,7 +37,7 @@ class AssetError(Exception):
 
 def _npm_files(node_modules: Path) -> list[Path]:
     return [node_modules / "pyodide" / name for name in (*PYODIDE_FILES, "package.json", "pyodide-lock.json", "python_stdlib.zip")] + [
-        node_modules / "diff" / "dist" / "diff.min.js"
+        node_modules.joinpath(*DIFF_SOURCE)
     ]
 
 
@@ -78,7 +80,7 @@ def runtime(node_modules: Path) -> Runtime:
     stdlib_uri = f"{folder}/python_stdlib-{hashlib.sha256(stdlib.read_bytes()).hexdigest()[:12]}.zip"
     files = [(f"{folder}/{name}", pyodide / name) for name in PYODIDE_FILES]
     files.append((stdlib_uri, stdlib))
-    files.append((DIFF_URI, node_modules / "diff" / "dist" / "diff.min.js"))
+    files.append((DIFF_URI, node_modules.joinpath(*DIFF_SOURCE)))
     lock_info = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))["info"]
     boot = {
         "pyodide": posixpath.relpath(folder, TOOL_DIR) + "/",

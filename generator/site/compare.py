@@ -1,17 +1,22 @@
-"""What the comparison pages compare: per step, contacts and which sections exist.
+"""What the comparison pages compare, per protocol: its facts at a glance, its
+steps and which sections it has.
 
-Plain data for the templates and for the per-variant JSON the comparison
-picker fetches; no HTML here.
+Plain data for the templates (``partials/compare.html.j2`` renders one column
+per protocol, on the static pages and in each protocol's JSON fragment for the
+picker); no HTML and no wording here.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .diff import reader_text
 from ..loader import Handbook
-from ..model import SectionKind, Variant
+from ..model import NationalContact, SectionKind, Variant, VeiligThuisRegion
+
+if TYPE_CHECKING:
+    from ..checks import Report
 
 PRESENCE_KINDS = (
     SectionKind.definities,
@@ -21,6 +26,8 @@ PRESENCE_KINDS = (
     SectionKind.afwegingskader,
 )
 _KADER_WORDS = re.compile(r"afwegingskader|afwegingsvragen", re.IGNORECASE)
+KADER_RULE = "afwegingskader-used"
+"""The check whose findings say whether steps 4 and 5 use the afwegingskader."""
 
 
 @dataclass(frozen=True)
@@ -43,29 +50,36 @@ def presence(variant: Variant) -> list[Presence]:
     return found
 
 
-def fragment(variant: Variant, handbook: Handbook, url: str) -> dict:
-    """Everything the comparison shows of one variant, as JSON-ready data."""
-    region_key = variant.veilig_thuis.region
-    region = handbook.contacts.veilig_thuis_regions[region_key] if region_key else None
-    national = handbook.contacts.national
-    return {
-        "id": variant.id,
-        "title": variant.title,
-        "url": url,
-        "version": variant.version,
-        "steps": [
-            {"number": s.number, "wat": s.wat, "wie": s.wie, "hoe": reader_text(s.hoe)}
-            for s in variant.steps
-        ],
-        "contacts": {
-            "veilig_thuis": region.name if region else national.name,
-            "phone": region.phone if region else national.phone,
-            "as_written": " / ".join(
-                x for x in (variant.veilig_thuis.phone_as_written, variant.veilig_thuis.website_as_written) if x
-            ),
-            "melder": variant.melding.door,
-        },
-        "presence": [
-            {"kind": p.kind, "section": p.section, "steps": list(p.steps)} for p in presence(variant)
-        ],
-    }
+@dataclass(frozen=True)
+class Column:
+    """One protocol in the comparison, with everything its column shows resolved."""
+
+    variant: Variant
+    url: str
+    """Path of the protocol's page from the site root."""
+    region: VeiligThuisRegion | None
+    national: NationalContact
+    kader_used: bool | None
+    """Steps 4 and 5 use the afwegingskader (the check found nothing); None: not checked."""
+    counts: dict[str, int] | None
+    """The check's findings per severity; None: this version was not checked."""
+    presence: list[Presence]
+
+
+def column(variant: Variant, handbook: Handbook, url: str, report: Report) -> Column:
+    """The comparison's column for ``variant``, its check results taken from ``report``."""
+    key = variant.veilig_thuis.region
+    checked = (variant.id, variant.version) in report.checked
+    findings = report.findings_for(variant.id, variant.version) if checked else []
+    kader_used = None
+    if checked and KADER_RULE in report.rules:
+        kader_used = not any(finding.rule_id == KADER_RULE for finding in findings)
+    return Column(
+        variant=variant,
+        url=url,
+        region=handbook.contacts.veilig_thuis_regions[key] if key else None,
+        national=handbook.contacts.national,
+        kader_used=kader_used,
+        counts=report.counts(findings) if checked else None,
+        presence=presence(variant),
+    )

@@ -23,7 +23,7 @@ from ..checks.roles import RoleFinder, RoleStep
 from ..loader import Handbook
 from ..model import Kader, Role, SchoolType, Variant, VeiligThuisRegion
 from .checkpages import render_check_pages
-from .compare import fragment, presence
+from .compare import column
 from .diff import changed, reader_text, word_diff
 from .templating import Page, environment, tel_href
 
@@ -186,7 +186,7 @@ def render_pages(
     ]
     for view in views:
         pages += _variant_pages(env, view, common, finder)
-    pages += _compare_pages(env, views, common, compare_page_size)
+    pages += _compare_pages(env, views, common, report, compare_page_size)
     if handbook.begrippen:
         pages.append(Page("begrippen.md", env.get_template("begrippen.md.j2").render(
             begrippen=handbook.begrippen, **common)))
@@ -240,8 +240,9 @@ def _variant_pages(env: Environment, view: VariantView, common: dict, finder: Ro
     return pages
 
 
-def _compare_pages(env: Environment, views: list[VariantView], common: dict, size: int) -> list[Page]:
-    chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
+def _compare_pages(env: Environment, views: list[VariantView], common: dict, report: Report, size: int) -> list[Page]:
+    columns = [column(v.variant, v.handbook, v.url, report) for v in views]
+    chunks = [columns[i : i + size] for i in range(0, len(columns), size)] or [[]]
     names = ["index.md"] + [f"pagina-{n}.md" for n in range(2, len(chunks) + 1)]
     template = env.get_template("compare.md.j2")
     pages = []
@@ -250,13 +251,15 @@ def _compare_pages(env: Environment, views: list[VariantView], common: dict, siz
             Page(
                 f"vergelijken/{name}",
                 template.render(
-                    views=views, chunk=chunk, number=number, pages=names,
-                    root="../" if number == 1 else "../../",
-                    presence={v.variant.id: presence(v.variant) for v in chunk}, **common,
+                    views=views, columns=chunk, number=number, pages=names,
+                    root="../" if number == 1 else "../../", **common,
                 ),
             )
         )
-    for view in views:
-        data = fragment(view.variant, view.handbook, view.url)
-        pages.append(Page(f"vergelijken/varianten/{view.variant.id}.json", json.dumps(data, ensure_ascii=False)))
+    # Each protocol's column as the static pages render it, for the picker's script.
+    comparison = env.get_template("partials/compare.html.j2").module.comparison
+    basis = views[0].handbook.basismodel if views else None
+    for item in columns:
+        data = {"id": item.variant.id, "title": item.variant.title, "html": str(comparison([item], basis, ""))}
+        pages.append(Page(f"vergelijken/varianten/{item.variant.id}.json", json.dumps(data, ensure_ascii=False)))
     return pages

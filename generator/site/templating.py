@@ -37,12 +37,14 @@ def _markdown_renderer() -> MarkdownIt:
 _MD = _markdown_renderer()
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=16384)
 def markdown(text: str | None) -> Markup:
     """Protocol Markdown to HTML; raw HTML in a source is shown as text, never run.
 
     Cached: a variant's texts appear on its page, on the stable page of its
-    version and in the comparison, and parsing is most of the build's time.
+    version and twice in the comparison (its static page and its fragment), and
+    parsing is most of the build's time. The comparison comes after all variant
+    pages, so the cache holds every text of 1,000 variants (a few MiB).
     """
     return Markup(_MD.render(text or ""))
 

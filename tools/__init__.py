@@ -1,0 +1,1 @@
+"""Developer tools that work on the built site (not part of the handbook)."""
