@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -19,7 +18,7 @@ from markupsafe import Markup
 
 from ..checks import Report
 from ..loader import Handbook
-from ..model import Kader, SchoolType, Variant, VeiligThuisRegion
+from ..model import Kader, SchoolType, Variant, VeiligThuisRegion, version_slug
 from .checkpages import render_check_pages
 from .compare import fragment, presence
 from .diff import changed, reader_text, word_diff
@@ -80,11 +79,6 @@ class VariantView:
 
 def variant_url(variant_id: str) -> str:
     return f"varianten/{variant_id}/"
-
-
-def version_slug(version: str) -> str:
-    """A stable URL segment for a version label ("v1.0_301018" -> "v1-0-301018")."""
-    return re.sub(r"[^a-z0-9]+", "-", version.lower()).strip("-") or "versie"
 
 
 def kader_json(kader: Kader) -> Markup:
