@@ -159,6 +159,12 @@ _FAILED = object()
 """What ``_read`` returns for a file it could not read (a problem is recorded)."""
 
 
+def read_source(file: Path, problems: list[Problem]) -> Any:
+    """One source file's YAML data as the loader reads it (None, with a problem, if it cannot)."""
+    data = _read(file, problems)
+    return None if data is _FAILED else data
+
+
 def _read(file: Path, problems: list[Problem]) -> Any:
     """The file's data, or ``_FAILED`` with a problem recorded. Empty files are problems."""
     try:
