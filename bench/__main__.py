@@ -195,6 +195,9 @@ def report_site() -> None:
 
 
 if __name__ == "__main__":
+    from .checks import report_checks
+
+    report_checks()
     report_builds()
     report_widget()
     report_site()
