@@ -53,7 +53,10 @@ Text = Annotated[
 ]
 """Plain text: may not be empty or only white space. Pages show it as text, never as markup."""
 Markdown = Annotated[
-    str, StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS), AfterValidator(_no_control_characters)
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS),
+    AfterValidator(_no_control_characters),
+    Field(json_schema_extra={"contentMediaType": "text/markdown"}),
 ]
 """Markdown as the source has it: paragraphs, lists, links (http(s), mailto, tel, the site)."""
 
