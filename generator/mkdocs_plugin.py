@@ -9,7 +9,9 @@ stops the build with nothing written.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -23,6 +25,27 @@ from .dates import build_date, nl_date
 from .loader import SourceError, load
 from .site import assets
 from .site.pages import COMPARE_PAGE_SIZE, Page, render_pages
+
+
+LIVERELOAD_HASH_SLOT = "'sha256-livereload-script'"
+"""Under `mkdocs serve`, the CSP's place for the hash of MkDocs' live-reload script."""
+
+
+def allow_livereload_script(original, content: bytes, epoch: int) -> bytes:
+    """MkDocs' injection of its inline live-reload script, with that exact script's
+    hash put into the page's CSP: the one inline script a served page may run.
+
+    MkDocs writes ``<script>...</script>`` before ``</body>``, with a counter and a
+    time stamp in it, so the hash is taken per response.
+    """
+    injected = original(content, epoch)
+    before = content.rfind(b"</body>")
+    before = len(content) if before == -1 else before
+    script = injected[before : len(injected) - (len(content) - before)]
+    if not (script.startswith(b"<script>") and script.endswith(b"</script>")):
+        return injected  # MkDocs changed its injection: the script stays blocked
+    digest = base64.b64encode(hashlib.sha256(script[len(b"<script>") : -len(b"</script>")]).digest())
+    return injected.replace(LIVERELOAD_HASH_SLOT.encode(), b"'sha256-" + digest + b"'", 1)
 
 
 class MeldcodeConfig(Config):
@@ -54,8 +77,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             raise PluginError("meldcode: compare_page_size must be 1 or more")
         config.extra["build_date"] = nl_date(self.today)
         # `mkdocs serve` injects an inline live-reload script; only then does the
-        # page's CSP allow inline scripts (see main.html). Built sites never do.
-        config.extra["dev_server"] = self.command == "serve"
+        # page's CSP have a slot for its hash, filled in per response (on_serve).
+        config.extra["livereload_hash_slot"] = LIVERELOAD_HASH_SLOT if self.command == "serve" else ""
         return config
 
     def on_pre_build(self, *, config) -> None:
@@ -83,4 +106,6 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
 
     def on_serve(self, server, *, config, builder):
         server.watch(self.config.protocols)
+        original = server._inject_js_into_html
+        server._inject_js_into_html = lambda content, epoch: allow_livereload_script(original, content, epoch)
         return server
