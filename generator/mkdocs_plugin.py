@@ -5,6 +5,11 @@ the folder and the build date once (as the command line does), and hands
 their result to MkDocs. Sources are loaded and every page rendered in
 ``on_pre_build``, before MkDocs cleans the site directory, so a bad protocol
 stops the build with nothing written.
+
+``mkdocs build`` is atomic: the site is built into a folder beside ``site_dir``
+and swapped in by the last ``on_post_build``, only when the build had no error
+and, in strict mode, no warning (MkDocs itself aborts on those only after
+``on_post_build``). A failed build leaves the earlier site as it was.
 """
 
 from __future__ import annotations
@@ -12,17 +17,21 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import logging
+import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files
 
 from .checks import run_checks
 from .dates import build_date, nl_date
 from .loader import SourceError, load
+from .release.atomic import staging_beside, swap_in
 from .site import assets
 from .site.pages import COMPARE_PAGE_SIZE, Page, render_pages
 
@@ -63,10 +72,16 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def __init__(self) -> None:
         self.pages: list[Page] = []
         self.command = "build"
+        self.dirty = False
         self.today = dt.date.today()
+        self.site_dir: Path | None = None
+        """Where the finished site goes (``site_dir`` before on_config), when building atomically."""
+        self.staging: Path | None = None
+        self.warnings: CountHandler | None = None
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
+        self.dirty = dirty
 
     def on_config(self, config):
         try:
@@ -79,6 +94,14 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         # `mkdocs serve` injects an inline live-reload script; only then does the
         # page's CSP have a slot for its hash, filled in per response (on_serve).
         config.extra["livereload_hash_slot"] = LIVERELOAD_HASH_SLOT if self.command == "serve" else ""
+        if self.command == "build" and not self.dirty:
+            self.site_dir = Path(config.site_dir)
+            self.staging = staging_beside(self.site_dir)
+            config.site_dir = str(self.staging)
+            if config.strict:
+                self.warnings = CountHandler()
+                self.warnings.setLevel(logging.WARNING)
+                logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
 
     def on_pre_build(self, *, config) -> None:
@@ -103,6 +126,31 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         for src_uri, path in assets.static_files(Path(self.config.node_modules)):
             files.append(File.generated(config, src_uri, abs_src_path=str(path)))
         return files
+
+    @event_priority(-100)  # last, after every other plugin wrote its files
+    def on_post_build(self, *, config) -> None:
+        if self.staging is None:
+            return
+        self._stop_counting()
+        if self.warnings is not None and self.warnings.get_counts():
+            self._discard()  # MkDocs aborts right after this, in strict mode
+            return
+        swap_in(self.staging, self.site_dir)
+        config.site_dir = str(self.site_dir)
+        self.staging = None
+
+    def on_build_error(self, *, error) -> None:
+        self._stop_counting()
+        self._discard()
+
+    def _stop_counting(self) -> None:
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+
+    def _discard(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
 
     def on_serve(self, server, *, config, builder):
         server.watch(self.config.protocols)

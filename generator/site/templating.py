@@ -1,4 +1,4 @@
-"""The Jinja2 environment of the site: its templates, its filters, the Page it makes.
+r"""The Jinja2 environment of the site: its templates, its filters, the Page it makes.
 
 All filters are registered here, in one place. Protocol text is untrusted: it
 reaches a page only through these filters or ``escape_text``, which every
