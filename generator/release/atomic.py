@@ -21,7 +21,7 @@ from pathlib import Path
 def staging_beside(target: Path, purpose: str = "building") -> Path:
     """A new empty folder next to ``target`` (same file system, so renaming is cheap)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.{purpose}-"))
+    return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name.lstrip('.')}.{purpose}-"))
 
 
 def swap_in(new: Path, target: Path) -> None:
