@@ -33,10 +33,14 @@ $(NODE_STAMP): package.json package-lock.json
 
 setup: $(VENV_STAMP) $(NODE_STAMP)
 
-# The site, then one PDF per variant version printed by Chromium (linked from the pages).
+# The site, then one PDF per variant version printed by Chromium (linked from the
+# pages), built beside site/ and swapped in only when both succeeded: a failed
+# build leaves the earlier site/ as it was.
 build: setup chromium
-	$(BIN)/mkdocs build --clean
-	$(PY) -m generator.release.pdf site
+	rm -rf .site.staging
+	$(BIN)/mkdocs build --clean --site-dir .site.staging
+	$(PY) -m generator.release.pdf .site.staging
+	$(PY) -m generator.release.atomic .site.staging site
 
 serve: build
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch protocols
@@ -72,7 +76,7 @@ lock:
 	$(PY) -m pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf site dist .pytest_cache
+	rm -rf site .site.* dist .pytest_cache
 
 # Publish an edition with mike to the gh-pages branch of this repository
 # (add PUSH=--push to push it): make publish EDITION=2026.2

@@ -117,12 +117,14 @@ def report_site(site: Path) -> None:
 
 
 if __name__ == "__main__":
+    from .checks import report_checks
     from .tool import prepare, report_tool
 
     unknown = set(SECTIONS) - {"builds", "tool", "site"}
     if unknown:
         raise SystemExit(f"unknown section(s): {', '.join(sorted(unknown))}; use builds, tool, site")
     if "builds" in SECTIONS:
+        report_checks()
         report_builds()
     if "tool" in SECTIONS or "site" in SECTIONS:
         with tempfile.TemporaryDirectory() as tmp:

@@ -19,7 +19,7 @@ from typing import TextIO
 
 from .checks import Report, Severity, run_checks
 from .dates import build_date
-from .loader import Handbook, SourceError, load
+from .loader import Handbook, Problem, SourceError, load, read_source
 from .model import SLUG_PATTERN
 from .schema import write_schemas
 
@@ -178,9 +178,24 @@ def _new_variant(args) -> int:
     if not re.fullmatch(SLUG_PATTERN, args.id):
         print(f"error: '{args.id}' is not a slug (lowercase letters, digits, single hyphens)", file=sys.stderr)
         return 2
-    target = args.protocols / "variants" / f"{args.id}.yaml"
+    variants = args.protocols / "variants"
+    target = variants / f"{args.id}.yaml"
+    users, unreadable = variant_id_users(variants, args.id)
+    others = [file for file in users if file != target]
+    if unreadable:
+        print(f"error: cannot tell which variant ids are in use; fix these files first:\n  "
+              + "\n  ".join(unreadable), file=sys.stderr)
+        return 1
+    if others:
+        print(f"error: variant id '{args.id}' is already used by " + ", ".join(map(str, others))
+              + "; choose another id (a new version of that variant is a copy of its file)", file=sys.stderr)
+        return 1
     if target.exists() and not args.force:
         print(f"error: {target} exists (use --force to overwrite)", file=sys.stderr)
+        return 1
+    if target.exists() and target not in users:
+        print(f"error: {target} holds another variant id; --force overwrites only a file of "
+              f"variant '{args.id}'", file=sys.stderr)
         return 1
     from .site.templating import environment
 
@@ -191,3 +206,19 @@ def _new_variant(args) -> int:
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target}; fill in every field, then run: python -m generator check")
     return 0
+
+
+def variant_id_users(variants: Path, variant_id: str) -> tuple[list[Path], list[str]]:
+    """The variant files whose ``id`` is ``variant_id``, and the problems of files
+    whose id cannot be read (the id inside a file counts, not its name)."""
+    users, unreadable = [], []
+    for file in sorted(variants.glob("**/*.yaml")):
+        problems: list[Problem] = []
+        data = read_source(file, problems)
+        if problems:
+            unreadable += [str(p) for p in problems]
+        elif not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            unreadable.append(f"{file}: no 'id' at the top level")
+        elif data["id"] == variant_id:
+            users.append(file)
+    return users, unreadable

@@ -15,10 +15,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from .afwegingskader import engine
-from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant
+from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant, version_slug
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -30,6 +33,11 @@ SOURCES_FILE = "sources.yaml"
 ROLES_FILE = "roles.yaml"
 BEGRIPPEN_FILE = "begrippen.yaml"
 VARIANTS_DIR = "variants"
+
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest source file read (1 MiB; the longest protocol is about 32 KB)."""
+MAX_DEPTH = 32
+"""The deepest nesting of lists and mappings a source may have (the model needs 5)."""
 
 
 @dataclass(frozen=True)
@@ -111,23 +119,86 @@ class Handbook:
 # ---------------------------------------------------------------- reading YAML
 
 
+class _Composer(Composer):
+    """Refuses anchors and aliases before anything is built from them.
+
+    Protocols need neither, and an alias can make a few lines expand into
+    gigabytes (billion laughs); refusing the first anchor or alias event means
+    nothing is ever expanded.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent) or event.anchor is not None:
+            kind = f"alias '*{event.anchor}'" if isinstance(event, AliasEvent) else f"anchor '&{event.anchor}'"
+            raise ComposerError(
+                None, None,
+                f"{kind}: anchors and aliases are not allowed in protocol sources; write each text out",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+class _Constructor(RoundTripConstructor):
+    """Dates stay text for the model to parse (so a wrong date gets a path and a
+    line), and any other failure to build a value is reported at its node."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except YAMLError:
+            raise
+        except Exception as exc:  # e.g. ValueError for an integer of 5,000 digits
+            raise ConstructorError(None, None, f"cannot read this value: {exc}", node.start_mark) from None
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    yaml.Composer = _Composer
+    yaml.Constructor = _Constructor
+    yaml.max_depth = MAX_DEPTH
     return yaml
 
 
+_FAILED = object()
+"""What ``_read`` returns for a file it could not read (a problem is recorded)."""
+
+
+def read_source(file: Path, problems: list[Problem]) -> Any:
+    """One source file's YAML data as the loader reads it (None, with a problem, if it cannot)."""
+    data = _read(file, problems)
+    return None if data is _FAILED else data
+
+
 def _read(file: Path, problems: list[Problem]) -> Any:
+    """The file's data, or ``_FAILED`` with a problem recorded. Empty files are problems."""
     try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(file, None, "", f"file is {size:,} bytes; a source may have at most "
+                                    f"{MAX_FILE_BYTES:,} bytes (1 MiB)"))
+            return _FAILED
         with file.open(encoding="utf-8") as handle:
-            return _yaml().load(handle)
+            data = _yaml().load(handle)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problems.append(Problem(file, line, "", f"not valid YAML: {exc.problem or exc.context}"))
+        return _FAILED
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(file, None, "", f"cannot be read: {exc}"))
-    return None
+        return _FAILED
+    except Exception as exc:  # anything else the YAML library raises: never a traceback
+        problems.append(Problem(file, None, "", f"not valid YAML: {type(exc).__name__}: {exc}"))
+        return _FAILED
+    if data is None:
+        problems.append(Problem(file, None, "", "file is empty (or has only comments)"))
+        return _FAILED
+    return data
 
 
 def _line_of(data: Any, loc: tuple) -> int | None:
@@ -164,6 +235,9 @@ _MESSAGES = {
     "too_short": lambda loc, err: (loc, f"'{loc[-1]}' needs at least {err['ctx']['min_length']}"),
     "literal_error": lambda loc, err: (loc, f"must be {err['ctx']['expected']}"),
     "enum": lambda loc, err: (loc, f"must be one of {err['ctx']['expected']}"),
+    "string_too_long": lambda loc, err: (
+        loc, f"'{loc[-1]}' is longer than {err['ctx']['max_length']:,} characters"
+    ),
     "string_pattern_mismatch": lambda loc, err: (
         loc,
         "must be lowercase letters, digits and single hyphens (a slug)",
@@ -205,10 +279,7 @@ def load(root: Path | str) -> Handbook:
     cite = {"sources": sources} if sources is not None else None
     contacts = _load_one(root / CONTACTS_FILE, Contacts, problems, cite)
     kader_file = root / KADER_FILE
-    kader_data = _read(kader_file, problems) if kader_file.exists() else None
-    kader = _validate(Kader, kader_data, kader_file, problems, cite) if kader_data is not None else None
-    if not kader_file.exists():
-        problems.append(Problem(kader_file, None, "", "file is missing"))
+    kader, kader_data = _load_with_data(kader_file, Kader, problems, cite)
     basismodel = _load_one(root / BASISMODEL_FILE, Basismodel, problems, cite)
     checks = _load_one(root / CHECKS_FILE, ChecksConfig, problems, cite)
     roles = _load_one(root / ROLES_FILE, Roles, problems)
@@ -219,12 +290,13 @@ def load(root: Path | str) -> Handbook:
 
     variants: list[Variant] = []
     files: dict[tuple[str, str], Path] = {}
+    version_lines: dict[tuple[str, str], int | None] = {}
     variant_files = sorted((root / VARIANTS_DIR).glob("**/*.yaml"))
     if not variant_files:
         problems.append(Problem(root / VARIANTS_DIR, None, "", "no variant files (*.yaml) found"))
     for file in variant_files:
         data = _read(file, problems)
-        if data is None:
+        if data is _FAILED:
             continue
         variant = _validate(Variant, data, file, problems)
         if variant is None:
@@ -243,9 +315,10 @@ def load(root: Path | str) -> Handbook:
                         f"unknown contact reference '{region}' (known regions in {CONTACTS_FILE}: {known})")
             )
         files[variant.key] = file
+        version_lines[variant.key] = _line_of(data, ("version",))
         variants.append(variant)
 
-    _check_versions(variants, files, problems)
+    _check_versions(variants, files, version_lines, problems)
     if problems:
         raise SourceError(problems)
     return Handbook(root, contacts, kader, basismodel, variants, checks, files,
@@ -253,11 +326,19 @@ def load(root: Path | str) -> Handbook:
 
 
 def _load_one(file: Path, model: type[M], problems: list[Problem], context: dict | None = None) -> M | None:
+    return _load_with_data(file, model, problems, context)[0]
+
+
+def _load_with_data(
+    file: Path, model: type[M], problems: list[Problem], context: dict | None = None
+) -> tuple[M | None, Any]:
     if not file.exists():
         problems.append(Problem(file, None, "", "file is missing"))
-        return None
+        return None, None
     data = _read(file, problems)
-    return _validate(model, data, file, problems, context) if data is not None else None
+    if data is _FAILED:
+        return None, None
+    return _validate(model, data, file, problems, context), data
 
 
 def _check_kader(kader: Kader, data: Any, file: Path, problems: list[Problem]) -> None:
@@ -275,11 +356,21 @@ def _check_kader(kader: Kader, data: Any, file: Path, problems: list[Problem]) -
             )
 
 
-def _check_versions(variants: list[Variant], files: dict, problems: list[Problem]) -> None:
+def _check_versions(variants: list[Variant], files: dict, lines: dict, problems: list[Problem]) -> None:
     by_id: dict[str, list[Variant]] = defaultdict(list)
     for variant in variants:
         by_id[variant.id].append(variant)
     for variant_id, versions in by_id.items():
+        by_slug: dict[str, Variant] = {}
+        for v in versions:
+            other = by_slug.setdefault(version_slug(v.version), v)
+            if other is not v:
+                problems.append(
+                    Problem(files[v.key], lines[v.key], "version",
+                            f"versions '{other.version}' ({files[other.key]}) and '{v.version}' of variant "
+                            f"'{variant_id}' would share the page versies/{version_slug(v.version)}/; "
+                            "change one of the versions")
+                )
         if len(versions) < 2:
             continue
         for v in versions:

@@ -5,25 +5,57 @@ the folder and the build date once (as the command line does), and hands
 their result to MkDocs. Sources are loaded and every page rendered in
 ``on_pre_build``, before MkDocs cleans the site directory, so a bad protocol
 stops the build with nothing written.
+
+``mkdocs build`` is atomic: the site is built into a folder beside ``site_dir``
+and swapped in by the last ``on_post_build``, only when the build had no error
+and, in strict mode, no warning (MkDocs itself aborts on those only after
+``on_post_build``). A failed build leaves the earlier site as it was.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
+import logging
+import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files
 
 from .checks import run_checks
 from .dates import build_date, nl_date
 from .loader import SourceError, load
+from .release.atomic import staging_beside, swap_in
 from .site import assets
 from .site.abbreviations import explain, glossary_regex
 from .site.pages import COMPARE_PAGE_SIZE, Page, render_pages
+
+
+LIVERELOAD_HASH_SLOT = "'sha256-livereload-script'"
+"""Under `mkdocs serve`, the CSP's place for the hash of MkDocs' live-reload script."""
+
+
+def allow_livereload_script(original, content: bytes, epoch: int) -> bytes:
+    """MkDocs' injection of its inline live-reload script, with that exact script's
+    hash put into the page's CSP: the one inline script a served page may run.
+
+    MkDocs writes ``<script>...</script>`` before ``</body>``, with a counter and a
+    time stamp in it, so the hash is taken per response.
+    """
+    injected = original(content, epoch)
+    before = content.rfind(b"</body>")
+    before = len(content) if before == -1 else before
+    script = injected[before : len(injected) - (len(content) - before)]
+    if not (script.startswith(b"<script>") and script.endswith(b"</script>")):
+        return injected  # MkDocs changed its injection: the script stays blocked
+    digest = base64.b64encode(hashlib.sha256(script[len(b"<script>") : -len(b"</script>")]).digest())
+    return injected.replace(LIVERELOAD_HASH_SLOT.encode(), b"'sha256-" + digest + b"'", 1)
 
 
 class MeldcodeConfig(Config):
@@ -43,10 +75,16 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.glossary: dict[str, str] = {}
         self.runtime: assets.Runtime | None = None
         self.command = "build"
+        self.dirty = False
         self.today = dt.date.today()
+        self.site_dir: Path | None = None
+        """Where the finished site goes (``site_dir`` before on_config), when building atomically."""
+        self.staging: Path | None = None
+        self.warnings: CountHandler | None = None
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
+        self.dirty = dirty
 
     def on_config(self, config):
         try:
@@ -57,8 +95,16 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             raise PluginError("meldcode: compare_page_size must be 1 or more")
         config.extra["build_date"] = nl_date(self.today)
         # `mkdocs serve` injects an inline live-reload script; only then does the
-        # page's CSP allow inline scripts (see main.html). Built sites never do.
-        config.extra["dev_server"] = self.command == "serve"
+        # page's CSP have a slot for its hash, filled in per response (on_serve).
+        config.extra["livereload_hash_slot"] = LIVERELOAD_HASH_SLOT if self.command == "serve" else ""
+        if self.command == "build" and not self.dirty:
+            self.site_dir = Path(config.site_dir)
+            self.staging = staging_beside(self.site_dir)
+            config.site_dir = str(self.staging)
+            if config.strict:
+                self.warnings = CountHandler()
+                self.warnings.setLevel(logging.WARNING)
+                logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
 
     def on_pre_build(self, *, config) -> None:
@@ -93,6 +139,33 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         """Explain every abbreviation of begrippen.yaml where it occurs (see site/abbreviations.py)."""
         return explain(html, self.glossary, self._abbr)
 
+    @event_priority(-100)  # last, after every other plugin wrote its files
+    def on_post_build(self, *, config) -> None:
+        if self.staging is None:
+            return
+        self._stop_counting()
+        if self.warnings is not None and self.warnings.get_counts():
+            self._discard()  # MkDocs aborts right after this, in strict mode
+            return
+        swap_in(self.staging, self.site_dir)
+        config.site_dir = str(self.site_dir)
+        self.staging = None
+
+    def on_build_error(self, *, error) -> None:
+        self._stop_counting()
+        self._discard()
+
+    def _stop_counting(self) -> None:
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
+
+    def _discard(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
     def on_serve(self, server, *, config, builder):
         server.watch(self.config.protocols)
+        original = server._inject_js_into_html
+        server._inject_js_into_html = lambda content, epoch: allow_livereload_script(original, content, epoch)
         return server

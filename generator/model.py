@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from enum import Enum
 from functools import cached_property
 from typing import Annotated, Literal
@@ -27,12 +28,44 @@ from pydantic import (
 
 SCHEMA_VERSION = 1
 
+MAX_TEXT_CHARS = 100_000
+"""The longest text a field may hold (a whole protocol is about 30,000 characters)."""
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-"""Plain text: may not be empty or only white space."""
-Markdown = Annotated[str, StringConstraints(min_length=1)]
-"""Markdown as the source has it: paragraphs, lists, links."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _no_control_characters(text: str) -> str:
+    """Text is what a person can type: control characters (escaped in YAML) are refused."""
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(
+            f"contains the control character U+{ord(found.group()):04X} at position {found.start() + 1}"
+        )
+    return text
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_CHARS),
+    AfterValidator(_no_control_characters),
+]
+"""Plain text: may not be empty or only white space. Pages show it as text, never as markup."""
+Markdown = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS),
+    AfterValidator(_no_control_characters),
+    Field(json_schema_extra={"contentMediaType": "text/markdown"}),
+]
+"""Markdown as the source has it: paragraphs, lists, links (http(s), mailto, tel, the site)."""
+
+
+def version_slug(version: str) -> str:
+    """A version's URL segment ("v1.0_301018" -> "v1-0-301018"); the loader refuses two
+    versions of a variant with the same slug, since their pages would share a URL."""
+    return re.sub(r"[^a-z0-9]+", "-", version.lower()).strip("-") or "versie"
 
 CITATION = re.compile(r"\[\[([^\[\]]*)\]\]")
 """``[[id]]`` in a citing text: a source of ``protocols/sources.yaml`` by its id."""
@@ -521,6 +554,11 @@ class RuleConfig(Strict):
                 raise ValueError(f"not a valid regular expression {pattern!r}: {exc}") from None
         return patterns
 
+    @field_validator("title", "message", "reference")
+    @classmethod
+    def _placeholders(cls, text: str) -> str:
+        return _formats(text, "max_age_years", "meldcode_change_date")
+
     @cached_property
     def regexes(self) -> list[re.Pattern]:
         return [re.compile(p, re.IGNORECASE) for p in self.patterns]
@@ -528,6 +566,19 @@ class RuleConfig(Strict):
     @cached_property
     def unless_regexes(self) -> list[re.Pattern]:
         return [re.compile(p, re.IGNORECASE) for p in self.unless]
+
+
+def _formats(text: str, *names: str) -> str:
+    """A text's ``{placeholders}`` are only these names: no format specs, no attributes."""
+    try:
+        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        fields, error = None, str(exc)
+    if fields is None or any(name not in names or spec or conv for name, spec, conv in fields):
+        allowed = ", ".join("{" + name + "}" for name in names)
+        raise ValueError(f"bad placeholder in {text[:80]!r}: use only {allowed}, "
+                         "and write a literal brace as {{ or }}")
+    return text
 
 
 class CheckSettings(Strict):
@@ -544,3 +595,10 @@ class ChecksConfig(Strict):
     settings: CheckSettings
     places: dict[str, Text] = Field(description="Dutch label per part of a finding's path.")
     rules: dict[Slug, RuleConfig]
+
+    @field_validator("places")
+    @classmethod
+    def _place_placeholders(cls, places: dict[str, str]) -> dict[str, str]:
+        for label in places.values():
+            _formats(label, "number", "title")
+        return places

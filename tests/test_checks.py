@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import json
 import shutil
 import subprocess
@@ -368,7 +369,8 @@ def test_bad_checks_file_is_a_clear_error(tmp_path):
 def test_check_pages_show_the_findings(handbook):
     pages = {p.path: p.content for p in render_check_pages(handbook, environment(), run_checks(handbook, TODAY))}
     assert set(pages) == {"kwaliteitscheck/index.md"} | {f"varianten/{v}/kwaliteitscheck.md" for v in handbook.variant_ids}
-    prisma = pages["varianten/prisma-almere/kwaliteitscheck.md"]
+    # Protocol text is in the Markdown as character references where Markdown would read it (D23).
+    prisma = html.unescape(pages["varianten/prisma-almere/kwaliteitscheck.md"])
     assert "www.amk-nederland.nl" in prisma and "088-2000" in prisma
     # Sources are named as readers know them (sources.yaml), never by file name.
     consent = read_yaml(PROTOCOLS / "sources.yaml")["sources"]["consent-2018"]
@@ -401,3 +403,69 @@ def test_readme_documents_every_key_of_the_json(handbook):
     keys |= set(next(iter(data["rules"].values())))
     assert sorted(k for k in keys if f"`{k}`" not in readme and f"`findings[].{k}`" not in readme
                   and f"`variants[].{k}`" not in readme) == []
+
+
+# ---------------------------------------------------------------- linear in the text (issue 11)
+
+import re  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator.checks import text as checks_text  # noqa: E402
+
+# The patterns as first written: the specification the linear versions must match.
+SPEC_MD_LINK = re.compile(r"\]\(([^)]*)\)")
+SPEC_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>]*)>", re.IGNORECASE)
+SPEC_EMAIL = re.compile(r"[\w.+-]+@[\w.-]*\w")
+
+
+def spec_links(text):
+    found, masked = [], text
+    for regex in (SPEC_MD_LINK, SPEC_AUTOLINK):
+        found += [(m.start(1), m.group(1).strip()) for m in regex.finditer(masked)]
+        masked = regex.sub(lambda m: " " * len(m.group(0)), masked)
+    found += [(m.start(), m.group(0).rstrip(checks_text._TRAILING)) for m in checks_text._BARE_URL.finditer(masked)]
+    return [url for _, url in sorted(found)]
+
+
+def spec_without_links(text, domains):
+    for regex in (SPEC_MD_LINK, SPEC_AUTOLINK, checks_text._BARE_URL) + ((checks_text._DOMAIN,) if domains else ()):
+        text = regex.sub(" ", text)
+    return text
+
+
+PIECES = st.sampled_from(list("ab.+-_@]()<>:/ é\n") + ["http:", "https://", "mailto:", "www.", "](", "<http:", "nl", "x@y.nl"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(PIECES, max_size=30).map("".join))
+def test_links_and_mail_addresses_are_found_as_the_simple_patterns_find_them(text):
+    assert checks_text.emails_in_text(text) == SPEC_EMAIL.findall(text)
+    assert checks_text.links(text) == spec_links(text)
+    for domains in (True, False):
+        assert checks_text._without_links(text, domains=domains) == spec_without_links(text, domains)
+
+
+LONG = {
+    "word": "a" * 1_000_000,
+    "hyphenated": "a-" * 500_000,
+    "link-openers": "](" * 500_000,
+    "autolink-openers": "<http:" * 166_667,
+    "distinct-bad-numbers": "".join(f"0{i:07d}, " for i in range(100_000)),
+}
+
+
+@pytest.mark.parametrize("shape", LONG, ids=list(LONG))
+def test_a_1_mb_field_is_checked(handbook, config, shape):
+    """These texts made the patterns read the rest of the text from every position: a
+    200,000-character word took 78 s, so 1 MB took about half an hour. `make bench`
+    prints the times (linear: 4 times the text, about 4 times the time)."""
+    variant = handbook.current("levwn", TODAY)
+    probe = "Mail info@school of zie [de site](htp:/kapot). "
+    long_variant = with_step(variant, 2, hoe=probe + LONG[shape])
+    found = hits("link-malformed", long_variant, handbook, config)
+    assert ("steps[1].hoe", "info@school") in found and ("steps[1].hoe", "htp:/kapot") in found
+    if shape == "distinct-bad-numbers":
+        phones = hits("phone-invalid", long_variant, handbook, config)
+        assert len([h for h in phones if h[0] == "steps[1].hoe"]) == 100_000

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROTOCOLS, build_site
+from conftest import PROTOCOLS, ROOT, build_site
 from generator.loader import SourceError, load
 
 EXAMPLE = "prisma-almere-2021.yaml"
@@ -180,3 +182,128 @@ def test_citations_are_resolved_to_the_names_readers_know(protocols):
     assert handbook.contacts.national.source == f"{consent.name}, voetnoot 1"
     for rule in handbook.checks.rules.values():
         assert "[[" not in rule.reference and ".txt" not in rule.reference
+
+
+# ---------------------------------------------------------------- loading is complete (issue 11)
+
+SOURCES = ["variants/levwn.yaml", "contacts.yaml", "afwegingskader.yaml", "basismodel.yaml", "checks.yaml",
+           "sources.yaml", "roles.yaml", "begrippen.yaml"]
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n\n# and another\n", "---\n"], ids=["empty", "comments", "bare-document"])
+@pytest.mark.parametrize("name", SOURCES)
+def test_an_empty_source_is_an_error_naming_it(protocols, name, text):
+    """An empty variant used to vanish (one school fewer, "all valid"); the others gave tracebacks."""
+    (protocols / name).write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    assert f"{protocols / name}: file is empty" in str(info.value)
+
+
+def test_an_impossible_date_is_a_message_with_file_line_and_path(protocols):
+    file = protocols / "variants" / EXAMPLE
+    _edit(file, "valid_from: 2021-09-01", "valid_from: 2021-02-30")
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    assert f"{file}:{_line_of(file, '2021-02-30')}: valid_from: " in str(info.value)
+    assert "day value is outside expected range" in str(info.value)
+
+
+@pytest.mark.parametrize("yaml_text, words", [
+    ("region: Flevoland\nsource: {title: &t Titel, document: *t}\n", "anchor '&t'"),
+    ("number: 1" + "9" * 5000 + "\n", "cannot read this value"),
+    ("steps: " + "[" * 200 + "]" * 200 + "\n", "maximum depth"),
+    ("title: !!binary 'not base64 ?'\n", "not valid YAML"),
+], ids=["anchor", "huge-integer", "deep-nesting", "bad-binary"])
+def test_any_yaml_library_error_is_a_message_with_file_and_line(protocols, yaml_text, words):
+    file = protocols / "variants" / EXAMPLE
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("region: Flevoland\n", "") + yaml_text if yaml_text.startswith("region") else text + yaml_text,
+                    encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    message = str(info.value)
+    assert f"{file}:" in message and words in message, message
+    problem = next(p for p in info.value.problems if p.file == file)
+    assert problem.line is not None and problem.line > 1, message
+
+
+def test_billion_laughs_is_refused_before_it_expands(protocols):
+    """Nine levels of nine aliases (a billion "lol"s) under a duplicate key: refused at the first
+    anchor. Run with 1 GB of address space, so a loader that expands it fails instead of
+    taking the machine's memory."""
+    lines = ['lol0: &a0 "lol"'] + [f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    file = protocols / "variants" / EXAMPLE
+    file.write_text(file.read_text(encoding="utf-8") + "\n".join(lines) + "\nlol9: *a9\n", encoding="utf-8")
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from generator.loader import SourceError, load\n"
+        "try:\n    load(sys.argv[1])\nexcept SourceError as exc:\n    print(exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(protocols)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"{file}:{_line_of(file, 'lol0:')}: not valid YAML: anchor '&a0'" in result.stdout
+
+
+def test_a_file_over_one_mib_is_refused_before_reading(protocols):
+    file = protocols / "variants" / EXAMPLE
+    file.write_text(file.read_text(encoding="utf-8") + "# " + "x" * (1 << 20) + "\n", encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    assert f"{file}: file is {file.stat().st_size:,} bytes; a source may have at most 1,048,576 bytes" in str(info.value)
+
+
+def test_a_field_over_100000_characters_is_refused_with_its_path(protocols):
+    file = protocols / "variants" / EXAMPLE
+    _edit(file, "wie: Intern begeleider en directie", "wie: " + "x" * 100_001)
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    assert f"{file}:{_line_of(file, 'wie: xxx')}: steps[4].wie: 'wie' is longer than 100,000 characters" in str(info.value)
+
+
+def test_control_characters_in_text_are_refused(protocols):
+    file = protocols / "variants" / EXAMPLE
+    _edit(file, "region: Flevoland", 'region: "Flevo\\x02land"')
+    with pytest.raises(SourceError, match=r"region: .*control character U\+0002"):
+        load(protocols)
+
+
+def test_versions_that_would_share_a_page_are_refused_naming_both_files(protocols, tmp_path):
+    """"1.0" and "1-0" both make versies/1-0/: the loader says so, and check and build agree."""
+    first = protocols / "variants" / EXAMPLE
+    second = protocols / "variants" / "prisma-later.yaml"
+    text = first.read_text(encoding="utf-8")
+    version_line = next(line for line in text.splitlines() if line.startswith("version:"))
+    first.write_text(text.replace(version_line, 'version: "1.0"'), encoding="utf-8")
+    second.write_text(text.replace(version_line, 'version: "1-0"').replace("valid_from: 2021-09-01", "valid_from: 2022-09-01"),
+                      encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    message = str(info.value)
+    assert "'1-0'" in message and "'1.0'" in message and str(first) in message and str(second) in message
+    assert "versies/1-0/" in message
+    check = subprocess.run([sys.executable, "-m", "generator", "--protocols", str(protocols), "check"],
+                           cwd=ROOT, capture_output=True, text=True)
+    assert check.returncode == 1 and "would share the page versies/1-0/" in check.stderr
+    site = tmp_path / "site"
+    build = build_site(site, protocols=protocols)
+    assert build.returncode != 0 and "would share the page versies/1-0/" in build.stderr
+    assert not site.exists()
+
+
+@pytest.mark.parametrize("where, text", [
+    ("places", "steps: 'Stap {nummer}'"),
+    ("places", "steps: 'Stap {number:>999999999}'"),
+    ("rules", "{max_age_years.__class__}"),
+])
+def test_checks_placeholders_are_only_the_known_names(protocols, where, text):
+    file = protocols / "checks.yaml"
+    if where == "places":
+        data = file.read_text(encoding="utf-8")
+        line = next(line for line in data.splitlines() if line.strip().startswith("steps:") and "{number}" in line)
+        file.write_text(data.replace(line, "  " + text), encoding="utf-8")
+    else:
+        _edit(file, "title: Ongeldig telefoonnummer", f"title: '{text}'")
+    with pytest.raises(SourceError, match="bad placeholder"):
+        load(protocols)

@@ -55,6 +55,11 @@ def test_editing_a_protocol_reloads_the_open_page(browser, tmp_path):
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.goto(url)
         assert page.locator("h1").inner_text() == "Meldcode stappenplan LEVWN"
+        # The live-reload script runs by its hash; inline scripts in general stay blocked.
+        csp = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+        script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
+        assert "'unsafe-inline'" not in script_src and "'sha256-" in script_src, csp
+        assert "livereload-script" not in script_src, csp
         source = protocols / "variants" / "levwn.yaml"
         source.write_text(
             source.read_text(encoding="utf-8").replace("title: Meldcode stappenplan LEVWN", "title: Stappenplan LEVWN (bewerkt)", 1),

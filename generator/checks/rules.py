@@ -18,7 +18,7 @@ from typing import Any
 from ..model import CheckSettings, ChecksConfig, Contacts, RuleConfig, RuleKind, Variant
 from .roles import RoleFinder
 from .text import (
-    PLACE_NAMES, Hit, _DOMAIN, _EMAIL, _EMAIL_IN_TEXT, _plain, _without_links, is_valid_dutch_phone, link_is_well_formed, links,
+    PLACE_NAMES, Hit, _DOMAIN, _EMAIL, _plain, emails_in_text, _without_links, is_valid_dutch_phone, link_is_well_formed, links,
     phone_digits, phone_numbers, sentences, text_fields,
 )
 
@@ -46,24 +46,24 @@ def _matches_all(text: str, rule: RuleConfig) -> bool:
 
 def _sentence_hits(fields: Iterable[Hit], rule: RuleConfig) -> list[Hit]:
     """One hit per sentence that has every pattern of the rule and none of ``unless``."""
-    hits: list[Hit] = []
+    hits: dict[Hit, None] = {}  # ordered, and a set: a text may have 100,000 hits
     for where, text in fields:
         for sentence in sentences(text):
             if _matches_all(sentence, rule) and (where, sentence) not in hits:
-                hits.append((where, sentence))
-    return hits
+                hits[(where, sentence)] = None
+    return list(hits)
 
 
 def _pattern_hits(fields: Iterable[Hit], rule: RuleConfig) -> list[Hit]:
     """One hit per distinct matched text per field, for any pattern of the rule."""
-    hits: list[Hit] = []
+    hits: dict[Hit, None] = {}  # ordered, and a set: a text may have 100,000 hits
     for where, text in fields:
         for regex in rule.regexes:
             for match in regex.finditer(text):
                 hit = (where, _plain(match.group(0)))
                 if hit not in hits:
-                    hits.append(hit)
-    return hits
+                    hits[hit] = None
+    return list(hits)
 
 
 def _step(variant: Variant, number: int) -> tuple[int, Any] | None:
@@ -114,12 +114,12 @@ def two_decisions(variant: Variant, ctx: Context) -> list[Hit]:
 
 def phone_invalid(variant: Variant, ctx: Context) -> list[Hit]:
     """Every phone number in the text that is not a valid Dutch number."""
-    hits: list[Hit] = []
+    hits: dict[Hit, None] = {}  # ordered, and a set: a text may have 100,000 hits
     for where, text in text_fields(variant):
         for phone in phone_numbers(text):
             if not is_valid_dutch_phone(phone) and (where, phone) not in hits:
-                hits.append((where, phone))
-    return hits
+                hits[(where, phone)] = None
+    return list(hits)
 
 
 def veilig_thuis_phone_differs(variant: Variant, ctx: Context) -> list[Hit]:
@@ -149,11 +149,11 @@ def veilig_thuis_in_step_2(variant: Variant, ctx: Context) -> list[Hit]:
 
 def link_malformed(variant: Variant, ctx: Context) -> list[Hit]:
     """Web addresses and e-mail addresses that are not well formed."""
-    hits: list[Hit] = []
+    hits: dict[Hit, None] = {}  # ordered, and a set: a text may have 100,000 hits
 
     def add(where: str, value: str) -> None:
         if (where, value) not in hits:
-            hits.append((where, value))
+            hits[(where, value)] = None
 
     for where, text in text_fields(variant):
         if where.startswith("contacts[") and where.endswith(".email"):
@@ -167,10 +167,10 @@ def link_malformed(variant: Variant, ctx: Context) -> list[Hit]:
         for url in links(text):
             if not link_is_well_formed(url):
                 add(where, url)
-        for email in _EMAIL_IN_TEXT.findall(_without_links(text, domains=False)):
+        for email in emails_in_text(_without_links(text, domains=False)):
             if not _EMAIL.match(email):
                 add(where, email)
-    return hits
+    return list(hits)
 
 
 
@@ -217,14 +217,14 @@ def _sentences(variant: Variant, ctx: Context) -> list[Hit]:
 
 
 def _domains(variant: Variant, ctx: Context) -> list[Hit]:
-    hits: list[Hit] = []
+    hits: dict[Hit, None] = {}  # ordered, and a set: a text may have 100,000 hits
     for where, text in text_fields(variant):
         for match in _DOMAIN.finditer(text):
             host = match.group(1).lower()
             hit = (where, match.group(1))
             if any(r.search(host) for r in ctx.rule.regexes) and hit not in hits:
-                hits.append(hit)
-    return hits
+                hits[hit] = None
+    return list(hits)
 
 
 KINDS: dict[RuleKind, Rule] = {

@@ -76,26 +76,87 @@ def sentences(text: str) -> list[str]:
     return [s for s in (_plain(part) for part in _SENTENCE_END.split(text)) if s]
 
 
-_MD_LINK = re.compile(r"\]\(([^)]*)\)")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>]*)>", re.IGNORECASE)
+class _Delimited:
+    """What ``opener([^closer]*)closer`` finds, in time linear in the text.
+
+    That pattern backtracks: a text with many openers and no closer (a long run
+    of "](") is read from every opener to its end. Here the first closer after
+    an opener is looked up once and reused for every opener before it.
+    """
+
+    def __init__(self, opener: str, closer: str, flags: int = 0):
+        self.opener = re.compile(opener, flags)
+        self.closer = closer
+
+    def spans(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, start of the inner text, end) of each match, left to right."""
+        found: list[tuple[int, int, int]] = []
+        pos, close = 0, -1
+        while (match := self.opener.search(text, pos)) is not None:
+            if close < match.end():
+                close = text.find(self.closer, match.end())
+                if close == -1:
+                    break
+            inner = match.start("inner") if "inner" in self.opener.groupindex else match.end()
+            found.append((match.start(), inner, close + 1))
+            pos = close + 1
+        return found
+
+    def sub(self, text: str, blank: bool) -> str:
+        """The text with each match replaced by one space (or, if ``blank``, as many spaces)."""
+        out, last = [], 0
+        for start, _, end in self.spans(text):
+            out += [text[last:start], " " * (end - start) if blank else " "]
+            last = end
+        return "".join(out) + text[last:]
+
+
+_MD_LINK = _Delimited(r"\]\(", ")")
+"""Markdown link targets: ](...)."""
+_AUTOLINK = _Delimited(r"<(?P<inner>(?:https?|mailto):)", ">", re.IGNORECASE)
+"""Autolinks: <https://...>, <mailto:...>."""
 _BARE_URL = re.compile(r"(?<![\w/@.-])(?:https?://|www\.)[^\s<>\[\]()\"'“”‘’]*", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"»”’"
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[\w.+-]+@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$", re.IGNORECASE)
-_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w.-]*\w")
 _DOMAIN = re.compile(
     r"(?<![\w@.-])(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w-]*@)(?![\w-])", re.IGNORECASE
 )
+_LOCAL_PART_REVERSED = re.compile(r"[\w.+-]*")
+_DOMAIN_PART = re.compile(r"[\w.-]*\w")
+
+
+def emails_in_text(text: str) -> list[str]:
+    """What ``[\\w.+-]+@[\\w.-]*\\w`` finds (anything shaped like an e-mail address), in
+    linear time: that pattern reads a long word from each of its letters to its end.
+
+    Each "@" is looked at once: its local part is the run of [\\w.+-] before it
+    (not reaching back before the end of the previous match), its domain the
+    longest [\\w.-]*\\w after it.
+    """
+    found: list[str] = []
+    reversed_text = text[::-1]
+    pos = 0
+    at = text.find("@")
+    while at != -1:
+        local = _LOCAL_PART_REVERSED.match(reversed_text, len(text) - at).end() - (len(text) - at)
+        start = max(at - local, pos)
+        domain = _DOMAIN_PART.match(text, at + 1)
+        if start < at and domain is not None:
+            found.append(text[start:domain.end()])
+            pos = domain.end()
+        at = text.find("@", at + 1)
+    return found
 
 
 def links(text: str) -> list[str]:
     """Every web address or mail link in a text, as written, in order."""
     found: list[tuple[int, str]] = []
     masked = text
-    for regex in (_MD_LINK, _AUTOLINK):
-        for match in regex.finditer(masked):
-            found.append((match.start(1), match.group(1).strip()))
-        masked = regex.sub(lambda m: " " * len(m.group(0)), masked)
+    for delimited in (_MD_LINK, _AUTOLINK):
+        for _, inner, end in delimited.spans(masked):
+            found.append((inner, masked[inner:end - 1].strip()))
+        masked = delimited.sub(masked, blank=True)
     for match in _BARE_URL.finditer(masked):
         found.append((match.start(), match.group(0).rstrip(_TRAILING)))
     return [url for _, url in sorted(found)]
@@ -119,7 +180,8 @@ def link_is_well_formed(url: str) -> bool:
 def _without_links(text: str, *, domains: bool = True) -> str:
     """The text with web addresses (and bare domain names, unless ``domains`` is
     false, which keeps the domains of e-mail addresses) blanked out."""
-    for regex in (_MD_LINK, _AUTOLINK, _BARE_URL) + ((_DOMAIN,) if domains else ()):
+    text = _AUTOLINK.sub(_MD_LINK.sub(text, blank=False), blank=False)
+    for regex in (_BARE_URL,) + ((_DOMAIN,) if domains else ()):
         text = regex.sub(" ", text)
     return text
 

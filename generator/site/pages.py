@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -21,7 +20,7 @@ from ..afwegingskader import engine
 from ..checks import Report
 from ..checks.roles import RoleFinder, RoleStep
 from ..loader import Handbook
-from ..model import Kader, Role, SchoolType, Variant, VeiligThuisRegion
+from ..model import Kader, Role, SchoolType, Variant, VeiligThuisRegion, version_slug
 from .checkpages import render_check_pages
 from .compare import column
 from .diff import changed, reader_text, word_diff
@@ -108,11 +107,6 @@ class RoleView:
     role: Role
     slug: str
     steps: list[RoleStep]
-
-
-def version_slug(version: str) -> str:
-    """A stable URL segment for a version label ("v1.0_301018" -> "v1-0-301018")."""
-    return re.sub(r"[^a-z0-9]+", "-", version.lower()).strip("-") or "versie"
 
 
 def kader_data(kader: Kader) -> dict:

@@ -1,18 +1,31 @@
-"""The Jinja2 environment of the site: its templates, its filters, the Page it makes.
+r"""The Jinja2 environment of the site: its templates, its filters, the Page it makes.
 
-All filters are registered here, in one place. Protocol text reaches HTML
-only through these filters or Jinja's autoescape.
+All filters are registered here, in one place. Protocol text is untrusted: it
+reaches a page only through these filters or ``escape_text``, which every
+``{{ value }}`` passes through (the environment's ``finalize``).
+
+A page is Markdown with HTML blocks, read by MkDocs' Python-Markdown (with
+``attr_list`` and ``md_in_html``). HTML escaping alone does not make text inert
+there: ``[k](javascript:...)``, ``{ onclick=... }``, ``|`` in a table or ``\``
+at the end of a line are Markdown, not HTML. So ``escape_text`` writes those
+characters, and line breaks, as numeric character references: Python-Markdown
+passes a reference through untouched, and the browser shows the character, in
+Markdown and in HTML blocks alike. Text can then never start or end a Markdown
+construct, wherever a template puts it.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_eval_context, select_autoescape
+from jinja2.nodes import EvalContext
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..dates import nl_date
 from .diff import reader_text
@@ -28,9 +41,91 @@ class Page:
     content: str
 
 
+_TEXT_ESCAPES = {
+    **{ord(ch): f"&#{ord(ch)};" for ch in "\\`*_{}[]#|\n\r"},
+    ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&#34;", ord("'"): "&#39;",
+}
+"""HTML's five, and what Python-Markdown (with attr_list and tables) reads as markup."""
+_LINE_START = re.compile(r"^(?:[-+=:~!]|\d+[.)])")
+"""What starts a list, a rule or a heading underline when a value begins a line."""
+
+
+def escape_text(value: Any) -> Markup:
+    """Plain text as inert HTML and inert Markdown (see the module's docstring)."""
+    if hasattr(value, "__html__"):
+        return Markup(value)
+    text = str(value)
+    start = _LINE_START.match(text)
+    if start is None:
+        return Markup(text.translate(_TEXT_ESCAPES))
+    mark = start.end() - 1
+    return Markup(text[:mark] + f"&#{ord(text[mark])};" + text[mark + 1 :].translate(_TEXT_ESCAPES))
+
+
+@pass_eval_context
+def _finalize(eval_ctx: EvalContext, value: Any) -> Any:
+    """Every ``{{ value }}`` of an autoescaped template is text unless it is Markup."""
+    return escape_text(value) if eval_ctx.autoescape and value is not None else value
+
+
+@pass_eval_context
+def join(eval_ctx: EvalContext, items: Any, separator: str = "") -> Any:
+    """Jinja's ``join``, escaping its items as ``escape_text`` does (not only as HTML)."""
+    if not eval_ctx.autoescape:
+        return str(separator).join(map(str, items))
+    return escape_text(separator).join(escape_text(item) for item in items)
+
+
+def front_matter(value: Any) -> Markup:
+    """A page title as a YAML string for the front matter.
+
+    MkDocs and mkdocs-material treat a page title as HTML (they print it
+    unescaped in ``<title>``, the header and the search index, as they do titles
+    taken from a heading), so the text is HTML-escaped first; then it is written
+    as a double-quoted YAML scalar by the YAML library, so nothing in it can end
+    the string or the front matter.
+    """
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
+    html = str(escape(value)).replace("\n", " ").replace("\r", " ")
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_style = '"'
+    yaml.width = 1 << 30
+    out = StringIO()
+    yaml.dump(html, out)
+    scalar = out.getvalue().strip()
+    if scalar.endswith("\n..."):
+        scalar = scalar[: -len("\n...")].strip()
+    return Markup(scalar)
+
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def safe_link(url: str) -> bool:
+    """Protocol Markdown may link to http(s), mailto and tel, and within the site
+    (a relative or root-relative URL); nothing else becomes a link."""
+    scheme = _SCHEME.match(url)
+    if scheme:
+        return scheme.group(1).lower() in SAFE_SCHEMES
+    return not url.startswith(("//", "\\", "/\\"))
+
+
+def _text_rule(renderer, tokens, idx, options, env) -> str:
+    return str(escape_text(tokens[idx].content))
+
+
 def _markdown_renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["linkify", "table"])
+    md.disable("image")  # a protocol's image would load from wherever it points
+    md.validateLink = safe_link
+    # Text in the output is escaped like plain text, so that even in a Markdown
+    # part of a page no "[...](...)" or "{ ... }" from a protocol becomes markup.
+    md.add_render_rule("text", _text_rule)
     return md
 
 
@@ -51,6 +146,8 @@ def markdown(text: str | None) -> Markup:
 
 def css_string(text: str) -> Markup:
     """A CSS string literal, safe inside a <style> element (no HTML escaping there)."""
+    if isinstance(text, Markup):  # built with ~ from escaped parts
+        text = text.unescape()
     escaped = "".join(ch if ch.isalnum() or ch in " .,:()-" else f"\\{ord(ch):x} " for ch in text)
     return Markup(f'"{escaped}"')
 
@@ -71,8 +168,18 @@ def weblink(text: str) -> Markup:
     if href is None and text.startswith("www."):
         href = f"https://{text}"
     if href is None:
-        return Markup.escape(text)
-    return Markup('<a href="{}">{}</a>').format(href, text)
+        return escape_text(text)
+    return Markup('<a href="{}">{}</a>').format(escape_text(href), escape_text(text))
+
+
+_MAIL_ADDRESS = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+
+
+def maillink(text: str) -> Markup:
+    """An e-mail address as the source writes it, a mailto link only if it is one."""
+    if not _MAIL_ADDRESS.match(text):
+        return escape_text(text)
+    return Markup('<a href="mailto:{}">{}</a>').format(escape_text(text), escape_text(text))
 
 
 def environment() -> Environment:
@@ -84,10 +191,11 @@ def environment() -> Environment:
         lstrip_blocks=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters.update(
         markdown=markdown, nl_date=nl_date, tel_href=tel_href, weblink=weblink, reader_text=reader_text,
         upper_first=upper_first,
-        css_string=css_string,
+        css_string=css_string, front_matter=front_matter, join=join, maillink=maillink,
     )
     return env

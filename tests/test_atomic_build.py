@@ -1,0 +1,96 @@
+"""A failed build leaves the earlier site exactly as it was; a good one replaces it whole.
+
+Three ways a build fails, each over the site of a good build: a source error
+(before MkDocs writes anything), two pages on one URL (after MkDocs cleaned the
+site folder) and a strict-mode warning (after every page was written).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROTOCOLS, ROOT
+from generator.release.atomic import swap_in
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _build(site: Path, protocols: Path, docs: Path) -> subprocess.CompletedProcess:
+    """The real `mkdocs build` with mkdocs.yml, reading docs from ``docs``."""
+    config = site.parent / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\ntheme:\n  custom_dir: {ROOT / 'site_overrides'}\n",
+        encoding="utf-8",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)],  # not --quiet: it hides strict warnings
+        cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "MELDCODE_PROTOCOLS": str(protocols)},
+    )
+
+
+def test_a_failed_build_leaves_the_earlier_site_byte_identical(tmp_path):
+    protocols, docs, site = tmp_path / "protocols", tmp_path / "docs", tmp_path / "out" / "site"
+    shutil.copytree(PROTOCOLS, protocols)
+    shutil.copytree(ROOT / "docs", docs)
+    site.mkdir(parents=True)
+    (site / "stale.html").write_text("from an older build", encoding="utf-8")
+
+    good = _build(site, protocols, docs)
+    assert good.returncode == 0, good.stderr
+    assert (site / "varianten" / "levwn" / "index.html").exists()
+    assert not (site / "stale.html").exists(), "a build replaces the whole site"
+    before = _tree(site)
+
+    def fails(words: str) -> None:
+        result = _build(site, protocols, docs)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0 and words in output, output[-2000:]
+        assert _tree(site) == before
+        assert sorted(p.name for p in site.parent.iterdir()) == ["mkdocs.yml", "site"], "no half-built folder left"
+
+    # A source error: stops before MkDocs cleans the site folder.
+    variant = protocols / "variants" / "levwn.yaml"
+    text = variant.read_text(encoding="utf-8")
+    variant.write_text(text.replace("school_type: PO", "school_type: MBO", 1), encoding="utf-8")
+    fails("must be one of")
+    variant.write_text(text, encoding="utf-8")
+
+    # Two pages on one URL: found after MkDocs cleaned the site folder.
+    (docs / "varianten" / "levwn").mkdir(parents=True)
+    (docs / "varianten" / "levwn" / "index.md").write_text("# Met de hand\n", encoding="utf-8")
+    fails("would replace a hand-written file")
+    shutil.rmtree(docs / "varianten")
+
+    # A strict-mode warning: MkDocs aborts after every page was written.
+    (docs / "kapot.md").write_text("# Kapot\n\n[nergens](bestaat-niet.md)\n", encoding="utf-8")
+    fails("Aborted with 1 warnings in strict mode")
+
+
+def test_swap_in_replaces_the_site_and_leaves_nothing_beside_it(tmp_path):
+    target, new = tmp_path / "site", tmp_path / "new"
+    (target / "a").mkdir(parents=True)
+    (target / "a" / "old.html").write_text("old", encoding="utf-8")
+    new.mkdir()
+    (new / "index.html").write_text("new", encoding="utf-8")
+    swap_in(new, target)
+    assert _tree(target) == {"index.html": b"new"}
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+@pytest.mark.parametrize("step", ["mkdocs build", "generator.release.pdf"])
+def test_make_build_swaps_in_only_after_the_pdfs(step):
+    """`make build` builds and prints the PDFs beside site/, then swaps: read from its recipe."""
+    result = subprocess.run(["make", "-n", "build"], cwd=ROOT, capture_output=True, text=True)
+    lines = [line for line in result.stdout.splitlines() if "mkdocs build" in line or "generator.release" in line]
+    swap = next(i for i, line in enumerate(lines) if "generator.release.atomic" in line)
+    position = next(i for i, line in enumerate(lines) if step in line)
+    assert position < swap and ".site.staging" in lines[position] and lines[swap].endswith(".site.staging site")

@@ -1,0 +1,67 @@
+"""The command line: the folder it reads and what new-variant may write."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROTOCOLS, ROOT
+
+
+@pytest.fixture
+def protocols(tmp_path) -> Path:
+    target = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, target)
+    return target
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+def test_check_reads_meldcode_protocols_like_mkdocs(protocols):
+    """mkdocs.yml takes the folder from $MELDCODE_PROTOCOLS; so does `python -m generator`."""
+    (protocols / "variants" / "levwn.yaml").unlink()
+    result = run("check", env={"MELDCODE_PROTOCOLS": str(protocols)})
+    assert f"{protocols}: 4 variant version(s) of 4 variant(s), all valid" in result.stdout, result.stderr
+    assert "levwn" not in result.stdout
+
+
+def test_new_variant_refuses_an_id_used_inside_another_file(protocols):
+    """consent's only file is consent-2018.yaml: a new consent.yaml would become its version in force."""
+    before = {p.name: p.read_bytes() for p in (protocols / "variants").iterdir()}
+    for extra in ([], ["--force"]):
+        result = run("--protocols", str(protocols), "new-variant", "consent", *extra)
+        assert result.returncode == 1
+        assert "variant id 'consent' is already used by" in result.stderr and "consent-2018.yaml" in result.stderr
+    assert {p.name: p.read_bytes() for p in (protocols / "variants").iterdir()} == before
+
+
+def test_force_overwrites_only_the_variants_own_file(protocols):
+    variants = protocols / "variants"
+    assert run("--protocols", str(protocols), "new-variant", "de-regenboog").returncode == 0
+    own = variants / "de-regenboog.yaml"
+    own.write_text(own.read_text(encoding="utf-8").replace("In te vullen: regio", "Utrecht"), encoding="utf-8")
+    assert run("--protocols", str(protocols), "new-variant", "de-regenboog").returncode == 1
+    assert run("--protocols", str(protocols), "new-variant", "de-regenboog", "--force").returncode == 0
+    assert "Utrecht" not in own.read_text(encoding="utf-8")
+    # A file named after the id that holds another variant is not its own file.
+    shutil.copy(variants / "levwn.yaml", variants / "de-zon.yaml")
+    levwn = (variants / "levwn.yaml").read_bytes()
+    (variants / "levwn.yaml").unlink()
+    result = run("--protocols", str(protocols), "new-variant", "de-zon", "--force")
+    assert result.returncode == 1 and "holds another variant id" in result.stderr
+    assert (variants / "de-zon.yaml").read_bytes() == levwn
+
+
+def test_new_variant_refuses_when_an_id_cannot_be_read(protocols):
+    (protocols / "variants" / "broken.yaml").write_text("id: [de-regenboog\n", encoding="utf-8")
+    result = run("--protocols", str(protocols), "new-variant", "de-regenboog")
+    assert result.returncode == 1 and "broken.yaml" in result.stderr
+    assert not (protocols / "variants" / "de-regenboog.yaml").exists()
