@@ -30,8 +30,10 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 
 from conftest import PROTOCOLS, build_site, serve
-from generator.loader import BASISMODEL_FILE, CHECKS_FILE, CONTACTS_FILE, KADER_FILE, VARIANTS_DIR
-from generator.model import Basismodel, ChecksConfig, Contacts, Kader, Variant
+from generator.loader import (
+    BASISMODEL_FILE, BEGRIPPEN_FILE, CHECKS_FILE, CONTACTS_FILE, KADER_FILE, ROLES_FILE, SOURCES_FILE, VARIANTS_DIR,
+)
+from generator.model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant
 
 EVIL = "evil.example"
 PAYLOADS = [
@@ -65,7 +67,8 @@ PAYLOADS = [
 PINNED = {"levwn.yaml:title": PAYLOADS[0], "consent-2018.yaml:title": "P{n} regel eindigt op \\"}
 """The cases of the issue: a title that redirects every reader, a title that broke the front matter."""
 
-SOURCES = {CONTACTS_FILE: Contacts, KADER_FILE: Kader, BASISMODEL_FILE: Basismodel, CHECKS_FILE: ChecksConfig}
+SOURCES = {CONTACTS_FILE: Contacts, KADER_FILE: Kader, BASISMODEL_FILE: Basismodel, CHECKS_FILE: ChecksConfig,
+           SOURCES_FILE: Sources, ROLES_FILE: Roles, BEGRIPPEN_FILE: Begrippen}
 
 
 # ---------------------------------------------------------------- the model's text fields
@@ -329,7 +332,7 @@ def test_chromium_sees_no_navigation_dialog_or_foreign_request(payload_site, bro
             assert [e for e in events if not e.startswith("navigated")] == [], (path, events)
             assert page.url == base + path
             if path.startswith("vergelijken/?"):
-                page.locator("[data-compare-chosen]:not([hidden])").wait_for(timeout=20000)
+                page.locator("[data-compare-view][data-chosen]").wait_for(timeout=20000)
             assert page.locator("xss").count() == 0
     finally:
         context.close()
