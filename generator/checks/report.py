@@ -13,7 +13,7 @@ from ..loader import CHECKS_FILE, Handbook, Problem, SourceError
 from ..model import CheckSettings, ChecksConfig, RuleConfig, Severity, Variant
 from .roles import RoleFinder
 from .rules import Context, config_problems, rule_function
-from .text import _SEGMENT, PATH_ORDER, path_segments  # noqa: F401 - _SEGMENT: see checkpages, until the branches merge
+from .text import PATH_ORDER, path_segments
 
 JSON_FORMAT = "meldcode-checks/1"
 

@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment
 
 from ..checks import Report, Severity
-from ..checks.report import _SEGMENT
+from ..checks.text import path_segments
 from ..loader import Handbook
 from ..model import Variant
 from .templating import Page
@@ -23,13 +23,13 @@ def describe_where(where: str, variant: Variant, places: dict[str, str]) -> str:
     """
     parts: list[str] = []
     node: Any = variant
-    for name, index in _SEGMENT.findall(where):
+    for name, index in path_segments(where):
         node = getattr(node, name, None) if node is not None else None
         label = places.get(name, name)
-        if index:
-            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
+        if index is not None:
+            node = node[index] if isinstance(node, list) and index < len(node) else None
             title = getattr(node, "title", None) or getattr(node, "name", None) or getattr(node, "wat", None) or ""
-            label = label.format(number=int(index) + 1, title=title)
+            label = label.format(number=index + 1, title=title)
         parts.append(label)
     return " › ".join(parts)
 
