@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..afwegingskader import engine
 from .stdlib import StdlibError, slim_stdlib
+from .templating import script_json
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 PYODIDE_DIR = "assets/pyodide"
@@ -64,7 +65,7 @@ class Runtime:
 
     def boot_json(self) -> str:
         """``boot`` as JSON that is safe inside ``<script type="application/json">``."""
-        return json.dumps(self.boot, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+        return str(script_json(self.boot, sort_keys=True))
 
 
 def runtime(node_modules: Path) -> Runtime:

@@ -24,7 +24,7 @@ from ..model import Kader, Role, SchoolType, Variant, VeiligThuisRegion, version
 from .checkpages import render_check_pages
 from .compare import column
 from .diff import changed, reader_text, word_diff
-from .templating import Page, environment, tel_href
+from .templating import Page, environment, script_json, tel_href
 
 
 @dataclass(frozen=True)
@@ -140,9 +140,7 @@ def routes_json(kader: Kader) -> Markup:
 
 
 def _script_json(data) -> Markup:
-    """JSON safe inside ``<script type="application/json">``: no ``<`` can close it."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c"))
+    return script_json(data, separators=(",", ":"))
 
 
 # ---------------------------------------------------------------- pages

@@ -17,6 +17,7 @@ construct, wherever a template puts it.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,6 +181,11 @@ def maillink(text: str) -> Markup:
     if not _MAIL_ADDRESS.match(text):
         return escape_text(text)
     return Markup('<a href="mailto:{}">{}</a>').format(escape_text(text), escape_text(text))
+
+
+def script_json(data, **dumps_options) -> Markup:
+    """JSON safe inside ``<script type="application/json">``: no ``<`` can close it."""
+    return Markup(json.dumps(data, ensure_ascii=False, **dumps_options).replace("<", "\\u003c"))
 
 
 def environment() -> Environment:
