@@ -31,6 +31,7 @@ from mkdocs.structure.files import File, Files
 from .checks import run_checks
 from .dates import build_date, nl_date
 from .loader import SourceError, load
+from .release import search
 from .release.atomic import staging_beside, swap_in
 from .site import assets
 from .site.abbreviations import explain, glossary_regex
@@ -67,6 +68,8 @@ class MeldcodeConfig(Config):
     """ISO date to build as (which version is in force); default: $MELDCODE_BUILD_DATE, else today."""
     compare_page_size = c.Type(int, default=COMPARE_PAGE_SIZE)
     """Variants per static comparison page, so that no page embeds them all."""
+    search_index = c.Type(bool, default=True)
+    """Run Pagefind over the built site (the search page needs its index)."""
 
 
 class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
@@ -141,6 +144,17 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
 
     @event_priority(-100)  # last, after every other plugin wrote its files
     def on_post_build(self, *, config) -> None:
+        """Index the built site, then swap it in (``mkdocs build``).
+
+        Pagefind (pinned in package-lock.json) indexes ``config.site_dir``, wherever this build
+        writes (the staging folder, or the folder ``mkdocs serve`` serves), into pagefind/: small
+        fragments, so that a search downloads only the parts for its words.
+        """
+        if self.config.search_index and not (self.warnings is not None and self.warnings.get_counts()):
+            try:
+                search.index_site(Path(config.site_dir), Path(self.config.node_modules))
+            except search.SearchIndexError as exc:
+                raise PluginError(str(exc)) from None
         if self.staging is None:
             return
         self._stop_counting()

@@ -102,14 +102,13 @@ def test_axe_on_the_afwegingskader_at_the_start_and_at_an_outcome(browser, base_
 
 
 @pytest.mark.browser
-def test_axe_on_the_open_search_dialog_with_results(browser, base_url):
+def test_axe_on_the_search_page_with_results(browser, base_url):
     page = browser.new_page()
     page.goto(base_url)
-    page.keyboard.press("s")  # the theme's shortcut opens the search dialog
-    page.keyboard.type("melden")
-    page.locator(".md-search-result__item").first.wait_for()
-    dialog = page.get_by_role("dialog", name="Zoeken")
-    assert dialog.count() == 1
+    page.get_by_role("link", name="Zoeken").first.click()  # the header's search button
+    page.get_by_role("searchbox", name="Zoekterm").fill("melden")
+    page.locator(".zoeken__result").first.wait_for()
+    assert page.get_by_role("search", name="Zoeken in het handboek").count() == 1
     assert violations(page) == []
     page.close()
 

@@ -24,7 +24,7 @@ from generator.release.linkcheck import check_site, parse_page
 
 TOP = "meldcode-handboek-site"
 PYODIDE = "assets/pyodide/" + json.loads((ROOT / "node_modules/pyodide/package.json").read_text())["version"]
-BIG = [f"{PYODIDE}/pyodide.asm.wasm", f"{PYODIDE}/pyodide.asm.mjs", "search/search_index.json"]
+BIG = [f"{PYODIDE}/pyodide.asm.wasm", f"{PYODIDE}/pyodide.asm.mjs", "pagefind/pagefind.js"]
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:

@@ -103,7 +103,16 @@ def test_theme_search_worker_is_checked(tmp_path):
     _page(site, "index.html", f'<script id="__config" type="application/json">{config}</script>')
     problems = check_site(site).problems
     assert "index.html: assets/javascripts/workers/search.min.js: target assets/javascripts/workers/search.min.js does not exist" in problems
-    assert any("search/search_index.json" in p for p in problems)
+
+
+def test_pagefind_files_of_the_search_page_are_checked(site_dir, tmp_path):
+    copy = tmp_path / "site"
+    shutil.copytree(site_dir, copy)
+    assert check_site(copy).problems == []
+    wasm = sorted(copy.glob("pagefind/wasm.nl.pagefind"))[0]
+    wasm.unlink()
+    problems = check_site(copy).problems
+    assert problems == ["zoeken/index.html: ../pagefind/wasm.nl.pagefind: target pagefind/wasm.nl.pagefind does not exist"]
 
 
 def test_external_verdicts():

@@ -9,8 +9,10 @@ parses every ``.html`` file of the built site with the standard library's
   ``index.html``), and a ``#fragment`` names an ``id`` (or an ``<a name>``) in
   the target page;
 - mkdocs-material's own assets named in each page's ``__config`` block: the
-  site base, the search worker, ``search/search_index.json`` and the lunr
-  language files the search worker loads;
+  site base and the search worker;
+- on a page that loads the search (``assets/zoeken/zoeken.js``), the Pagefind
+  files that script loads: ``pagefind/pagefind.js``, its worker, its entry
+  file and, per language the entry names, its metadata and WebAssembly;
 - external links (``http:``, ``https:`` and scheme-relative ``//host/...``)
   are not fetched (there is no network); they are listed in the report with
   the pages they appear on and whether they are well formed (scheme http or
@@ -203,7 +205,7 @@ def check_site(site: Path, ignore: list[str] | None = None) -> Result:
     problems: list[str] = []
     external: dict[str, dict] = {}
     checked = ignored = 0
-    lunr = lunr_files(site)
+    search = search_files(site)
 
     def internal(page_rel: str, value: str, check_fragment: bool = True) -> None:
         nonlocal checked, ignored
@@ -252,42 +254,41 @@ def check_site(site: Path, ignore: list[str] | None = None) -> Result:
                 continue
             internal(page_rel, value)
         if page.config is not None:
-            _check_theme_config(page_rel, page.config, lunr, internal, problems)
+            _check_theme_config(page_rel, page.config, internal, problems)
+        if any(link.value.endswith(SEARCH_SCRIPT) for link in page.links):
+            here = posixpath.dirname(page_rel)
+            for name in search:
+                internal(page_rel, posixpath.relpath(name, here or "."), check_fragment=False)
 
     return Result(problems, dict(sorted(external.items())), len(pages), checked, ignored)
 
 
-def _check_theme_config(page_rel: str, config: dict, lunr: list[str], internal, problems: list[str]) -> None:
-    """mkdocs-material's ``__config``: base, search worker, search index and lunr languages."""
+def _check_theme_config(page_rel: str, config: dict, internal, problems: list[str]) -> None:
+    """mkdocs-material's ``__config``: the site base and the search worker it names."""
     if config.get("__invalid__"):
         problems.append(f"{page_rel}: __config: not valid JSON")
         return
     base = config.get("base")
     if isinstance(base, str):
-        base_dir = base.rstrip("/") + "/"
-        internal(page_rel, base_dir, check_fragment=False)
-        index = base_dir + "search/search_index.json"
-        internal(page_rel, index, check_fragment=False)
-        for name in lunr:
-            internal(page_rel, base_dir + name, check_fragment=False)
+        internal(page_rel, base.rstrip("/") + "/", check_fragment=False)
     if isinstance(config.get("search"), str):
         internal(page_rel, config["search"], check_fragment=False)
 
 
-def lunr_files(site: Path) -> list[str]:
-    """The lunr files mkdocs-material's search worker loads for the index's languages."""
-    index = site / "search" / "search_index.json"
+SEARCH_SCRIPT = "assets/zoeken/zoeken.js"
+"""The search page's script; it loads Pagefind from ``pagefind/``."""
+
+
+def search_files(site: Path) -> list[str]:
+    """The files the search page loads from Pagefind's bundle (site-relative)."""
+    files = ["pagefind/pagefind.js", "pagefind/pagefind-worker.js", "pagefind/pagefind-entry.json"]
     try:
-        langs = json.loads(index.read_text(encoding="utf-8")).get("config", {}).get("lang", [])
+        entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return []
-    langs = [lang for lang in langs if lang != "en"]
-    if not langs:
-        return []
-    files = ["assets/javascripts/lunr/min/lunr.stemmer.support.min.js"]
-    files += [f"assets/javascripts/lunr/min/lunr.{lang}.min.js" for lang in langs]
-    if len(langs) > 1:
-        files.append("assets/javascripts/lunr/min/lunr.multi.min.js")
+        return files
+    for language in (entry.get("languages") or {}).values():
+        files.append(f"pagefind/pagefind.{language.get('hash')}.pf_meta")
+        files.append(f"pagefind/wasm.{language.get('wasm')}.pagefind")
     return files
 
 

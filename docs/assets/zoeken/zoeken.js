@@ -1,0 +1,149 @@
+// The search page: a small form over Pagefind's JavaScript API.
+//
+// Pagefind's index is split into small fragments; a query loads only the
+// fragments for its words and the pages it shows, so the bytes a reader
+// downloads do not grow with the number of protocols. Everything comes from
+// this site (pagefind/ is written at build time); nothing is stored and the
+// query never enters the URL. All wording is in the page (data-label-*).
+
+const form = document.querySelector("[data-zoeken]");
+const input = form && form.querySelector("input[type=search]");
+const status = document.querySelector("[data-zoeken-status]");
+const list = document.querySelector("[data-zoeken-results]");
+const more = document.querySelector("[data-zoeken-more]");
+const PAGE = 10;
+
+// The site root, from this file's place (assets/zoeken/zoeken.js), so the
+// site works in any folder of any web server.
+const root = new URL("../../", import.meta.url);
+
+let pagefind = null;
+let results = [];
+let shown = 0;
+let generation = 0;
+
+function label(name, n) {
+  return (form.dataset[name] || "").replace("{n}", String(n));
+}
+
+async function load() {
+  if (!pagefind) {
+    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+    await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
+    await pagefind.init();
+  }
+  return pagefind;
+}
+
+// Pagefind's excerpts are HTML with <mark> around the words found. Parse them
+// inertly and copy only text and <mark>, so protocol text stays text.
+function excerpt(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  const out = document.createDocumentFragment();
+  for (const node of template.content.childNodes) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      out.append(node.textContent);
+    } else if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      out.append(mark);
+    } else {
+      out.append(node.textContent);
+    }
+  }
+  return out;
+}
+
+// The part of the page the words were found in: a step of the step table
+// (stap-N) or another heading; the page itself when it is the first heading.
+function bestSubResult(data) {
+  const subs = (data.sub_results || []).filter((s) => s.anchor && s.anchor.element !== "h1");
+  if (!subs.length) return null;
+  return subs.reduce((best, s) => ((s.locations || []).length > (best.locations || []).length ? s : best));
+}
+
+function item(data) {
+  const li = document.createElement("li");
+  li.className = "zoeken__result";
+  const heading = document.createElement("h2");
+  heading.className = "zoeken__title";
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  heading.append(link);
+  li.append(heading);
+  const facts = [data.meta.versie && `${label("labelVersion")} ${data.meta.versie}`, data.meta.soort, data.meta.regio]
+    .filter(Boolean);
+  if (facts.length) {
+    const p = document.createElement("p");
+    p.className = "zoeken__facts";
+    p.textContent = facts.join(" · ");
+    li.append(p);
+  }
+  const sub = bestSubResult(data);
+  const p = document.createElement("p");
+  p.className = "zoeken__excerpt";
+  if (sub) {
+    const where = document.createElement("a");
+    where.href = sub.url;
+    where.className = "zoeken__where";
+    where.textContent = sub.title;
+    p.append(where, ": ");
+    p.append(excerpt(sub.excerpt));
+  } else {
+    p.append(excerpt(data.excerpt));
+  }
+  li.append(p);
+  return li;
+}
+
+async function showMore(current) {
+  const batch = results.slice(shown, shown + PAGE);
+  const data = await Promise.all(batch.map((r) => r.data()));
+  if (current !== generation) return;
+  for (const d of data) list.append(item(d));
+  shown += batch.length;
+  more.hidden = shown >= results.length;
+}
+
+async function run(term, debounce) {
+  const current = ++generation;
+  if (!term.trim()) {
+    list.replaceChildren();
+    status.textContent = "";
+    more.hidden = true;
+    return;
+  }
+  let search;
+  try {
+    const api = await load();
+    search = debounce ? await api.debouncedSearch(term, {}, 300) : await api.search(term);
+  } catch (error) {
+    status.textContent = label("labelError");
+    return;
+  }
+  if (search === null || current !== generation) return;
+  results = search.results;
+  shown = 0;
+  list.replaceChildren();
+  await showMore(current);
+  if (current !== generation) return;
+  const n = results.length;
+  status.textContent = n === 0 ? label("labelNone") : n === 1 ? label("labelOne") : label("labelOther", n);
+}
+
+if (form && input) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(input.value, false);
+  });
+  input.addEventListener("input", () => run(input.value, true));
+  more.addEventListener("click", async () => {
+    const first = shown;
+    await showMore(generation);
+    const next = list.children[first];
+    const link = next && next.querySelector("a");
+    if (link) link.focus();
+  });
+}
