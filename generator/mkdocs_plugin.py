@@ -35,6 +35,7 @@ from .release import search
 from .release.atomic import staging_beside, swap_in
 from .site import assets
 from .site.abbreviations import explain, glossary_regex
+from .site.overviews import OVERVIEW_PAGE_SIZE
 from .site.pages import COMPARE_PAGE_SIZE, Page, render_pages
 
 
@@ -68,6 +69,8 @@ class MeldcodeConfig(Config):
     """ISO date to build as (which version is in force); default: $MELDCODE_BUILD_DATE, else today."""
     compare_page_size = c.Type(int, default=COMPARE_PAGE_SIZE)
     """Variants per static comparison page, so that no page embeds them all."""
+    overview_page_size = c.Type(int, default=OVERVIEW_PAGE_SIZE)
+    """Variants per listing page (overviews by region, board, name), so no overview holds them all."""
     search_index = c.Type(bool, default=True)
     """Run Pagefind over the built site (the search page needs its index)."""
 
@@ -96,6 +99,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             raise PluginError(str(exc)) from None
         if self.config.compare_page_size < 1:
             raise PluginError("meldcode: compare_page_size must be 1 or more")
+        if self.config.overview_page_size < 1:
+            raise PluginError("meldcode: overview_page_size must be 1 or more")
         config.extra["build_date"] = nl_date(self.today)
         # `mkdocs serve` injects an inline live-reload script; only then does the
         # page's CSP have a slot for its hash, filled in per response (on_serve).
@@ -116,7 +121,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             report = run_checks(handbook, self.today)
         except SourceError as exc:
             raise PluginError(str(exc)) from None
-        self.pages = render_pages(handbook, report, self.today, compare_page_size=self.config.compare_page_size)
+        self.pages = render_pages(handbook, report, self.today, compare_page_size=self.config.compare_page_size,
+                                  overview_page_size=self.config.overview_page_size)
         self.glossary = handbook.begrippen.glossary if handbook.begrippen else {}
         self._abbr = glossary_regex(self.glossary)
         try:

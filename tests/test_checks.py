@@ -390,10 +390,12 @@ def test_built_site_has_the_kwaliteitscheck(site_dir):
     assert "Bron: " + " ".join(consent["name"].split()) in prisma
     levwn_page = page_text(site_dir / "varianten" / "levwn" / "index.html")
     assert "Kwaliteitscheck:" in levwn_page
-    # The overview's row for levwn counts the findings we pinned, per severity.
+    # The overview's entry for levwn counts the findings we pinned, per severity.
     rules = load(PROTOCOLS).checks.rules
     counts = [sum(1 for rule, _, _ in SEED_FINDINGS["levwn"] if rules[rule].severity is s) for s in Severity]
-    assert "Meldcode stappenplan LEVWN 1 " + " ".join(map(str, counts)) in overview
+    words = [("fout", "fouten"), ("waarschuwing", "waarschuwingen"), ("tip", "tips")]
+    said = ", ".join(f"{n} {one if n == 1 else many}" for n, (one, many) in zip(counts, words))
+    assert f"Meldcode stappenplan LEVWN (versie 1): {said}" in overview
 
 
 def test_readme_documents_every_key_of_the_json(handbook):

@@ -12,6 +12,7 @@ from ..checks import Report, Severity
 from ..checks.text import path_segments
 from ..loader import Handbook
 from ..model import Variant
+from .overviews import OVERVIEW_PAGE_SIZE, by_initial
 from .templating import Page
 
 
@@ -110,16 +111,25 @@ def rule_views(report: Report) -> list[RuleFindings]:
 
 
 def render_check_pages(
-    handbook: Handbook, env: Environment, report: Report
+    handbook: Handbook, env: Environment, report: Report, page_size: int = OVERVIEW_PAGE_SIZE
 ) -> list[Page]:
-    """``kwaliteitscheck/index.md`` and ``varianten/<id>/kwaliteitscheck.md``, with every rule."""
+    """``kwaliteitscheck/index.md`` (paged A-Z beyond ``page_size`` variants) and
+    ``varianten/<id>/kwaliteitscheck.md``, with every rule."""
     views = check_views(handbook, report, report.today)
     common = {"report": report, "today": report.today, "settings": report.settings}
+    letters = by_initial("kwaliteitscheck/a-z", views, page_size, lambda check: check.variant.title)
     overview = env.get_template("checks_overview.md.j2").render(
-        checks=views, totals=report.counts(), rules=rule_views(report), **common
+        checks=views, totals=report.counts(), rules=rule_views(report), all_fit=len(views) <= page_size,
+        letters=letters, **common,
     )
+    pages = [Page("kwaliteitscheck/index.md", overview)]
+    if len(views) > page_size:
+        listing_page = env.get_template("checks_listing.md.j2")
+        for listing in letters:
+            pages += [
+                Page(page.path, listing_page.render(listing=listing, page=page, prefix="../" * page.path.count("/"), **common))
+                for page in listing.pages
+            ]
     variant_page = env.get_template("checks_variant.md.j2")
-    return [Page("kwaliteitscheck/index.md", overview)] + [
-        Page(check.url, variant_page.render(check=check, **common)) for check in views
-    ]
+    return pages + [Page(check.url, variant_page.render(check=check, **common)) for check in views]
 

@@ -24,6 +24,7 @@ from ..model import Kader, Role, SchoolType, Variant, VeiligThuisRegion, version
 from .checkpages import render_check_pages
 from .compare import column
 from .diff import changed, reader_text, word_diff
+from .overviews import LISTINGS, OVERVIEW_PAGE_SIZE, ListPage, Listing, by_group, by_initial, paginate, sorted_by
 from .templating import Page, environment, script_json, tel_href
 
 
@@ -150,8 +151,72 @@ COMPARE_PAGE_SIZE = 10
 """Default variants per static comparison page (the plugin's ``compare_page_size``)."""
 
 
+@dataclass(frozen=True)
+class Overview:
+    """The listing pages of all variants: by school type and region, by board, by name."""
+
+    regions: dict[SchoolType, list[Listing[VariantView]]]
+    boards: list[ListPage[VariantView]]
+    letters: list[Listing[VariantView]]
+    all_fit: bool
+    """All variants fit on one page: the overview lists them itself."""
+
+
+def _title(view: VariantView) -> str:
+    return view.variant.title
+
+
+def _region(view: VariantView) -> str:
+    return view.variant.region
+
+
+def board(view: VariantView) -> str:
+    """The board a school belongs to, else the organisation the protocol names, else ""."""
+    organisation = view.variant.organisation
+    return organisation.board or organisation.name or ""
+
+
+def overview(views: list[VariantView], size: int) -> Overview:
+    return Overview(
+        regions={
+            school_type: by_group(
+                f"{LISTINGS}/{school_type.value.lower()}",
+                [v for v in views if v.variant.school_type == school_type], size, _title, _region,
+            )
+            for school_type in SchoolType
+        },
+        boards=paginate(f"{LISTINGS}/besturen", sorted_by(views, board, _title), size, board),
+        letters=by_initial(f"{LISTINGS}/a-z", views, size, _title),
+        all_fit=len(views) <= size,
+    )
+
+
+def _listing_pages(env: Environment, ov: Overview, common: dict) -> list[Page]:
+    template = env.get_template("listing.md.j2")
+
+    def render(kind: str, label: str, school_type, pages: list[ListPage], page: ListPage, by_board: bool) -> Page:
+        if by_board:
+            sections = [(b, [v for v in page.items if board(v) == b]) for b in dict.fromkeys(board(v) for v in page.items)]
+        else:
+            sections = [("", page.items)]
+        return Page(page.path, template.render(
+            kind=kind, listing_label=label, school_type=school_type, page=page, pages=pages,
+            sections=sections, prefix="../" * page.path.count("/"), **common,
+        ))
+
+    out = []
+    for school_type, listings in ov.regions.items():
+        for listing in listings:
+            out += [render("regio", listing.label, school_type, listing.pages, p, False) for p in listing.pages]
+    out += [render("bestuur", "", None, ov.boards, p, True) for p in ov.boards]
+    for listing in ov.letters:
+        out += [render("naam", listing.label, None, listing.pages, p, False) for p in listing.pages]
+    return out
+
+
 def render_pages(
-    handbook: Handbook, report: Report, today: dt.date, *, compare_page_size: int = COMPARE_PAGE_SIZE
+    handbook: Handbook, report: Report, today: dt.date, *, compare_page_size: int = COMPARE_PAGE_SIZE,
+    overview_page_size: int = OVERVIEW_PAGE_SIZE,
 ) -> list[Page]:
     """Every generated page; a function of its inputs only (no clock, no disk)."""
     env = environment()
@@ -160,6 +225,7 @@ def render_pages(
         school_type: [v for v in views if v.variant.school_type == school_type]
         for school_type in SchoolType
     }
+    ov = overview(views, overview_page_size)
     common = {
         "check_counts": {
             (vid, version): report.counts(report.findings_for(vid, version)) for vid, version in report.checked
@@ -167,6 +233,7 @@ def render_pages(
         "handbook": handbook,
         "kader": handbook.kader,
         "national": handbook.contacts.national,
+        "overview": ov,
         "today": today,
         "version_slug": version_slug,
     }
@@ -178,11 +245,12 @@ def render_pages(
     ]
     for view in views:
         pages += _variant_pages(env, view, common, finder)
+    pages += _listing_pages(env, ov, common)
     pages += _compare_pages(env, views, common, report, compare_page_size)
     if handbook.begrippen:
         pages.append(Page("begrippen.md", env.get_template("begrippen.md.j2").render(
             begrippen=handbook.begrippen, **common)))
-    pages += render_check_pages(handbook, env, report)
+    pages += render_check_pages(handbook, env, report, overview_page_size)
     return pages
 
 
