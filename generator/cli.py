@@ -158,17 +158,13 @@ def main(argv: list[str] | None = None) -> int:
         print()
         return run_check_command(args, handbook, today)
     if args.command == "render":
-        from .site.pages import render_pages  # the rendering libraries, only when rendering
+        from .site.writer import default_workers, write_pages  # the rendering libraries, only when rendering
 
         try:
-            pages = render_pages(handbook, run_checks(handbook, today), today)
+            pages = write_pages(args.out, handbook, run_checks(handbook, today), today, workers=default_workers())
         except SourceError as exc:
             print(exc, file=sys.stderr)
             return 1
-        for page in pages:
-            target = args.out / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page.content, encoding="utf-8")
         print(f"wrote {len(pages)} pages to {args.out}")
         return 0
     return 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -80,14 +81,24 @@ class Handbook:
     begrippen: Begrippen | None = None
     """The begrippenlijst (``begrippen.yaml``)."""
 
+    @cached_property
+    def _versions_by_id(self) -> dict[str, list[Variant]]:
+        """Each variant's versions, oldest first: built once, so a lookup does not scan them all."""
+        by_id: dict[str, list[Variant]] = defaultdict(list)
+        for variant in self.variants:
+            by_id[variant.id].append(variant)
+        return {
+            vid: sorted(found, key=lambda v: (v.valid_from or dt.date.min, v.version))
+            for vid, found in sorted(by_id.items())
+        }
+
     def versions(self, variant_id: str) -> list[Variant]:
         """Oldest first; a version without a date sorts before dated ones."""
-        found = [v for v in self.variants if v.id == variant_id]
-        return sorted(found, key=lambda v: (v.valid_from or dt.date.min, v.version))
+        return list(self._versions_by_id.get(variant_id, []))
 
     @property
     def variant_ids(self) -> list[str]:
-        return sorted({v.id for v in self.variants})
+        return list(self._versions_by_id)
 
     def in_force(self, variant_id: str, on: dt.date) -> Variant | None:
         """The version in force on a day: the newest that had started and not ended."""

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import logging
 import shutil
+import tempfile
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -36,7 +37,8 @@ from .release.atomic import staging_beside, swap_in
 from .site import assets
 from .site.abbreviations import explain, glossary_regex
 from .site.overviews import OVERVIEW_PAGE_SIZE
-from .site.pages import COMPARE_PAGE_SIZE, Page, render_pages
+from .site.pages import COMPARE_PAGE_SIZE
+from .site.writer import default_workers, write_pages
 
 
 LIVERELOAD_HASH_SLOT = "'sha256-livereload-script'"
@@ -71,13 +73,17 @@ class MeldcodeConfig(Config):
     """Variants per static comparison page, so that no page embeds them all."""
     overview_page_size = c.Type(int, default=OVERVIEW_PAGE_SIZE)
     """Variants per listing page (overviews by region, board, name), so no overview holds them all."""
+    workers = c.Type(int, default=0)
+    """Processes that render the pages; 0: one per core."""
     search_index = c.Type(bool, default=True)
     """Run Pagefind over the built site (the search page needs its index)."""
 
 
 class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def __init__(self) -> None:
-        self.pages: list[Page] = []
+        self.pages: list[str] = []
+        """Paths of the generated pages, below ``self.page_dir``."""
+        self.page_dir: Path | None = None
         self.glossary: dict[str, str] = {}
         self.runtime: assets.Runtime | None = None
         self.command = "build"
@@ -121,8 +127,14 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             report = run_checks(handbook, self.today)
         except SourceError as exc:
             raise PluginError(str(exc)) from None
-        self.pages = render_pages(handbook, report, self.today, compare_page_size=self.config.compare_page_size,
-                                  overview_page_size=self.config.overview_page_size)
+        # Each page goes to a temporary folder as it is rendered (in one process per
+        # core) and MkDocs reads it from there: no list of every page in memory.
+        self._remove_pages()
+        self.page_dir = Path(tempfile.mkdtemp(prefix="meldcode-pages-"))
+        self.pages = sorted(write_pages(
+            self.page_dir, handbook, report, self.today, workers=self.config.workers or default_workers(),
+            compare_page_size=self.config.compare_page_size, overview_page_size=self.config.overview_page_size,
+        ))
         self.glossary = handbook.begrippen.glossary if handbook.begrippen else {}
         self._abbr = glossary_regex(self.glossary)
         try:
@@ -134,10 +146,11 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         config.extra["afwegingskader_boot"] = self.runtime.boot_json()
 
     def on_files(self, files: Files, *, config) -> Files:
-        for page in self.pages:
-            if files.get_file_from_path(page.path):
-                raise PluginError(f"{page.path}: generated page would replace a hand-written file in docs/")
-            file = File.generated(config, page.path, content=page.content)
+        for path in self.pages:
+            if files.get_file_from_path(path):
+                self._remove_pages()
+                raise PluginError(f"{path}: generated page would replace a hand-written file in docs/")
+            file = File.generated(config, path, abs_src_path=str(self.page_dir / path))
             file.generated_by = "meldcode"
             files.append(file)
         for src_uri, path in self.runtime.files:
@@ -156,6 +169,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         writes (the staging folder, or the folder ``mkdocs serve`` serves), into pagefind/: small
         fragments, so that a search downloads only the parts for its words.
         """
+        self._remove_pages()
         if self.config.search_index and not (self.warnings is not None and self.warnings.get_counts()):
             try:
                 search.index_site(Path(config.site_dir), Path(self.config.node_modules))
@@ -172,6 +186,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.staging = None
 
     def on_build_error(self, *, error) -> None:
+        self._remove_pages()
         self._stop_counting()
         self._discard()
 
@@ -183,6 +198,11 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
+
+    def _remove_pages(self) -> None:
+        if self.page_dir is not None:
+            shutil.rmtree(self.page_dir, ignore_errors=True)
+            self.page_dir = None
 
     def on_serve(self, server, *, config, builder):
         server.watch(self.config.protocols)

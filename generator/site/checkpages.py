@@ -111,12 +111,19 @@ def rule_views(report: Report) -> list[RuleFindings]:
 
 
 def render_check_pages(
-    handbook: Handbook, env: Environment, report: Report, page_size: int = OVERVIEW_PAGE_SIZE
+    handbook: Handbook, env: Environment, report: Report, page_size: int = OVERVIEW_PAGE_SIZE,
+    shard: tuple[int, int] = (0, 1),
 ) -> list[Page]:
     """``kwaliteitscheck/index.md`` (paged A-Z beyond ``page_size`` variants) and
-    ``varianten/<id>/kwaliteitscheck.md``, with every rule."""
+    ``varianten/<id>/kwaliteitscheck.md``, with every rule. ``shard=(i, n)``: the overview in
+    part 0, and the pages of every n-th variant (as ``pages.iter_pages``)."""
     views = check_views(handbook, report, report.today)
     common = {"report": report, "today": report.today, "settings": report.settings}
+    variant_page = env.get_template("checks_variant.md.j2")
+    index, count = shard
+    own = [Page(check.url, variant_page.render(check=check, **common)) for check in views[index::count]]
+    if index != 0:
+        return own
     letters = by_initial("kwaliteitscheck/a-z", views, page_size, lambda check: check.variant.title)
     overview = env.get_template("checks_overview.md.j2").render(
         checks=views, totals=report.counts(), rules=rule_views(report), all_fit=len(views) <= page_size,
@@ -130,6 +137,5 @@ def render_check_pages(
                 Page(page.path, listing_page.render(listing=listing, page=page, prefix="../" * page.path.count("/"), **common))
                 for page in listing.pages
             ]
-    variant_page = env.get_template("checks_variant.md.j2")
-    return pages + [Page(check.url, variant_page.render(check=check, **common)) for check in views]
+    return pages + own
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -219,6 +221,21 @@ def render_pages(
     overview_page_size: int = OVERVIEW_PAGE_SIZE,
 ) -> list[Page]:
     """Every generated page; a function of its inputs only (no clock, no disk)."""
+    return list(iter_pages(handbook, report, today, compare_page_size=compare_page_size,
+                           overview_page_size=overview_page_size))
+
+
+def iter_pages(
+    handbook: Handbook, report: Report, today: dt.date, *, compare_page_size: int = COMPARE_PAGE_SIZE,
+    overview_page_size: int = OVERVIEW_PAGE_SIZE, shard: tuple[int, int] = (0, 1),
+) -> Iterator[Page]:
+    """The pages one at a time, so a caller can write each and keep none.
+
+    ``shard=(i, n)``: only the i-th of n parts (the pages of every n-th variant, and the
+    shared pages in part 0), so that n processes can share the work; the n parts together
+    are exactly ``render_pages``.
+    """
+    index, count = shard
     env = environment()
     views = [VariantView(handbook.current(vid, today), handbook, today) for vid in handbook.variant_ids]
     by_type = {
@@ -238,20 +255,18 @@ def render_pages(
         "version_slug": version_slug,
     }
     finder = RoleFinder(handbook.roles) if handbook.roles else None
-    pages = [
-        Page("index.md", env.get_template("home.md.j2").render(views=views, by_type=by_type, **common)),
-        Page("varianten/index.md", env.get_template("variants.md.j2").render(views=views, **common)),
-        Page("afwegingskader.md", env.get_template("kader.md.j2").render(views=views, **common)),
-    ]
-    for view in views:
-        pages += _variant_pages(env, view, common, finder)
-    pages += _listing_pages(env, ov, common)
-    pages += _compare_pages(env, views, common, report, compare_page_size)
-    if handbook.begrippen:
-        pages.append(Page("begrippen.md", env.get_template("begrippen.md.j2").render(
-            begrippen=handbook.begrippen, **common)))
-    pages += render_check_pages(handbook, env, report, overview_page_size)
-    return pages
+    if index == 0:
+        yield Page("index.md", env.get_template("home.md.j2").render(views=views, by_type=by_type, **common))
+        yield Page("varianten/index.md", env.get_template("variants.md.j2").render(views=views, **common))
+        yield Page("afwegingskader.md", env.get_template("kader.md.j2").render(views=views, **common))
+        yield from _listing_pages(env, ov, common)
+        if handbook.begrippen:
+            yield Page("begrippen.md", env.get_template("begrippen.md.j2").render(
+                begrippen=handbook.begrippen, **common))
+    for view in views[index::count]:
+        yield from _variant_pages(env, view, common, finder)
+    yield from _compare_pages(env, views, common, report, compare_page_size, shard)
+    yield from render_check_pages(handbook, env, report, overview_page_size, shard)
 
 
 def role_views(variant: Variant, finder: RoleFinder | None) -> list[RoleView]:
@@ -300,26 +315,33 @@ def _variant_pages(env: Environment, view: VariantView, common: dict, finder: Ro
     return pages
 
 
-def _compare_pages(env: Environment, views: list[VariantView], common: dict, report: Report, size: int) -> list[Page]:
-    columns = [column(v.variant, v.handbook, v.url, report) for v in views]
-    chunks = [columns[i : i + size] for i in range(0, len(columns), size)] or [[]]
+def _compare_pages(
+    env: Environment, views: list[VariantView], common: dict, report: Report, size: int,
+    shard: tuple[int, int] = (0, 1),
+) -> list[Page]:
+    chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
     names = ["index.md"] + [f"pagina-{n}.md" for n in range(2, len(chunks) + 1)]
     template = env.get_template("compare.md.j2")
+    comparison = env.get_template("partials/compare.html.j2").module.comparison
+    basis = views[0].handbook.basismodel if views else None
     pages = []
     for number, (chunk, name) in enumerate(zip(chunks, names), start=1):
+        if (number - 1) % shard[1] != shard[0]:
+            continue
+        columns = [column(v.variant, v.handbook, v.url, report) for v in chunk]
         pages.append(
             Page(
                 f"vergelijken/{name}",
                 template.render(
-                    views=views, columns=chunk, number=number, pages=names,
+                    views=views, columns=columns, number=number, pages=names,
+                    picker=views if common["overview"].all_fit else chunk,
                     root="../" if number == 1 else "../../", **common,
                 ),
             )
         )
-    # Each protocol's column as the static pages render it, for the picker's script.
-    comparison = env.get_template("partials/compare.html.j2").module.comparison
-    basis = views[0].handbook.basismodel if views else None
-    for item in columns:
-        data = {"id": item.variant.id, "title": item.variant.title, "html": str(comparison([item], basis, ""))}
-        pages.append(Page(f"vergelijken/varianten/{item.variant.id}.json", json.dumps(data, ensure_ascii=False)))
+        # Each chunk's columns as the static pages render them, for the picker's script,
+        # right after its page (their texts are still in the caches).
+        for item in columns:
+            data = {"id": item.variant.id, "title": item.variant.title, "html": str(comparison([item], basis, ""))}
+            pages.append(Page(f"vergelijken/varianten/{item.variant.id}.json", json.dumps(data, ensure_ascii=False)))
     return pages
