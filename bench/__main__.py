@@ -18,9 +18,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,19 +33,51 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3" if QUICK else "5"))
 THROTTLED_RUNS = int(os.environ.get("BENCH_THROTTLED_RUNS", "1" if QUICK else "3"))
 
 
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) * 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
 def build(protocols: Path, dest: Path) -> tuple[float, float]:
-    """Seconds and peak RSS (MiB) of one real ``mkdocs build``."""
+    """Seconds and peak RSS (MiB, all processes of the build together) of one real ``mkdocs build``."""
+    seconds, mib, _ = build_measured(protocols, dest)
+    return seconds, mib
+
+
+def build_measured(protocols: Path, dest: Path) -> tuple[float, float, float]:
+    """Seconds, peak RSS of the whole process tree (MiB, sampled every 0.2 s) and CPU seconds."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MELDCODE_PROTOCOLS": str(protocols)}
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"), "-d", str(dest)],
         cwd=ROOT, env=env, stderr=subprocess.PIPE,
     )
-    _, status, usage = os.wait4(proc.pid, 0)
+    peak = 0
+    errors: list[bytes] = []
+    reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.2)
     seconds = time.perf_counter() - start
+    reader.join()
     if status != 0:
-        raise SystemExit(f"build failed: {proc.stderr.read().decode()}")
-    return seconds, usage.ru_maxrss / 1024
+        raise SystemExit(f"build failed: {b''.join(errors).decode()}")
+    peak = max(peak, usage.ru_maxrss * 1024)
+    return seconds, peak / 1024 / 1024, usage.ru_utime + usage.ru_stime
 
 
 NAMES = (
@@ -92,8 +126,8 @@ def synthetic(protocols: Path, count: int) -> Path:
     target = Path(tempfile.mkdtemp(prefix="meldcode-bench-")) / "protocols"
     shutil.copytree(protocols, target, ignore=shutil.ignore_patterns("variants"))
     (target / "variants").mkdir()
-    yaml = YAML()
-    templates = [yaml.load(p.read_text(encoding="utf-8")) for p in sorted((protocols / "variants").glob("*.yaml"))]
+    templates = [YAML(typ="safe").load(p.read_text(encoding="utf-8"))
+                 for p in sorted((protocols / "variants").glob("*.yaml"))]
     for number in range(count):
         data = copy.deepcopy(templates[number % len(templates)])
         facts = school(number)
@@ -112,37 +146,101 @@ def synthetic(protocols: Path, count: int) -> Path:
             for item in section.get("items") or []:
                 item["body"] = f"{item['body']}\n\nAfspraak van school {number:04d}."
         with (target / "variants" / f"school-{number:04d}.yaml").open("w", encoding="utf-8") as handle:
-            yaml.dump(data, handle)
+            # PyYAML's C emitter: writing 7,000 files with ruamel alone took minutes.
+            pyyaml.dump(data, handle, Dumper=getattr(pyyaml, "CSafeDumper", pyyaml.SafeDumper),
+                        allow_unicode=True, sort_keys=False, width=100)
     return target
 
 
+def _mib(n: float) -> str:
+    return f"{n / 1024 / 1024:.0f} MiB" if n >= 10 * 1024 * 1024 else f"{n / 1024:.0f} KiB"
+
+
 def sizes(site: Path) -> dict:
-    pages = [p for p in site.rglob("*.html")]
+    pages = list(site.rglob("*.html"))
     largest = max(pages, key=lambda p: p.stat().st_size)
-    variant_pages = [p for p in site.glob("varianten/*/index.html")]
-    index = site / "search" / "search_index.json"
+    index = site / "pagefind"
     return {
         "pages": len(pages),
-        "largest page": f"{largest.relative_to(site)} {largest.stat().st_size / 1024:.1f} KiB",
-        "largest variant page": f"{max(p.stat().st_size for p in variant_pages) / 1024:.1f} KiB",
-        "search index": f"{index.stat().st_size / 1024:.1f} KiB",
+        "largest": (largest.relative_to(site).parent.as_posix() + "/", largest.stat().st_size),
+        "over_100k": sum(1 for p in pages if p.stat().st_size > 100 * 1024),
+        "largest_variant": max(p.stat().st_size for p in site.glob("varianten/*/index.html")),
+        "site": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+        "index": sum(p.stat().st_size for p in index.rglob("*") if p.is_file()),
     }
 
 
-def report_builds() -> None:
-    print("== build (mkdocs build, 5 seed variants vs 1,000 generated)")
-    with tempfile.TemporaryDirectory() as tmp:
-        seconds, mib = build(ROOT / "protocols", Path(tmp) / "site")
-        print(f"5 variants:     {seconds:6.2f} s   peak RSS {mib:6.1f} MiB   ", sizes(Path(tmp) / "site"))
-    if QUICK:
-        return
-    protocols = synthetic(ROOT / "protocols", 1000)
+def counts() -> list[int]:
+    """``BENCH_VARIANTS=5,1000,7000`` (the default): 5 is the seed protocols, others synthetic."""
+    return [int(n) for n in os.environ.get("BENCH_VARIANTS", "5,1000,7000").split(",") if n.strip()]
+
+
+def search_bytes(site: Path, query: str) -> dict:
+    """Bytes a reader downloads for one search on zoeken/, after the page itself has loaded."""
+    from playwright.sync_api import sync_playwright
+
+    server, base = serve(site)
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            seconds, mib = build(protocols, Path(tmp) / "site")
-            print(f"1000 variants:  {seconds:6.2f} s   peak RSS {mib:6.1f} MiB   ", sizes(Path(tmp) / "site"))
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(f"{base}zoeken/")
+            page.wait_for_load_state("networkidle")
+            seen: list[tuple[str, int]] = []
+
+            def finished(request):
+                size = request.sizes()
+                seen.append((request.url, size["responseBodySize"] + size["responseHeadersSize"]))
+
+            context.on("requestfinished", finished)
+            page.get_by_role("searchbox").fill(query)
+            page.get_by_role("searchbox").press("Enter")
+            page.locator(".zoeken__result").first.wait_for(timeout=120000)
+            page.wait_for_load_state("networkidle")
+            first = page.locator(".zoeken__result a").first.inner_text()
+            browser.close()
     finally:
-        shutil.rmtree(protocols.parent)
+        server.shutdown()
+    return {"bytes": sum(n for _, n in seen), "requests": len(seen), "first": first,
+            "index_bytes": sum(n for url, n in seen if "/pagefind/" in url and not url.endswith((".js", ".pagefind")))}
+
+
+def report_builds() -> None:
+    """The table of the README: one real build per count, then one search on the largest."""
+    rows = []
+    last_site = None
+    tmp = Path(tempfile.mkdtemp(prefix="meldcode-bench-site-"))
+    try:
+        for n in counts():
+            protocols = ROOT / "protocols" if n == 5 else synthetic(ROOT / "protocols", n)
+            site = tmp / f"site-{n}"
+            try:
+                seconds, mib, cpu = build_measured(protocols, site)
+            finally:
+                if protocols != ROOT / "protocols":
+                    shutil.rmtree(protocols.parent)
+            info = sizes(site)
+            rows.append((n, seconds, cpu, mib, info))
+            print(f"built {n} variants: {seconds:.0f} s", file=sys.stderr, flush=True)
+            if last_site is not None:
+                shutil.rmtree(last_site)
+            last_site = site
+        print("== build (mkdocs build: pages and search index; BENCH_VARIANTS=" + ",".join(map(str, counts())) + ")")
+        print("| variants | build s | CPU s | peak RSS | site size | search index | largest page | pages > 100 KiB |")
+        print("|---:|---:|---:|---:|---:|---:|---|---:|")
+        for n, seconds, cpu, mib, info in rows:
+            path, size = info["largest"]
+            print(f"| {n:,} | {seconds:.0f} | {cpu:.0f} | {mib:.0f} MiB | {_mib(info['site'])} | {_mib(info['index'])} "
+                  f"| {size / 1024:.0f} KiB ({path}) | {info['over_100k']} |")
+        n = rows[-1][0]
+        query = "Consent" if n == 5 else school(min(n - 1, 4242))["title"]
+        found = search_bytes(last_site, query)
+        print(f"search for {query!r} at {n:,} variants: {found['bytes'] / 1024:.0f} KiB in {found['requests']} requests "
+              f"(of which index chunks and fragments {found['index_bytes'] / 1024:.0f} KiB); first result: {found['first']}")
+        print(f"largest variant page at {n:,} variants: {rows[-1][4]['largest_variant'] / 1024:.0f} KiB")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def report_site(site: Path) -> None:
@@ -162,20 +260,7 @@ def report_site(site: Path) -> None:
 
 
 if __name__ == "__main__":
-    from .checks import report_checks
-    from .tool import prepare, report_tool
-
-    unknown = set(SECTIONS) - {"builds", "tool", "site"}
-    if unknown:
-        raise SystemExit(f"unknown section(s): {', '.join(sorted(unknown))}; use builds, tool, site")
-    if "builds" in SECTIONS:
-        report_checks()
-        report_builds()
-    if "tool" in SECTIONS or "site" in SECTIONS:
-        with tempfile.TemporaryDirectory() as tmp:
-            build(ROOT / "protocols", Path(tmp) / "built")
-            site = prepare(Path(tmp) / "built", Path(tmp) / "site")  # with .gz/.br, as make dist
-            if "tool" in SECTIONS:
-                report_tool(site, RUNS, THROTTLED_RUNS)
-            if "site" in SECTIONS:
-                report_site(site)
+    # python -m bench [builds] [widget] [site]: all three by default (make bench).
+    parts = sys.argv[1:] or ["builds", "widget", "site"]
+    for part in parts:
+        {"builds": report_builds, "widget": report_widget, "site": report_site}[part]()
