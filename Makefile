@@ -11,7 +11,7 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup build serve test test-fast bench bench-quick chromium lock clean publish dist linkcheck screenshots
+.PHONY: help setup build serve test test-fast bench bench-quick chromium lock clean publish dist linkcheck bench-serve screenshots
 
 help:
 	@echo "make serve   set up, build and serve the handbook at http://127.0.0.1:8000"
@@ -60,6 +60,7 @@ test: setup chromium
 test-fast: setup
 	$(BIN)/pytest -q -m "not browser"
 
+# BENCH_VARIANTS=5,1000,7000 (the default) sets the sizes of the build table.
 bench: setup chromium
 	$(PY) -m bench
 
@@ -71,6 +72,10 @@ bench-quick: setup chromium
 # taken from the built site so they stay true.
 screenshots: build
 	$(PY) -m tools.screenshots site screenshots
+
+# How long `mkdocs serve` takes to show an edited protocol with 1,000 variants.
+bench-serve: setup
+	$(PY) -m bench.serve_edit 1000
 
 lock:
 	$(PY) -m pip freeze --exclude-editable > requirements.lock

@@ -158,8 +158,17 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         return files
 
     def on_page_content(self, html, *, page, config, files):
-        """Explain every abbreviation of begrippen.yaml where it occurs (see site/abbreviations.py)."""
+        """Explain every abbreviation of begrippen.yaml where it occurs (see site/abbreviations.py),
+        and drop a generated page's Markdown once it is HTML.
+
+        MkDocs keeps every page's source until the whole site is written; with thousands of
+        variants that is hundreds of megabytes nobody reads again. The title stays: every
+        generated page sets it in its front matter (``page.meta``).
+        """
+        if page.file.generated_by == "meldcode" and "title" in page.meta:
+            page.markdown = ""
         return explain(html, self.glossary, self._abbr)
+
 
     @event_priority(-100)  # last, after every other plugin wrote its files
     def on_post_build(self, *, config) -> None:

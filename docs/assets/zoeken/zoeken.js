@@ -57,10 +57,20 @@ function excerpt(html) {
 
 // The part of the page the words were found in: a step of the step table
 // (stap-N) or another heading; the page itself when it is the first heading.
+// Pagefind's balanced scores weigh rare words up, so "drie" in a query picks
+// step 3 even if words found everywhere ("van", "school") are more often in
+// another step.
+function score(sub) {
+  const weighted = sub.weighted_locations || [];
+  return weighted.length
+    ? weighted.reduce((sum, w) => sum + (w.balanced_score || 0), 0)
+    : (sub.locations || []).length;
+}
+
 function bestSubResult(data) {
   const subs = (data.sub_results || []).filter((s) => s.anchor && s.anchor.element !== "h1");
   if (!subs.length) return null;
-  return subs.reduce((best, s) => ((s.locations || []).length > (best.locations || []).length ? s : best));
+  return subs.reduce((best, s) => (score(s) > score(best) ? s : best));
 }
 
 function item(data) {

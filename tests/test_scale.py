@@ -1,0 +1,203 @@
+"""A handbook of a few hundred variants: paged overviews and a search index in fragments.
+
+One build of 300 synthetic variants (``bench.synthetic``, as ``make bench`` makes
+them) with 25 variants per listing page, so that regions, letters and boards each
+span several pages. Sizes at 7,000 variants are measured by ``make bench``, not here.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from axe import violations
+from bench.synthetic import school, step_agreement, synthetic
+from conftest import PROTOCOLS, build_site, serve
+from test_accessibility import _tab_to
+from test_browser import Watch, _privacy
+
+COUNT = 300
+PAGE_SIZE = 25
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.in_article = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.in_article = True
+        if tag == "a" and self.in_article:
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.in_article = False
+
+
+def article_links(site: Path, url: str) -> set[str]:
+    """Site-relative URLs (folders, "a/b/") that the page at ``url`` links to in its content."""
+    parser = Links()
+    parser.feed((site / url / "index.html").read_text(encoding="utf-8"))
+    found = set()
+    for href in parser.hrefs:
+        parts = urlsplit(urljoin("http://x/" + url, href))
+        if parts.netloc == "x" and not parts.fragment:
+            found.add(parts.path.lstrip("/"))
+    return found
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory):
+    protocols = synthetic(PROTOCOLS, COUNT)
+    try:
+        dest = tmp_path_factory.mktemp("scale") / "site"
+        result = build_site(dest, protocols, env={"MELDCODE_OVERVIEW_PAGE_SIZE": str(PAGE_SIZE)})
+        assert result.returncode == 0, result.stderr
+    finally:
+        shutil.rmtree(protocols.parent)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def big_url(big_site):
+    server, url = serve(big_site)
+    yield url
+    server.shutdown()
+
+
+VARIANT = re.compile(r"^varianten/(school-\d{4})/$")
+
+
+def two_clicks(site: Path, start: str, target: re.Pattern) -> tuple[set[str], dict[str, int]]:
+    """What ``start`` reaches in two clicks, and how many targets each page in between lists."""
+    first = article_links(site, start)
+    assert not {u for u in first if target.match(u)}, f"{start} lists variants itself"
+    reached, per_page = set(), {}
+    for url in sorted(first):
+        if url.startswith(("overzicht/", "kwaliteitscheck/a-z/")):
+            found = {u for u in article_links(site, url) if target.match(u)}
+            per_page[url] = len(found)
+            reached |= found
+    return reached, per_page
+
+
+def test_every_school_is_two_clicks_from_the_overview_and_no_list_page_holds_more(big_site):
+    everyone = {f"varianten/school-{n:04d}/" for n in range(COUNT)}
+    for start in ("varianten/", ""):
+        reached, per_page = two_clicks(big_site, start, VARIANT)
+        assert {u for u in reached} == everyone, start
+        assert max(per_page.values()) <= PAGE_SIZE
+        # by region (per school type), by board and by name, each over several pages
+        for kind in ("overzicht/po/", "overzicht/vo/", "overzicht/besturen/", "overzicht/a-z/"):
+            assert sum(1 for url in per_page if url.startswith(kind)) > 1, (start, kind)
+
+
+def test_every_check_page_is_two_clicks_from_the_check_overview(big_site):
+    target = re.compile(r"^varianten/(school-\d{4})/kwaliteitscheck/$")
+    reached, per_page = two_clicks(big_site, "kwaliteitscheck/", target)
+    assert reached == {f"varianten/school-{n:04d}/kwaliteitscheck/" for n in range(COUNT)}
+    assert len(per_page) > COUNT // PAGE_SIZE and max(per_page.values()) <= PAGE_SIZE
+
+
+def test_overviews_do_not_grow_with_the_variants(big_site):
+    """The seed site's overviews are about this size too: nothing here lists 300 variants."""
+    for url in ("", "varianten/", "kwaliteitscheck/", "afwegingskader/"):
+        assert (big_site / url / "index.html").stat().st_size < 60 * 1024, url
+
+
+def test_search_index_is_in_fragments(big_site):
+    pagefind = big_site / "pagefind"
+    fragments = list((pagefind / "fragment").iterdir())
+    chunks = list((pagefind / "index").iterdir())
+    # one fragment per indexed page, and the word index split in several chunks
+    assert len(fragments) >= COUNT and len(chunks) > 1
+    assert max(p.stat().st_size for p in chunks) < 100 * 1024
+
+
+def _search(page, query: str):
+    page.get_by_role("searchbox", name="Zoekterm").fill(query)
+    page.get_by_role("searchbox", name="Zoekterm").press("Enter")
+    page.locator(".zoeken__result").first.wait_for(timeout=30000)
+
+
+@pytest.mark.browser
+def test_search_finds_a_school_by_name_and_by_a_phrase_of_its_step_3(browser, big_url):
+    number = 123
+    title = school(number)["title"]
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    watch = Watch(page, big_url)
+    page.goto(big_url + "zoeken/")
+
+    _search(page, title)
+    first = page.locator(".zoeken__result").first
+    assert first.locator(".zoeken__title a").inner_text() == title
+    assert first.locator(".zoeken__title a").get_attribute("href").endswith(f"varianten/school-{number:04d}/")
+
+    _search(page, step_agreement(number, 3).rstrip("."))
+    first = page.locator(".zoeken__result").first
+    assert first.locator(".zoeken__title a").inner_text() == title
+    # the step and the version stay in view
+    where = first.locator(".zoeken__where")
+    assert where.inner_text() == "Stap 3"
+    assert where.get_attribute("href").endswith(f"varianten/school-{number:04d}/#stap-3")
+    assert "versie" in first.locator(".zoeken__facts").inner_text()
+    assert "drie van school 0123" in first.locator(".zoeken__excerpt").inner_text()
+
+    page.locator(".zoeken__where").first.click()
+    page.wait_for_url(re.compile(rf"varianten/school-{number:04d}/#stap-3$"))
+    assert watch.foreign == [] and watch.errors == []
+    _privacy(page, context)
+    context.close()
+
+
+@pytest.mark.browser
+def test_paged_overviews_work_by_keyboard(browser, big_url):
+    number = 57
+    facts = school(number)
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(big_url + "varianten/")
+    region = facts["region"]
+    _tab_to(page, f"el.matches('article a') && el.textContent.trim() === {region!r} "
+                  f"&& el.getAttribute('href').includes('/{facts['school_type'].lower()}/')", limit=400)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"overzicht/"))
+    # the region's other pages, then the school itself, all by Tab and Enter
+    while page.locator(f"article a[href$='school-{number:04d}/']").count() == 0:
+        current = page.url
+        _tab_to(page, "el.matches('article a') && /pagina-\\d+\\/$/.test(el.getAttribute('href'))"
+                      " && !location.href.endsWith(el.getAttribute('href'))", limit=400)
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda url: url != current)
+    _tab_to(page, f"el.matches('article a') && el.getAttribute('href').endsWith('school-{number:04d}/')", limit=400)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"varianten/school-{number:04d}/$"))
+    assert page.locator("h1").inner_text() == facts["title"]
+    context.close()
+
+
+@pytest.mark.browser
+def test_axe_on_the_paged_overviews_and_the_search(browser, big_site, big_url):
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    listing = sorted(big_site.glob("overzicht/a-z/*/pagina-2/index.html"))[0].parent.relative_to(big_site)
+    checks = sorted(big_site.glob("kwaliteitscheck/a-z/*/index.html"))[0].parent.relative_to(big_site)
+    for url in ("", "varianten/", "kwaliteitscheck/", f"{listing.as_posix()}/", f"{checks.as_posix()}/",
+                "overzicht/besturen/"):
+        page.goto(big_url + url)
+        assert violations(page) == [], url
+    page.goto(big_url + "zoeken/")
+    _search(page, school(7)["title"])
+    assert violations(page) == []
+    context.close()
