@@ -136,10 +136,13 @@ def search_bytes(site: Path, query: str) -> dict:
 
 
 def report_builds() -> None:
-    """The table of the README: one real build per count, then one search on the largest."""
-    rows = []
+    """The table of the README: one real build per count (a row as soon as it is measured),
+    then one search on the largest."""
     last_site = None
     tmp = Path(tempfile.mkdtemp(prefix="meldcode-bench-site-"))
+    print("== build (mkdocs build: pages and search index; BENCH_VARIANTS=" + ",".join(map(str, counts())) + ")")
+    print("| variants | build s | CPU s | peak RSS | site size | search index | largest page | pages > 100 KiB |")
+    print("|---:|---:|---:|---:|---:|---:|---|---:|", flush=True)
     try:
         for n in counts():
             protocols = ROOT / "protocols" if n == 5 else synthetic(ROOT / "protocols", n)
@@ -150,24 +153,18 @@ def report_builds() -> None:
                 if protocols != ROOT / "protocols":
                     shutil.rmtree(protocols.parent)
             info = sizes(site)
-            rows.append((n, seconds, cpu, mib, info))
-            print(f"built {n} variants: {seconds:.0f} s", file=sys.stderr, flush=True)
-            if last_site is not None:
-                shutil.rmtree(last_site)
-            last_site = site
-        print("== build (mkdocs build: pages and search index; BENCH_VARIANTS=" + ",".join(map(str, counts())) + ")")
-        print("| variants | build s | CPU s | peak RSS | site size | search index | largest page | pages > 100 KiB |")
-        print("|---:|---:|---:|---:|---:|---:|---|---:|")
-        for n, seconds, cpu, mib, info in rows:
             path, size = info["largest"]
             print(f"| {n:,} | {seconds:.0f} | {cpu:.0f} | {mib:.0f} MiB | {_mib(info['site'])} | {_mib(info['index'])} "
-                  f"| {size / 1024:.0f} KiB ({path}) | {info['over_100k']} |")
-        n = rows[-1][0]
-        query = "Consent" if n == 5 else school(min(n - 1, 4242))["title"]
+                  f"| {size / 1024:.0f} KiB ({path}) | {info['over_100k']} |", flush=True)
+            if last_site is not None:
+                shutil.rmtree(last_site)
+            last_site, last_n, last_info = site, n, info
+        query = "Consent" if last_n == 5 else school(min(last_n - 1, 4242))["title"]
         found = search_bytes(last_site, query)
-        print(f"search for {query!r} at {n:,} variants: {found['bytes'] / 1024:.0f} KiB in {found['requests']} requests "
-              f"(of which index chunks and fragments {found['index_bytes'] / 1024:.0f} KiB); first result: {found['first']}")
-        print(f"largest variant page at {n:,} variants: {rows[-1][4]['largest_variant'] / 1024:.0f} KiB")
+        print(f"search for {query!r} at {last_n:,} variants: {found['bytes'] / 1024:.0f} KiB in {found['requests']} "
+              f"requests (of which index chunks and fragments {found['index_bytes'] / 1024:.0f} KiB); "
+              f"first result: {found['first']}")
+        print(f"largest variant page at {last_n:,} variants: {last_info['largest_variant'] / 1024:.0f} KiB")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
