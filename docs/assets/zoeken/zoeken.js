@@ -19,6 +19,7 @@ const root = new URL("../../", import.meta.url);
 
 let pagefind = null;
 let results = [];
+let query = "";
 let shown = 0;
 let generation = 0;
 
@@ -57,23 +58,35 @@ function excerpt(html) {
 
 // The part of the page the words were found in: a step of the step table
 // (stap-N) or another heading; the page itself when it is the first heading.
-// Pagefind's balanced scores weigh rare words up, so "drie" in a query picks
-// step 3 even if words found everywhere ("van", "school") are more often in
-// another step.
-function score(sub) {
-  const weighted = sub.weighted_locations || [];
-  return weighted.length
-    ? weighted.reduce((sum, w) => sum + (w.balanced_score || 0), 0)
-    : (sub.locations || []).length;
+// The part whose excerpt shows the most words of the query as typed wins (so
+// "drie" in a query picks step 3 even if "van" and "school" are more often in
+// another step, and "Driemaster" does not count for "drie"); then Pagefind's
+// scores.
+const plain = (word) => word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+
+function wordsShown(sub, terms) {
+  const marked = new Set(
+    ((sub.excerpt || "").match(/<mark>(.*?)<\/mark>/g) || []).map((m) => plain(m.replace(/<\/?mark>/g, ""))),
+  );
+  return terms.filter((term) => marked.has(term)).length;
 }
 
-function bestSubResult(data) {
+function score(sub) {
+  return (sub.weighted_locations || []).reduce((sum, w) => sum + (w.balanced_score || 0), 0);
+}
+
+function bestSubResult(data, query) {
+  const terms = [...new Set(query.split(/\s+/).map(plain).filter(Boolean))];
   const subs = (data.sub_results || []).filter((s) => s.anchor && s.anchor.element !== "h1");
   if (!subs.length) return null;
-  return subs.reduce((best, s) => (score(s) > score(best) ? s : best));
+  const rank = (s) => [wordsShown(s, terms), score(s)];
+  return subs.reduce((best, s) => {
+    const [a, b] = [rank(s), rank(best)];
+    return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]) ? s : best;
+  });
 }
 
-function item(data) {
+function item(data, query) {
   const li = document.createElement("li");
   li.className = "zoeken__result";
   const heading = document.createElement("h2");
@@ -91,7 +104,7 @@ function item(data) {
     p.textContent = facts.join(" · ");
     li.append(p);
   }
-  const sub = bestSubResult(data);
+  const sub = bestSubResult(data, query);
   const p = document.createElement("p");
   p.className = "zoeken__excerpt";
   if (sub) {
@@ -112,7 +125,7 @@ async function showMore(current) {
   const batch = results.slice(shown, shown + PAGE);
   const data = await Promise.all(batch.map((r) => r.data()));
   if (current !== generation) return;
-  for (const d of data) list.append(item(d));
+  for (const d of data) list.append(item(d, query));
   shown += batch.length;
   more.hidden = shown >= results.length;
 }
@@ -135,6 +148,7 @@ async function run(term, debounce) {
   }
   if (search === null || current !== generation) return;
   results = search.results;
+  query = term;
   shown = 0;
   list.replaceChildren();
   await showMore(current);
