@@ -18,6 +18,7 @@ import base64
 import datetime as dt
 import hashlib
 import logging
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,21 +26,27 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files
 
 from .checks import run_checks
 from .dates import build_date, nl_date
 from .loader import SourceError, load
+from .mkdocs_pages import PageBuildError, QuietAboutHeldBack, build_pages, hold_back, rebuild_sitemap
 from .release import search
 from .release.atomic import staging_beside, swap_in
 from .site import assets
 from .site.abbreviations import explain, glossary_regex
+from .site.templating import HTML_BEGIN, HTML_END
 from .site.overviews import OVERVIEW_PAGE_SIZE
 from .site.pages import COMPARE_PAGE_SIZE
 from .site.writer import default_workers, write_pages
 
+
+HTML_BLOCK = re.compile(re.escape(HTML_BEGIN) + r"\n(.*?)\n" + re.escape(HTML_END), re.DOTALL)
+PLACEHOLDER = re.compile(r"<!--meldcode-block-(\d+)-->")
+ANCHOR = re.compile(r"<[a-zA-Z][^>]*?\sid=\"([^\"]+)\"")
 
 LIVERELOAD_HASH_SLOT = "'sha256-livereload-script'"
 """Under `mkdocs serve`, the CSP's place for the hash of MkDocs' live-reload script."""
@@ -84,6 +91,14 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.pages: list[str] = []
         """Paths of the generated pages, below ``self.page_dir``."""
         self.page_dir: Path | None = None
+        self.held: list[File] = []
+        """The generated pages: built by ``mkdocs_pages.build_pages``, not by MkDocs' own loop."""
+        self.quiet: QuietAboutHeldBack | None = None
+        self.files: Files | None = None
+        self.nav = None
+        self.env = None
+        self.blocks: list[str] = []
+        """The current page's stashed HTML blocks (on_page_markdown to on_page_content)."""
         self.glossary: dict[str, str] = {}
         self.runtime: assets.Runtime | None = None
         self.command = "build"
@@ -153,25 +168,65 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             file = File.generated(config, path, abs_src_path=str(self.page_dir / path))
             file.generated_by = "meldcode"
             files.append(file)
+        self.files = files
+        self.held = [file for file in files if file.generated_by == "meldcode" and file.is_documentation_page()]
+        hold_back(self.held)
+        self._quiet({file.src_uri for file in self.held})
         for src_uri, path in self.runtime.files:
             files.append(File.generated(config, src_uri, abs_src_path=str(path)))
         return files
 
+    def on_page_markdown(self, markdown, *, page, config, files):
+        """Stash the finished HTML blocks of a generated page (``templating.html_block``) before
+        Python-Markdown, which would only parse them to leave them as they are."""
+        self.blocks = []
+
+        def stash(match: re.Match) -> str:
+            self.blocks.append(match.group(1))
+            return f"\n\n<!--meldcode-block-{len(self.blocks) - 1}-->\n\n"
+
+        return HTML_BLOCK.sub(stash, markdown)
+
     def on_page_content(self, html, *, page, config, files):
-        """Explain every abbreviation of begrippen.yaml where it occurs (see site/abbreviations.py),
+        """Put the stashed HTML blocks back (their ids count as the page's anchors), explain
+        every abbreviation of begrippen.yaml where it occurs (see site/abbreviations.py),
         and drop a generated page's Markdown once it is HTML.
 
         MkDocs keeps every page's source until the whole site is written; with thousands of
         variants that is hundreds of megabytes nobody reads again. The title stays: every
         generated page sets it in its front matter (``page.meta``).
         """
+        if self.blocks:
+            blocks, self.blocks = self.blocks, []
+            html = PLACEHOLDER.sub(lambda match: blocks[int(match.group(1))], html)
+            page.present_anchor_ids.update(id for block in blocks for id in ANCHOR.findall(block))
         if page.file.generated_by == "meldcode" and "title" in page.meta:
             page.markdown = ""
         return explain(html, self.glossary, self._abbr)
 
 
+    def on_nav(self, nav, *, config, files):
+        self.nav = nav
+        return nav
+
+    def on_env(self, env, *, config, files):
+        self.env = env
+        return env
+
+    @event_priority(100)  # first: the generated pages, before anything reads the site
+    def _build_generated(self, *, config) -> None:
+        """Build the generated pages, in one process per core (``mkdocs_pages``)."""
+        try:
+            build_pages(config, self.files, self.nav, self.env, self.held,
+                        workers=self.config.workers or default_workers())
+        except PageBuildError as exc:
+            raise PluginError(str(exc)) from None
+        if config.site_url:  # without it MkDocs' sitemap lists no page at all
+            rebuild_sitemap(config, self.files, self.nav, self.env, self.held)
+        self._quiet(None)
+
     @event_priority(-100)  # last, after every other plugin wrote its files
-    def on_post_build(self, *, config) -> None:
+    def _index_and_swap(self, *, config) -> None:
         """Index the built site, then swap it in (``mkdocs build``).
 
         Pagefind (pinned in package-lock.json) indexes ``config.site_dir``, wherever this build
@@ -194,7 +249,10 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         config.site_dir = str(self.site_dir)
         self.staging = None
 
+    on_post_build = CombinedEvent(_build_generated, _index_and_swap)
+
     def on_build_error(self, *, error) -> None:
+        self._quiet(None)
         self._remove_pages()
         self._stop_counting()
         self._discard()
@@ -207,6 +265,18 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
+
+    def _quiet(self, uris: set[str] | None) -> None:
+        """Silence MkDocs' INFO lines about links to the held-back pages (None: stop)."""
+        loggers = [logging.getLogger("mkdocs.structure.pages"), logging.getLogger("mkdocs.structure.nav")]
+        if self.quiet is not None:
+            for logger in loggers:
+                logger.removeFilter(self.quiet)
+            self.quiet = None
+        if uris:
+            self.quiet = QuietAboutHeldBack(uris)
+            for logger in loggers:
+                logger.addFilter(self.quiet)
 
     def _remove_pages(self) -> None:
         if self.page_dir is not None:

@@ -188,6 +188,22 @@ def script_json(data, **dumps_options) -> Markup:
     return Markup(json.dumps(data, ensure_ascii=False, **dumps_options).replace("<", "\\u003c"))
 
 
+HTML_BEGIN = "<!--meldcode:html-->"
+HTML_END = "<!--/meldcode:html-->"
+"""Around an HTML block that needs no Markdown (``html_block``). Protocol text cannot hold
+them: every ``<`` of it is escaped."""
+
+
+def html_block(html: Any) -> Markup:
+    """A block of finished HTML, marked so a Markdown engine may pass it by as a whole.
+
+    Python-Markdown would parse such a block only to leave it as it is, and at thousands of
+    pages that parse was most of the build (the MkDocs adapter stashes marked blocks before
+    Markdown and puts them back after). Without the adapter the marks are HTML comments.
+    """
+    return Markup(f"\n{HTML_BEGIN}\n") + Markup(html).strip() + Markup(f"\n{HTML_END}\n")
+
+
 def environment() -> Environment:
     """All filters are registered here, in one place."""
     env = Environment(
@@ -202,6 +218,6 @@ def environment() -> Environment:
     env.filters.update(
         markdown=markdown, nl_date=nl_date, tel_href=tel_href, weblink=weblink, reader_text=reader_text,
         upper_first=upper_first,
-        css_string=css_string, front_matter=front_matter, join=join, maillink=maillink,
+        css_string=css_string, front_matter=front_matter, join=join, maillink=maillink, html_block=html_block,
     )
     return env

@@ -1,0 +1,131 @@
+"""MkDocs' own page pipeline for the generated pages, in one forked process per core.
+
+MkDocs builds its pages one after another in one process: Markdown, plugin
+events, the theme's template, the file. At 7,000 variants that is 70,000 pages
+on one core (a profile of 1,000 variants: 60 % of the build). The plugin marks
+every generated page *excluded* for MkDocs' own loops, so MkDocs neither reads
+nor writes them while links to them still resolve; then ``build_pages`` runs
+the very same two steps MkDocs runs per page (``_populate_page`` and
+``_build_page``) on those pages, in forked workers that share the loaded
+configuration, files, navigation and theme without copying them. Warnings and
+errors of a worker are logged again in the build's own process, so strict mode
+and the atomic build still see every one of them.
+
+The two steps are MkDocs' internals (``mkdocs.commands.build``, 1.6); pinned in
+``requirements.lock`` and covered by every test that builds the site.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections.abc import Sequence
+
+from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.plugins.meldcode")
+
+_JOB: tuple | None = None
+"""What the forked workers build: set before the fork, inherited by them."""
+
+
+def hold_back(files: Sequence[File]) -> None:
+    """Keep MkDocs' own loops off these pages (``build_pages`` builds them)."""
+    for file in files:
+        file.inclusion = InclusionLevel.EXCLUDED
+
+
+class _Collect(logging.Handler):
+    """A worker's warnings and errors, to be logged again by the build's own process."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
+
+
+def _build_shard(shard: tuple[int, int]) -> tuple[list[tuple[int, str]], str | None]:
+    config, files, nav, env, uris = _JOB
+    index, count = shard
+    collect = _Collect()
+    logging.getLogger("mkdocs").addHandler(collect)
+    # In this process the generated pages are ordinary pages again: a link from one to another
+    # is checked as MkDocs checks any link (a missing page is a warning, strict mode fails).
+    mine = [files.get_file_from_path(uri) for uri in uris]
+    for file in mine:
+        file.inclusion = InclusionLevel.INCLUDED
+    doc_files = files.documentation_pages()
+    built = []
+    try:
+        for file in mine[index::count]:
+            page = file.page if file.page is not None else Page(None, file, config)
+            _populate_page(page, config, files)
+            _build_page(page, config, doc_files, nav, env)
+            page.content = None
+            page.markdown = None
+            built.append(page)
+        for page in built:
+            page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
+    except Exception as exc:  # MkDocs logged it with the page; the build's process stops
+        return collect.records, f"{type(exc).__name__}: {exc}"
+    finally:
+        logging.getLogger("mkdocs").removeHandler(collect)
+    return collect.records, None
+
+
+class PageBuildError(Exception):
+    """A generated page could not be built; the message says which and why."""
+
+
+def build_pages(config, files: Files, nav, env, held: Sequence[File], *, workers: int) -> None:
+    """Build the held-back pages as MkDocs would have, ``workers`` processes at a time."""
+    global _JOB
+    uris = [file.src_uri for file in held]
+    _JOB = (config, files, nav, env, uris)
+    try:
+        shards = [(index, max(1, workers)) for index in range(max(1, workers))]
+        if workers <= 1:
+            results = [_build_shard(shards[0])]
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_build_shard, shards)
+    finally:
+        _JOB = None
+    errors = []
+    for records, error in results:
+        for level, message in records:
+            log.log(level, message)
+        if error:
+            errors.append(error)
+    if errors:
+        raise PageBuildError("; ".join(errors))
+
+
+def rebuild_sitemap(config, files: Files, nav, env, held: Sequence[File]) -> None:
+    """Write sitemap.xml again with the generated pages in it (MkDocs wrote it without them)."""
+    for file in held:
+        file.inclusion = InclusionLevel.INCLUDED
+        if file.page is None:
+            Page(None, file, config)
+    _build_theme_template("sitemap.xml", env, files, config, nav)
+
+
+class QuietAboutHeldBack(logging.Filter):
+    """MkDocs says at INFO level that a link or a nav entry points to an excluded page; the
+    generated pages are only held back for ``build_pages``, so for them that is not news."""
+
+    def __init__(self, uris: set[str]) -> None:
+        super().__init__()
+        self.uris = uris
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            return True
+        message = record.getMessage()
+        if "excluded from the built site" not in message:
+            return True
+        return not any(quoted in self.uris for quoted in message.split("'")[1::2])
