@@ -361,7 +361,8 @@ def _read(file: Path, problems: list[Problem]) -> Any:
     except ReaderError as exc:  # a control character, say; libyaml counts its position in bytes
         before = text.encode("utf-8")[: exc.position] if _POSITION_IN_BYTES else text[: exc.position]
         problems.append(Problem(file, before.count("\n" if isinstance(before, str) else b"\n") + 1, "",
-                                f"not valid YAML: unacceptable character #x{exc.character:04x}: {exc.reason}"))
+                                f"not valid YAML: unacceptable character #x{exc.character:04x}: "
+                                "control characters are not allowed"))
         return _FAILED
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(file, None, "", f"cannot be read: {exc}"))
