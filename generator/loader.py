@@ -232,9 +232,10 @@ class _Builder:
     def refuse(self, line: int, message: str) -> None:
         self.problem = self.problem or _Refused(line, message)
 
-    def node(self, depth: int) -> tuple[Any, Any]:
-        """The next value and the lines below it (see ``Lines``)."""
-        event = self.parser.get_event()
+    def node(self, event: Any, depth: int) -> tuple[Any, Any]:
+        """The value ``event`` starts and the lines below it (see ``Lines``)."""
+        if type(event) is ScalarEvent and event.anchor is None:
+            return self.scalar(event), None
         line = event.start_mark.line
         if isinstance(event, AliasEvent) or event.anchor is not None:
             # Protocols need neither, and an alias can make a few lines expand into
@@ -242,8 +243,6 @@ class _Builder:
             kind = f"alias '*{event.anchor}'" if isinstance(event, AliasEvent) else f"anchor '&{event.anchor}'"
             raise _Refused(line, f"{kind}: anchors and aliases are not allowed in protocol sources; "
                                  "write each text out")
-        if isinstance(event, ScalarEvent):
-            return self.scalar(event), None
         if depth >= MAX_DEPTH:
             raise _Refused(line, f"maximum depth of data structure exceeded: a source may nest at most "
                                  f"{MAX_DEPTH} lists and mappings")
@@ -254,24 +253,23 @@ class _Builder:
     def sequence(self, depth: int) -> tuple[list, list[Lines]]:
         items: list[Any] = []
         item_lines: list[Lines] = []
-        while not self.parser.check_event(SequenceEndEvent):
-            line = self.parser.peek_event().start_mark.line
-            value, below = self.node(depth + 1)
+        next_event = self.parser.get_event
+        while type(event := next_event()) is not SequenceEndEvent:
+            value, below = self.node(event, depth + 1)
             items.append(value)
-            item_lines.append((line, below))
-        self.parser.get_event()
+            item_lines.append((event.start_mark.line, below))
         return items, item_lines
 
     def mapping(self, depth: int) -> tuple[dict, dict[Any, Lines]]:
         mapping: dict[Any, Any] = {}
         key_lines: dict[Any, Lines] = {}
-        while not self.parser.check_event(MappingEndEvent):
-            event = self.parser.peek_event()
+        next_event = self.parser.get_event
+        while type(event := next_event()) is not MappingEndEvent:
             line = event.start_mark.line
-            if isinstance(event, ScalarEvent) and event.implicit[0] and event.value == "<<":
+            if type(event) is ScalarEvent and event.implicit[0] and event.value == "<<":
                 self.refuse(line, "merge keys ('<<') are not allowed in protocol sources; write each key out")
-            key, _ = self.node(depth + 1)
-            value, below = self.node(depth + 1)
+            key, _ = self.node(event, depth + 1)
+            value, below = self.node(next_event(), depth + 1)
             if isinstance(key, (list, dict)):
                 self.refuse(line, "a key must be a single value, not a list or a mapping")
             elif key in mapping:
@@ -279,7 +277,6 @@ class _Builder:
             else:
                 mapping[key] = value
                 key_lines[key] = (line, below)
-        self.parser.get_event()
         return mapping, key_lines
 
     def scalar(self, event: ScalarEvent) -> Any:
@@ -315,16 +312,16 @@ def _parse(text: str) -> tuple[Any, Lines | None]:
         if parser.check_event(StreamEndEvent):
             return None, None
         parser.get_event()  # the document's start
-        line = parser.peek_event().start_mark.line
+        event = parser.get_event()
         builder = _Builder(parser)
-        data, below = builder.node(0)
+        data, below = builder.node(event, 0)
         parser.get_event()  # the document's end
         if not parser.check_event(StreamEndEvent):
             raise _Refused(parser.peek_event().start_mark.line,
                            "expected a single document in the file, but found another")
         if builder.problem:
             raise builder.problem
-        return data, (line, below)
+        return data, (event.start_mark.line, below)
     finally:
         parser.dispose()
 
