@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from yaml import MarkedYAMLError
-from yaml.reader import ReaderError
 from yaml.events import AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent
+from yaml.reader import ReaderError
 
 try:  # libyaml through PyYAML: the same events as its pure-Python parser, some 50 times faster
     from yaml import CSafeLoader as _Parser
@@ -192,10 +192,11 @@ _RESOLVERS: list[tuple[str, re.Pattern, Any]] = [
     ("tTfF", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), _bool),
     ("~nN", re.compile(r"^(?:~|null|Null|NULL)$"), lambda text: None),
 ]
-_RESOLVE: dict[str, list[tuple[re.Pattern, Any]]] = defaultdict(list)
-for _first, _pattern, _construct in _RESOLVERS:
-    for _char in _first:
-        _RESOLVE[_char].append((_pattern, _construct))
+_RESOLVE: dict[str, list[tuple[re.Pattern, Any]]] = {
+    char: [(pattern, construct) for first, pattern, construct in _RESOLVERS if char in first]
+    for char in set("".join(first for first, _, _ in _RESOLVERS))
+}
+"""The resolvers to try by a plain scalar's first character, in order."""
 
 _EXPLICIT = {
     f"{_TAG}str": str, f"{_TAG}int": _int, f"{_TAG}float": _float, f"{_TAG}bool": _bool,
