@@ -8,18 +8,25 @@ Nothing here writes anything.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import re
+import time
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.composer import Composer, ComposerError
-from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+from yaml import MarkedYAMLError
+from yaml.events import AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent, StreamEndEvent
+from yaml.reader import ReaderError
+
+try:  # libyaml through PyYAML: the same events as its pure-Python parser, some 50 times faster
+    from yaml import CSafeLoader as _Parser
+    _POSITION_IN_BYTES = True
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _Parser
+    _POSITION_IN_BYTES = False
 
 from .afwegingskader import engine
 from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant, version_slug
@@ -83,18 +90,17 @@ class Handbook:
 
     @cached_property
     def _versions_by_id(self) -> dict[str, list[Variant]]:
-        """Each variant's versions, oldest first: built once, so a lookup does not scan them all."""
+        """Each variant's versions, oldest first, by id in order: built once, as the
+        site and the checks ask for the versions of each of thousands of variants."""
         by_id: dict[str, list[Variant]] = defaultdict(list)
         for variant in self.variants:
             by_id[variant.id].append(variant)
-        return {
-            vid: sorted(found, key=lambda v: (v.valid_from or dt.date.min, v.version))
-            for vid, found in sorted(by_id.items())
-        }
+        return {variant_id: sorted(by_id[variant_id], key=lambda v: (v.valid_from or dt.date.min, v.version))
+                for variant_id in sorted(by_id)}
 
     def versions(self, variant_id: str) -> list[Variant]:
         """Oldest first; a version without a date sorts before dated ones."""
-        return list(self._versions_by_id.get(variant_id, []))
+        return list(self._versions_by_id.get(variant_id, ()))
 
     @property
     def variant_ids(self) -> list[str]:
@@ -128,51 +134,197 @@ class Handbook:
 
 
 # ---------------------------------------------------------------- reading YAML
+#
+# libyaml (PyYAML's C parser) reads the text into events; the few lines below
+# build plain dicts, lists and scalars from them and note the line of every key
+# and list item beside the data (``Lines``), for ``_line_of``. Building from
+# events rather than from a composed node tree lets the first anchor or alias be
+# refused before anything is built from it.
+
+Lines = tuple[int, Any]
+"""A value's 0-based line and, for a mapping, ``{key: Lines}``, for a list,
+``[Lines, ...]``, for a scalar, None: the data's shape, with lines."""
+
+_TAG = "tag:yaml.org,2002:"
+_INF = float("inf")
 
 
-class _Composer(Composer):
-    """Refuses anchors and aliases before anything is built from them.
+def _int(text: str) -> int:
+    """A YAML 1.2 integer as ruamel.yaml reads it: ``0b``, ``0o``, ``0x``, ``_`` separators;
+    a leading zero is decimal (``010`` is 10, not 8 as in YAML 1.1)."""
+    digits = text.replace("_", "")
+    sign = -1 if digits[0] == "-" else 1
+    digits = digits.lstrip("+-")
+    base = {"0b": 2, "0o": 8, "0x": 16}.get(digits[:2])
+    return sign * (int(digits[2:], base) if base else int(digits))
 
-    Protocols need neither, and an alias can make a few lines expand into
-    gigabytes (billion laughs); refusing the first anchor or alias event means
-    nothing is ever expanded.
+
+def _float(text: str) -> float:
+    value = text.replace("_", "").lower()
+    sign = -1 if value[0] == "-" else 1
+    value = value.lstrip("+-")
+    if value == ".inf":
+        return sign * _INF
+    return float("nan") if value == ".nan" else sign * float(value)
+
+
+def _bool(text: str) -> bool:
+    value = {"true": True, "false": False}.get(text.lower())
+    if value is None:
+        raise ValueError(f"'{text}' is not true or false")
+    return value
+
+
+# YAML 1.2 core schema as ruamel.yaml resolved plain scalars before (its regular
+# expressions): yes/no/on/off and 1:20 stay text. Timestamps stay text as well:
+# the model parses dates, so that a wrong date gets a path and a line.
+_RESOLVERS: list[tuple[str, re.Pattern, Any]] = [
+    ("-+0123456789.", re.compile(r"""^(?:
+         [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""", re.X), _float),
+    ("-+0123456789", re.compile(r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$""", re.X), _int),
+    ("tTfF", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), _bool),
+    ("~nN", re.compile(r"^(?:~|null|Null|NULL)$"), lambda text: None),
+]
+_RESOLVE: dict[str, list[tuple[re.Pattern, Any]]] = {
+    char: [(pattern, construct) for first, pattern, construct in _RESOLVERS if char in first]
+    for char in set("".join(first for first, _, _ in _RESOLVERS))
+}
+"""The resolvers to try by a plain scalar's first character, in order."""
+
+_EXPLICIT = {
+    f"{_TAG}str": str, f"{_TAG}int": _int, f"{_TAG}float": _float, f"{_TAG}bool": _bool,
+    f"{_TAG}null": lambda text: None,
+}
+"""The tags a scalar may carry explicitly (``!!str 12``); any other tag is refused."""
+
+
+class _Refused(Exception):
+    """The text is YAML the loader does not accept; ``line`` is 0-based."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+class _Builder:
+    """Builds one document's data and lines from the parser's events.
+
+    The structure is refused at once (an anchor or alias, too deep); a value that
+    cannot be read (a duplicate key, a tag, a huge number) is noted and reported
+    once the whole document has parsed, so a structural or syntax error further
+    down is the one reported, as it was when ruamel.yaml composed before building.
     """
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.parser.peek_event()
+    def __init__(self, parser: Any):
+        self.parser = parser
+        self.problem: _Refused | None = None
+
+    def refuse(self, line: int, message: str) -> None:
+        self.problem = self.problem or _Refused(line, message)
+
+    def node(self, event: Any, depth: int) -> tuple[Any, Any]:
+        """The value ``event`` starts and the lines below it (see ``Lines``)."""
+        if type(event) is ScalarEvent and event.anchor is None:
+            return self.scalar(event), None
+        line = event.start_mark.line
         if isinstance(event, AliasEvent) or event.anchor is not None:
+            # Protocols need neither, and an alias can make a few lines expand into
+            # gigabytes (billion laughs): refused before anything is built.
             kind = f"alias '*{event.anchor}'" if isinstance(event, AliasEvent) else f"anchor '&{event.anchor}'"
-            raise ComposerError(
-                None, None,
-                f"{kind}: anchors and aliases are not allowed in protocol sources; write each text out",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
+            raise _Refused(line, f"{kind}: anchors and aliases are not allowed in protocol sources; "
+                                 "write each text out")
+        if depth >= MAX_DEPTH:
+            raise _Refused(line, f"maximum depth of data structure exceeded: a source may nest at most "
+                                 f"{MAX_DEPTH} lists and mappings")
+        if event.tag is not None and event.tag != "!" and event.tag not in (f"{_TAG}seq", f"{_TAG}map"):
+            self.refuse(line, f"tag '{_short(event.tag)}' is not allowed in protocol sources")
+        return self.sequence(depth) if isinstance(event, SequenceStartEvent) else self.mapping(depth)
 
+    def sequence(self, depth: int) -> tuple[list, list[Lines]]:
+        items: list[Any] = []
+        item_lines: list[Lines] = []
+        next_event = self.parser.get_event
+        while type(event := next_event()) is not SequenceEndEvent:
+            value, below = self.node(event, depth + 1)
+            items.append(value)
+            item_lines.append((event.start_mark.line, below))
+        return items, item_lines
 
-class _Constructor(RoundTripConstructor):
-    """Dates stay text for the model to parse (so a wrong date gets a path and a
-    line), and any other failure to build a value is reported at its node."""
+    def mapping(self, depth: int) -> tuple[dict, dict[Any, Lines]]:
+        mapping: dict[Any, Any] = {}
+        key_lines: dict[Any, Lines] = {}
+        next_event = self.parser.get_event
+        while type(event := next_event()) is not MappingEndEvent:
+            line = event.start_mark.line
+            if type(event) is ScalarEvent and event.implicit[0] and event.value == "<<":
+                self.refuse(line, "merge keys ('<<') are not allowed in protocol sources; write each key out")
+            key, _ = self.node(event, depth + 1)
+            value, below = self.node(next_event(), depth + 1)
+            if isinstance(key, (list, dict)):
+                self.refuse(line, "a key must be a single value, not a list or a mapping")
+            elif key in mapping:
+                self.refuse(line, f'found duplicate key "{key}" (first on line {key_lines[key][0] + 1})')
+            else:
+                mapping[key] = value
+                key_lines[key] = (line, below)
+        return mapping, key_lines
 
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
+    def scalar(self, event: ScalarEvent) -> Any:
+        text = event.value
+        if event.implicit[0]:  # plain and untagged: resolved by its form
+            if not text:
+                return None
+            for pattern, construct in _RESOLVE.get(text[0], ()):
+                if pattern.match(text):
+                    return self.construct(construct, text, event)
+            return text
+        if event.tag is None or event.tag == "!":
+            return text
+        construct = _EXPLICIT.get(event.tag)
+        if construct is None:
+            self.refuse(event.start_mark.line, f"tag '{_short(event.tag)}' is not allowed in protocol sources")
+            return text
+        return self.construct(construct, text, event)
+
+    def construct(self, construct: Any, text: str, event: ScalarEvent) -> Any:
         try:
-            return super().construct_object(node, deep=deep)
-        except YAMLError:
-            raise
-        except Exception as exc:  # e.g. ValueError for an integer of 5,000 digits
-            raise ConstructorError(None, None, f"cannot read this value: {exc}", node.start_mark) from None
+            return construct(text)
+        except ValueError as exc:  # e.g. an integer of 5,000 digits
+            self.refuse(event.start_mark.line, f"cannot read this value: {exc}")
+            return text
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    yaml.Composer = _Composer
-    yaml.Constructor = _Constructor
-    yaml.max_depth = MAX_DEPTH
-    return yaml
+def _parse(text: str) -> tuple[Any, Lines | None]:
+    """One YAML document's data and lines; (None, None) for a file without one."""
+    parser = _Parser(text)
+    try:
+        parser.get_event()  # the stream's start
+        if parser.check_event(StreamEndEvent):
+            return None, None
+        parser.get_event()  # the document's start
+        event = parser.get_event()
+        builder = _Builder(parser)
+        data, below = builder.node(event, 0)
+        parser.get_event()  # the document's end
+        if not parser.check_event(StreamEndEvent):
+            raise _Refused(parser.peek_event().start_mark.line,
+                           "expected a single document in the file, but found another")
+        if builder.problem:
+            raise builder.problem
+        return data, (event.start_mark.line, below)
+    finally:
+        parser.dispose()
 
 
 _FAILED = object()
@@ -181,24 +333,34 @@ _FAILED = object()
 
 def read_source(file: Path, problems: list[Problem]) -> Any:
     """One source file's YAML data as the loader reads it (None, with a problem, if it cannot)."""
-    data = _read(file, problems)
-    return None if data is _FAILED else data
+    read = _read(file, problems)
+    return None if read is _FAILED else read[0]
 
 
 def _read(file: Path, problems: list[Problem]) -> Any:
-    """The file's data, or ``_FAILED`` with a problem recorded. Empty files are problems."""
+    """The file's data and lines, or ``_FAILED`` with a problem recorded. Empty files are problems."""
+    text = ""
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:
             problems.append(Problem(file, None, "", f"file is {size:,} bytes; a source may have at most "
                                     f"{MAX_FILE_BYTES:,} bytes (1 MiB)"))
             return _FAILED
-        with file.open(encoding="utf-8") as handle:
-            data = _yaml().load(handle)
+        text = file.read_bytes().decode("utf-8")
+        data, lines = _parse(text)
+    except _Refused as exc:
+        problems.append(Problem(file, exc.line + 1, "", f"not valid YAML: {exc}"))
+        return _FAILED
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problems.append(Problem(file, line, "", f"not valid YAML: {exc.problem or exc.context}"))
+        return _FAILED
+    except ReaderError as exc:  # a control character, say; libyaml counts its position in bytes
+        before = text.encode("utf-8")[: exc.position] if _POSITION_IN_BYTES else text[: exc.position]
+        problems.append(Problem(file, before.count("\n" if isinstance(before, str) else b"\n") + 1, "",
+                                f"not valid YAML: unacceptable character #x{exc.character:04x}: "
+                                "control characters are not allowed"))
         return _FAILED
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(file, None, "", f"cannot be read: {exc}"))
@@ -209,27 +371,22 @@ def _read(file: Path, problems: list[Problem]) -> Any:
     if data is None:
         problems.append(Problem(file, None, "", "file is empty (or has only comments)"))
         return _FAILED
-    return data
+    return data, lines
 
 
-def _line_of(data: Any, loc: tuple) -> int | None:
-    """The line of the deepest part of ``loc`` that exists in the YAML."""
-    line = getattr(getattr(data, "lc", None), "line", None)
-    node = data
+def _line_of(lines: Lines | None, loc: tuple) -> int | None:
+    """The 1-based line of the deepest part of ``loc`` that exists in the YAML."""
+    if lines is None:
+        return None
+    line, below = lines
     for key in loc:
-        lc = getattr(node, "lc", None)
-        try:
-            if isinstance(key, int) and isinstance(node, list) and key < len(node):
-                line = lc.item(key)[0] if lc else line
-                node = node[key]
-            elif isinstance(node, dict) and key in node:
-                line = lc.key(key)[0] if lc else line
-                node = node[key]
-            else:
-                break
-        except (KeyError, IndexError, TypeError):
+        if isinstance(below, dict) and key in below:
+            line, below = below[key]
+        elif isinstance(below, list) and isinstance(key, int) and 0 <= key < len(below):
+            line, below = below[key]
+        else:
             break
-    return line + 1 if line is not None else None
+    return line + 1
 
 
 def _dotted(loc: tuple) -> str:
@@ -257,8 +414,9 @@ _MESSAGES = {
 
 
 def _validate(
-    model: type[M], data: Any, file: Path, problems: list[Problem], context: dict | None = None
+    model: type[M], read: tuple[Any, Lines], file: Path, problems: list[Problem], context: dict | None = None
 ) -> M | None:
+    data, lines = read
     if not isinstance(data, dict):
         problems.append(Problem(file, 1, "", "expected a mapping of keys at the top level"))
         return None
@@ -269,7 +427,7 @@ def _validate(
             loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and k.startswith("function-")))
             describe = _MESSAGES.get(err["type"])
             where, message = describe(loc, err) if describe else (loc, _plain(err["msg"]))
-            problems.append(Problem(file, _line_of(data, where), _dotted(where), message))
+            problems.append(Problem(file, _line_of(lines, where), _dotted(where), message))
     return None
 
 
@@ -290,14 +448,14 @@ def load(root: Path | str) -> Handbook:
     cite = {"sources": sources} if sources is not None else None
     contacts = _load_one(root / CONTACTS_FILE, Contacts, problems, cite)
     kader_file = root / KADER_FILE
-    kader, kader_data = _load_with_data(kader_file, Kader, problems, cite)
+    kader, kader_lines = _load_with_lines(kader_file, Kader, problems, cite)
     basismodel = _load_one(root / BASISMODEL_FILE, Basismodel, problems, cite)
     checks = _load_one(root / CHECKS_FILE, ChecksConfig, problems, cite)
     roles = _load_one(root / ROLES_FILE, Roles, problems)
     begrippen = _load_one(root / BEGRIPPEN_FILE, Begrippen, problems, cite)
 
     if kader is not None:
-        _check_kader(kader, kader_data, kader_file, problems)
+        _check_kader(kader, kader_lines, kader_file, problems)
 
     variants: list[Variant] = []
     files: dict[tuple[str, str], Path] = {}
@@ -306,15 +464,13 @@ def load(root: Path | str) -> Handbook:
     if not variant_files:
         problems.append(Problem(root / VARIANTS_DIR, None, "", "no variant files (*.yaml) found"))
     for file in variant_files:
-        data = _read(file, problems)
-        if data is _FAILED:
+        read = _read_variant(file, problems)
+        if read is None:
             continue
-        variant = _validate(Variant, data, file, problems)
-        if variant is None:
-            continue
+        variant = read.variant
         if variant.key in files:
             problems.append(
-                Problem(file, _line_of(data, ("version",)), "version",
+                Problem(file, read.version_line, "version",
                         f"variant '{variant.id}' version '{variant.version}' is also defined in {files[variant.key]}")
             )
             continue
@@ -322,11 +478,11 @@ def load(root: Path | str) -> Handbook:
         if contacts is not None and region is not None and region not in contacts.veilig_thuis_regions:
             known = ", ".join(sorted(contacts.veilig_thuis_regions))
             problems.append(
-                Problem(file, _line_of(data, ("veilig_thuis", "region")), "veilig_thuis.region",
+                Problem(file, read.region_line, "veilig_thuis.region",
                         f"unknown contact reference '{region}' (known regions in {CONTACTS_FILE}: {known})")
             )
         files[variant.key] = file
-        version_lines[variant.key] = _line_of(data, ("version",))
+        version_lines[variant.key] = read.version_line
         variants.append(variant)
 
     _check_versions(variants, files, version_lines, problems)
@@ -337,32 +493,80 @@ def load(root: Path | str) -> Handbook:
 
 
 def _load_one(file: Path, model: type[M], problems: list[Problem], context: dict | None = None) -> M | None:
-    return _load_with_data(file, model, problems, context)[0]
+    return _load_with_lines(file, model, problems, context)[0]
 
 
-def _load_with_data(
+def _load_with_lines(
     file: Path, model: type[M], problems: list[Problem], context: dict | None = None
-) -> tuple[M | None, Any]:
+) -> tuple[M | None, Lines | None]:
     if not file.exists():
         problems.append(Problem(file, None, "", "file is missing"))
         return None, None
-    data = _read(file, problems)
-    if data is _FAILED:
+    read = _read(file, problems)
+    if read is _FAILED:
         return None, None
-    return _validate(model, data, file, problems, context), data
+    return _validate(model, read, file, problems, context), read[1]
 
 
-def _check_kader(kader: Kader, data: Any, file: Path, problems: list[Problem]) -> None:
+@dataclass(frozen=True)
+class _ReadVariant:
+    """A variant file that validated, with the lines ``load`` may still need to name."""
+
+    variant: Variant
+    version_line: int | None
+    region_line: int | None
+
+
+_CACHE: OrderedDict[Path, tuple[tuple[int, int], _ReadVariant]] = OrderedDict()
+"""Variant files read before, by resolved path: ``mkdocs serve`` reloads the protocols
+on every change, and at thousands of variants re-reading the unchanged ones is most
+of a rebuild. An entry counts only while the file's (mtime, size) is unchanged."""
+CACHE_SIZE = 20_000
+"""The most variant files remembered (the least recently read are forgotten)."""
+_RACY_NS = 2_000_000_000
+"""A file changed in the last 2 s is not cached: a second edit within the same tick
+of the file system's clock, of the same size, would not change its (mtime, size)."""
+
+
+def _read_variant(file: Path, problems: list[Problem]) -> _ReadVariant | None:
+    """The file's validated variant (from the cache if the file is unchanged), or None
+    with its problems recorded. Files with problems are never cached: read every time."""
+    try:
+        stat = file.stat()
+        path, stamp = file.resolve(), (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        path = stamp = None
+    cached = _CACHE.get(path) if path else None
+    if cached is not None and cached[0] == stamp:
+        _CACHE.move_to_end(path)
+        return cached[1]
+    read = _read(file, problems)
+    if read is _FAILED:
+        return None
+    variant = _validate(Variant, read, file, problems)
+    if variant is None:
+        return None
+    lines = read[1]
+    entry = _ReadVariant(variant, _line_of(lines, ("version",)), _line_of(lines, ("veilig_thuis", "region")))
+    if path and stamp[0] < time.time_ns() - _RACY_NS:
+        _CACHE[path] = (stamp, entry)
+        _CACHE.move_to_end(path)
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return entry
+
+
+def _check_kader(kader: Kader, lines: Lines | None, file: Path, problems: list[Problem]) -> None:
     try:
         engine.check(kader.model_dump(mode="json"))
     except engine.KaderError as exc:
         for problem in exc.problems:
-            problems.append(Problem(file, _line_of(data, ("questions",)), "questions", problem))
+            problems.append(Problem(file, _line_of(lines, ("questions",)), "questions", problem))
     question_ids = {q.id for q in kader.questions}
     for index, note in enumerate(kader.notes):
         if note.placement == "bij_vraag" and note.question not in question_ids:
             problems.append(
-                Problem(file, _line_of(data, ("notes", index, "question")), f"notes[{index}].question",
+                Problem(file, _line_of(lines, ("notes", index, "question")), f"notes[{index}].question",
                         f"unknown question '{note.question}'")
             )
 
