@@ -167,7 +167,8 @@ def run_checks(
     floor = Severity(min_severity) if min_severity else Severity.tip
     known = handbook.variant_ids
     selected = known if variants is None else sorted(set(variants))
-    unknown = [v for v in selected if v not in known]
+    known_ids = set(known)
+    unknown = [v for v in selected if v not in known_ids]
     if unknown:
         raise ValueError(f"unknown variant(s): {', '.join(unknown)} (known: {', '.join(known)})")
     rules = {rid: rule for rid, rule in sorted(config.rules.items()) if rule.severity.rank <= floor.rank}

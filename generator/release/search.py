@@ -5,7 +5,7 @@ inside the registry package) writes ``pagefind/`` into the site: a small
 entry file, an index split into chunks by word and one fragment per page.
 A search in the browser loads only the chunks for its words and the
 fragments of the results it shows, so what a reader downloads does not grow
-with the number of protocols (see CONTRIBUTING, D13). Only pages marked
+with the number of protocols (see CONTRIBUTING, D26). Only pages marked
 ``data-pagefind-body`` are indexed (``site_overrides/main.html``).
 """
 
