@@ -64,7 +64,7 @@ test-fast: setup
 bench: setup chromium
 	$(PY) -m bench
 
-# No 1,000-variant build, no PDFs, fewer runs (BENCH_RUNS, BENCH_THROTTLED_RUNS).
+# Only the seed build (no 1,000 or 7,000 variants), no PDFs, fewer runs (BENCH_RUNS, BENCH_THROTTLED_RUNS).
 bench-quick: setup chromium
 	$(PY) -m bench --quick
 

@@ -1,7 +1,7 @@
 """Prints build time, memory, page sizes, afwegingskader start-up and bytes over the wire.
 
-Run with ``make bench`` (everything) or ``make bench-quick`` (``--quick``: no
-1,000-variant build, no PDFs, fewer runs), or name sections:
+Run with ``make bench`` (everything) or ``make bench-quick`` (``--quick``: only the seed
+build, no PDFs, fewer runs), or name sections:
 ``python -m bench [--quick] [builds] [tool] [site]``. ``BENCH_RUNS`` (default
 5, quick 3) sets the unthrottled runs of the tool, ``BENCH_THROTTLED_RUNS``
 (default 3, quick 1) the throttled ones. Numbers only; no thresholds are
@@ -27,6 +27,7 @@ from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS, serve
 from .synthetic import school, synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
+
 
 QUICK = "--quick" in sys.argv[1:]
 SECTIONS = [arg for arg in sys.argv[1:] if not arg.startswith("-")] or ["builds", "tool", "site"]
@@ -100,8 +101,10 @@ def sizes(site: Path) -> dict:
 
 
 def counts() -> list[int]:
-    """``BENCH_VARIANTS=5,1000,7000`` (the default): 5 is the seed protocols, others synthetic."""
-    return [int(n) for n in os.environ.get("BENCH_VARIANTS", "5,1000,7000").split(",") if n.strip()]
+    """``BENCH_VARIANTS=5,1000,7000`` (the default; ``--quick``: 5): 5 is the seed protocols, others
+    synthetic (``bench/synthetic.py``)."""
+    default = "5" if QUICK else "5,1000,7000"
+    return [int(n) for n in os.environ.get("BENCH_VARIANTS", default).split(",") if n.strip()]
 
 
 def search_bytes(site: Path, query: str) -> dict:
@@ -186,7 +189,20 @@ def report_site(site: Path) -> None:
 
 
 if __name__ == "__main__":
-    # python -m bench [builds] [widget] [site]: all three by default (make bench).
-    parts = sys.argv[1:] or ["builds", "widget", "site"]
-    for part in parts:
-        {"builds": report_builds, "widget": report_widget, "site": report_site}[part]()
+    from .checks import report_checks
+    from .tool import prepare, report_tool
+
+    unknown = set(SECTIONS) - {"builds", "tool", "site"}
+    if unknown:
+        raise SystemExit(f"unknown section(s): {', '.join(sorted(unknown))}; use builds, tool, site")
+    if "builds" in SECTIONS:
+        report_checks()
+        report_builds()
+    if "tool" in SECTIONS or "site" in SECTIONS:
+        with tempfile.TemporaryDirectory() as tmp:
+            build(ROOT / "protocols", Path(tmp) / "built")
+            site = prepare(Path(tmp) / "built", Path(tmp) / "site")  # with .gz/.br, as make dist
+            if "tool" in SECTIONS:
+                report_tool(site, RUNS, THROTTLED_RUNS)
+            if "site" in SECTIONS:
+                report_site(site)

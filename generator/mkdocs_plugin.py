@@ -139,7 +139,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def on_pre_build(self, *, config) -> None:
         try:
             handbook = load(self.config.protocols)
-            report = run_checks(handbook, self.today)
+            report = run_checks(handbook, self.today, workers=self.config.workers or default_workers())
         except SourceError as exc:
             raise PluginError(str(exc)) from None
         # Each page goes to a temporary folder as it is rendered (in one process per

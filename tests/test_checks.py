@@ -471,3 +471,10 @@ def test_a_1_mb_field_is_checked(handbook, config, shape):
     if shape == "distinct-bad-numbers":
         phones = hits("phone-invalid", long_variant, handbook, config)
         assert len([h for h in phones if h[0] == "steps[1].hoe"]) == 100_000
+
+
+def test_checks_in_several_processes_report_the_same(handbook):
+    """The plugin checks thousands of variants in one process per core: same report, any order."""
+    alone = run_checks(handbook, TODAY)
+    shared = run_checks(handbook, TODAY, workers=2)
+    assert alone.findings and shared == alone
