@@ -191,3 +191,16 @@ def test_the_tool_names_112_and_veilig_thuis_with_its_hours_at_the_top(site_dir,
     phone = contacts["veilig_thuis_regions"][region]["phone"] if region else contacts["national"]["phone"]
     assert "Bel 112" in text and phone in text and contacts["national"]["phone"] in text
     assert "24 uur per dag, 7 dagen per week" in text
+
+
+def test_finished_html_blocks_pass_markdown_whole_and_keep_their_anchors(site_dir):
+    """Blocks marked html_block are stashed before Python-Markdown and put back after: no mark
+    and no placeholder is left on any page, the step table is there, and its step headings
+    count as anchors (a link to #stap-3 from a role page passes MkDocs' anchor check)."""
+    pages = [p for p in site_dir.rglob("*.html") if "assets" not in p.parts]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "meldcode:html" not in html and "meldcode-block-" not in html, page
+    variant = (site_dir / "varianten" / "levwn" / "index.html").read_text(encoding="utf-8")
+    assert variant.count('class="protocol-steps__step" id="stap-') == 5
+    assert "<p><table" not in variant and "<p><div" not in variant
