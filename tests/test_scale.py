@@ -128,6 +128,9 @@ def _search(page, query: str):
     page.get_by_role("searchbox", name="Zoekterm").fill(query)
     page.get_by_role("searchbox", name="Zoekterm").press("Enter")
     page.locator(".zoeken__result").first.wait_for(timeout=30000)
+    # the results of this query, not those of the one before
+    page.wait_for_function("q => document.querySelector('.zoeken__results').dataset.query === q", arg=query,
+                           timeout=30000)
 
 
 @pytest.mark.browser

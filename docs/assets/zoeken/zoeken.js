@@ -153,6 +153,8 @@ async function run(term, debounce) {
   list.replaceChildren();
   await showMore(current);
   if (current !== generation) return;
+  // The list now answers this query (until here it may still show the one before).
+  list.dataset.query = term;
   const n = results.length;
   status.textContent = n === 0 ? label("labelNone") : n === 1 ? label("labelOne") : label("labelOther", n);
 }
