@@ -43,7 +43,7 @@ build: setup chromium
 	$(PY) -m generator.release.atomic .site.staging site
 
 serve: build
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --watch protocols
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000 --watch protocols
 
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \

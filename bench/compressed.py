@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import brotli
 
 from generator.release.dist import precompress
-from generator.release.linkcheck import lunr_files, parse_page
+from generator.release.linkcheck import parse_page
 from generator.release.loopback import QuietHandler, serve
 
 PAGE = "varianten/consent/afwegingskader/"
@@ -120,9 +120,6 @@ def widget_files(site: Path) -> list[str]:
     config = page.config or {}
     if isinstance(config.get("search"), str):
         values.append(config["search"])
-    if isinstance(config.get("base"), str):
-        root = config["base"].rstrip("/") + "/"
-        values += [root + "search/search_index.json"] + [root + name for name in lunr_files(site)]
     for value in values:
         url = urljoin(page_url, value)
         if url.startswith(base):

@@ -17,13 +17,20 @@ The two steps are MkDocs' internals (``mkdocs.commands.build``, 1.6); pinned in
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
+import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+
+from .checks import Report
+from .loader import Handbook
 
 log = logging.getLogger("mkdocs.plugins.meldcode")
 
@@ -129,3 +136,62 @@ class QuietAboutHeldBack(logging.Filter):
         if "excluded from the built site" not in message:
             return True
         return not any(quoted in self.uris for quoted in message.split("'")[1::2])
+
+
+# ---------------------------------------------------------------- mkdocs serve --dirty
+
+
+SHARED_SOURCES = ("contacts", "kader", "basismodel", "checks", "sources", "roles", "begrippen")
+"""The sources every page may show: an edit of one of them rebuilds everything."""
+
+
+def edited_variants(old: Handbook, new: Handbook) -> set[str] | None:
+    """The variants whose versions differ between two loads; None when anything else differs
+    (a shared source, or which variants there are), so that everything must be rendered."""
+    if old.variant_ids != new.variant_ids or any(getattr(old, name) != getattr(new, name) for name in SHARED_SOURCES):
+        return None
+    return {vid for vid in new.variant_ids if old.versions(vid) != new.versions(vid)}
+
+
+def digest(path: Path) -> bytes:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+
+
+@dataclass
+class LastBuild:
+    """What the previous build of one ``mkdocs serve --dirty`` session made.
+
+    The next build (after an edit) re-checks and re-renders only the edited variants' pages
+    and the pages shared by all (overviews), and has MkDocs build only the pages whose source
+    changed; the others are on disk from before. Pagefind is not run again (its index stays
+    that of the first build until the server restarts).
+    """
+
+    handbook: Handbook
+    report: Report
+    page_dir: Path
+    """Every generated page's Markdown, kept for the whole session."""
+    digests: dict[str, bytes] = field(default_factory=dict)
+
+    def take(self, fresh: Path, rendered: list[str], edited: set[str]) -> set[str]:
+        """Move the pages rendered in ``fresh`` in; return those whose text changed."""
+        changed = set()
+        for path in rendered:
+            new = digest(fresh / path)
+            if self.digests.get(path) != new:
+                target = self.page_dir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(fresh / path, target)
+                self.digests[path] = new
+                changed.add(path)
+        # A page of an edited variant that was not made again is gone (a role no longer named).
+        kept = set(rendered)
+        for path in [p for p in self.digests if p not in kept and _variant_of(p) in edited]:
+            del self.digests[path]
+            (self.page_dir / path).unlink(missing_ok=True)
+        return changed
+
+
+def _variant_of(path: str) -> str | None:
+    parts = path.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "varianten" else None

@@ -30,10 +30,12 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files
 
-from .checks import run_checks
+from .checks import rechecked, run_checks
 from .dates import build_date, nl_date
 from .loader import SourceError, load
-from .mkdocs_pages import PageBuildError, QuietAboutHeldBack, build_pages, hold_back, rebuild_sitemap
+from .mkdocs_pages import (
+    LastBuild, PageBuildError, QuietAboutHeldBack, build_pages, digest, edited_variants, hold_back, rebuild_sitemap,
+)
 from .release import search
 from .release.atomic import staging_beside, swap_in
 from .site import assets
@@ -43,6 +45,8 @@ from .site.overviews import OVERVIEW_PAGE_SIZE
 from .site.pages import COMPARE_PAGE_SIZE
 from .site.writer import default_workers, write_pages
 
+
+log = logging.getLogger("mkdocs.plugins.meldcode")
 
 HTML_BLOCK = re.compile(re.escape(HTML_BEGIN) + r"\n(.*?)\n" + re.escape(HTML_END), re.DOTALL)
 PLACEHOLDER = re.compile(r"<!--meldcode-block-(\d+)-->")
@@ -91,6 +95,11 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.pages: list[str] = []
         """Paths of the generated pages, below ``self.page_dir``."""
         self.page_dir: Path | None = None
+        self.changed: set[str] | None = None
+        """The generated pages to build (None: all); fewer after an edit under ``mkdocs serve --dirty``."""
+        self.last: LastBuild | None = None
+        """What the previous build of this ``mkdocs serve --dirty`` session made."""
+        self.build: list[File] = []
         self.held: list[File] = []
         """The generated pages: built by ``mkdocs_pages.build_pages``, not by MkDocs' own loop."""
         self.quiet: QuietAboutHeldBack | None = None
@@ -137,19 +146,36 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         return config
 
     def on_pre_build(self, *, config) -> None:
+        workers = self.config.workers or default_workers()
+        options = {"compare_page_size": self.config.compare_page_size,
+                   "overview_page_size": self.config.overview_page_size}
         try:
             handbook = load(self.config.protocols)
-            report = run_checks(handbook, self.today, workers=self.config.workers or default_workers())
+            last = self.last if self.last is not None and self.last.report.today == self.today else None
+            edited = edited_variants(last.handbook, handbook) if last is not None else None
+            if edited is None:
+                report = run_checks(handbook, self.today, workers=workers)
+            else:
+                report = rechecked(last.report, handbook, edited, workers=workers)
         except SourceError as exc:
             raise PluginError(str(exc)) from None
         # Each page goes to a temporary folder as it is rendered (in one process per
         # core) and MkDocs reads it from there: no list of every page in memory.
-        self._remove_pages()
-        self.page_dir = Path(tempfile.mkdtemp(prefix="meldcode-pages-"))
-        self.pages = sorted(write_pages(
-            self.page_dir, handbook, report, self.today, workers=self.config.workers or default_workers(),
-            compare_page_size=self.config.compare_page_size, overview_page_size=self.config.overview_page_size,
-        ))
+        fresh = Path(tempfile.mkdtemp(prefix="meldcode-pages-"))
+        rendered = write_pages(fresh, handbook, report, self.today, workers=workers,
+                               only=edited, **options)
+        if edited is not None:  # `mkdocs serve --dirty` after an edit: what changed only
+            self.changed = last.take(fresh, rendered, edited)
+            shutil.rmtree(fresh, ignore_errors=True)
+            last.handbook, last.report = handbook, report
+            self.page_dir, self.pages = last.page_dir, sorted(last.digests)
+        else:
+            self._forget_last_build()
+            self._remove_pages()
+            self.changed = None
+            self.page_dir, self.pages = fresh, sorted(rendered)
+            if self.command == "serve" and self.dirty:
+                self.last = LastBuild(handbook, report, fresh, {path: digest(fresh / path) for path in rendered})
         self.glossary = handbook.begrippen.glossary if handbook.begrippen else {}
         self._abbr = glossary_regex(self.glossary)
         try:
@@ -170,6 +196,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             files.append(file)
         self.files = files
         self.held = [file for file in files if file.generated_by == "meldcode" and file.is_documentation_page()]
+        self.build = self.held if self.changed is None else [f for f in self.held if f.src_uri in self.changed]
         hold_back(self.held)
         self._quiet({file.src_uri for file in self.held})
         for src_uri, path in self.runtime.files:
@@ -217,7 +244,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def _build_generated(self, *, config) -> None:
         """Build the generated pages, in one process per core (``mkdocs_pages``)."""
         try:
-            build_pages(config, self.files, self.nav, self.env, self.held,
+            build_pages(config, self.files, self.nav, self.env, self.build,
                         workers=self.config.workers or default_workers())
         except PageBuildError as exc:
             raise PluginError(str(exc)) from None
@@ -234,7 +261,10 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         fragments, so that a search downloads only the parts for its words.
         """
         self._remove_pages()
-        if self.config.search_index and not (self.warnings is not None and self.warnings.get_counts()):
+        if self.changed is not None:
+            log.info("meldcode: %d changed page(s) built; the search index is still that of the first build",
+                     len(self.build))
+        elif self.config.search_index and not (self.warnings is not None and self.warnings.get_counts()):
             try:
                 search.index_site(Path(config.site_dir), Path(self.config.node_modules))
             except search.SearchIndexError as exc:
@@ -252,6 +282,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     on_post_build = CombinedEvent(_build_generated, _index_and_swap)
 
     def on_build_error(self, *, error) -> None:
+        self._forget_last_build()  # what is on disk may be half new: the next build makes all
         self._quiet(None)
         self._remove_pages()
         self._stop_counting()
@@ -278,8 +309,15 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             for logger in loggers:
                 logger.addFilter(self.quiet)
 
+    def _forget_last_build(self) -> None:
+        if self.last is not None:
+            if self.page_dir == self.last.page_dir:
+                self.page_dir = None
+            shutil.rmtree(self.last.page_dir, ignore_errors=True)
+            self.last = None
+
     def _remove_pages(self) -> None:
-        if self.page_dir is not None:
+        if self.page_dir is not None and not (self.last is not None and self.page_dir == self.last.page_dir):
             shutil.rmtree(self.page_dir, ignore_errors=True)
             self.page_dir = None
 

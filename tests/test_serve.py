@@ -35,12 +35,15 @@ def _wait_for(url: str, seconds: float = 120) -> None:
     raise AssertionError(f"mkdocs serve did not answer at {url}")
 
 
-def test_editing_a_protocol_reloads_the_open_page(browser, tmp_path):
+@pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["clean", "dirty"])
+def test_editing_a_protocol_reloads_the_open_page(browser, tmp_path, flags):
+    """``make serve`` passes --dirty: then only what the edit changes is made again (the
+    edited variant's pages and the overviews), and the result must be the same."""
     protocols = tmp_path / "protocols"
     shutil.copytree(PROTOCOLS, protocols)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(ROOT / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "mkdocs", "serve", *flags, "-f", str(ROOT / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "MELDCODE_PROTOCOLS": str(protocols)},
         stdout=subprocess.DEVNULL,
@@ -68,6 +71,12 @@ def test_editing_a_protocol_reloads_the_open_page(browser, tmp_path):
         # No reload by the test: the live-reload script in the page does it.
         page.locator("h1", has_text="Stappenplan LEVWN (bewerkt)").wait_for(timeout=120000)
         assert errors == []
+        # The overviews and the comparison name it anew; another variant's page is still there.
+        for shared in ("varianten/", "kwaliteitscheck/", "vergelijken/"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{shared}", timeout=10) as response:
+                assert "Stappenplan LEVWN (bewerkt)" in response.read().decode("utf-8"), shared
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/varianten/consent/", timeout=10) as response:
+            assert response.status == 200
         page.close()
     finally:
         server.terminate()

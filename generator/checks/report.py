@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import multiprocessing
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -141,6 +142,19 @@ def checked_versions(handbook: Handbook, variant_id: str, today: dt.date) -> lis
     start = current.valid_from or dt.date.min
     return [v for v in handbook.versions(variant_id)
             if v is current or (v.valid_from is not None and v.valid_from > start)]
+
+
+def rechecked(report: Report, handbook: Handbook, variant_ids: Collection[str], *, workers: int = 1) -> Report:
+    """``report`` with the findings of ``variant_ids`` made anew from ``handbook``: the same
+    report as checking everything, when nothing else changed (``mkdocs serve`` after an edit)."""
+    ids = set(variant_ids)
+    fresh = run_checks(handbook, report.today, sorted(ids), report.min_severity, workers=workers,
+                       max_age_years=report.settings.max_age_years) if ids else None
+    checked = [c for c in report.checked if c[0] not in ids] + list(fresh.checked if fresh else ())
+    findings = [f for f in report.findings if f.variant_id not in ids] + list(fresh.findings if fresh else ())
+    return dataclasses.replace(
+        report, checked=tuple(sorted(checked)), findings=tuple(sorted(findings, key=Finding.sort_key))
+    )
 
 
 _JOB: tuple | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,16 +113,17 @@ def rule_views(report: Report) -> list[RuleFindings]:
 
 def render_check_pages(
     handbook: Handbook, env: Environment, report: Report, page_size: int = OVERVIEW_PAGE_SIZE,
-    shard: tuple[int, int] = (0, 1),
+    shard: tuple[int, int] = (0, 1), only: Collection[str] | None = None,
 ) -> list[Page]:
     """``kwaliteitscheck/index.md`` (paged A-Z beyond ``page_size`` variants) and
     ``varianten/<id>/kwaliteitscheck.md``, with every rule. ``shard=(i, n)``: the overview in
-    part 0, and the pages of every n-th variant (as ``pages.iter_pages``)."""
+    part 0, and the pages of every n-th variant (as ``pages.iter_pages``; so is ``only``)."""
     views = check_views(handbook, report, report.today)
     common = {"report": report, "today": report.today, "settings": report.settings}
     variant_page = env.get_template("checks_variant.md.j2")
     index, count = shard
-    own = [Page(check.url, variant_page.render(check=check, **common)) for check in views[index::count]]
+    own = [Page(check.url, variant_page.render(check=check, **common)) for check in views[index::count]
+           if only is None or check.variant.id in only]
     if index != 0:
         return own
     letters = by_initial("kwaliteitscheck/a-z", views, page_size, lambda check: check.variant.title)

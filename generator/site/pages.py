@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -228,12 +228,15 @@ def render_pages(
 def iter_pages(
     handbook: Handbook, report: Report, today: dt.date, *, compare_page_size: int = COMPARE_PAGE_SIZE,
     overview_page_size: int = OVERVIEW_PAGE_SIZE, shard: tuple[int, int] = (0, 1),
+    only: Collection[str] | None = None,
 ) -> Iterator[Page]:
     """The pages one at a time, so a caller can write each and keep none.
 
     ``shard=(i, n)``: only the i-th of n parts (the pages of every n-th variant, and the
     shared pages in part 0), so that n processes can share the work; the n parts together
-    are exactly ``render_pages``.
+    are exactly ``render_pages``. ``only``: of the pages of single variants (their own pages,
+    comparison pages, check pages), only those that show one of these variants; the shared
+    pages always (``mkdocs serve`` re-renders what an edit can change).
     """
     index, count = shard
     env = environment()
@@ -264,9 +267,10 @@ def iter_pages(
             yield Page("begrippen.md", env.get_template("begrippen.md.j2").render(
                 begrippen=handbook.begrippen, **common))
     for view in views[index::count]:
-        yield from _variant_pages(env, view, common, finder)
-    yield from _compare_pages(env, views, common, report, compare_page_size, shard)
-    yield from render_check_pages(handbook, env, report, overview_page_size, shard)
+        if only is None or view.variant.id in only:
+            yield from _variant_pages(env, view, common, finder)
+    yield from _compare_pages(env, views, common, report, compare_page_size, shard, only)
+    yield from render_check_pages(handbook, env, report, overview_page_size, shard, only)
 
 
 def role_views(variant: Variant, finder: RoleFinder | None) -> list[RoleView]:
@@ -317,7 +321,7 @@ def _variant_pages(env: Environment, view: VariantView, common: dict, finder: Ro
 
 def _compare_pages(
     env: Environment, views: list[VariantView], common: dict, report: Report, size: int,
-    shard: tuple[int, int] = (0, 1),
+    shard: tuple[int, int] = (0, 1), only: Collection[str] | None = None,
 ) -> list[Page]:
     chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
     names = ["index.md"] + [f"pagina-{n}.md" for n in range(2, len(chunks) + 1)]
@@ -327,6 +331,8 @@ def _compare_pages(
     pages = []
     for number, (chunk, name) in enumerate(zip(chunks, names), start=1):
         if (number - 1) % shard[1] != shard[0]:
+            continue
+        if only is not None and not any(v.variant.id in only for v in chunk):
             continue
         columns = [column(v.variant, v.handbook, v.url, report) for v in chunk]
         pages.append(
