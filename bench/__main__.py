@@ -36,13 +36,15 @@ THROTTLED_RUNS = int(os.environ.get("BENCH_THROTTLED_RUNS", "1" if QUICK else "3
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    """Memory of a process and all its descendants (Linux /proc): the sum of their proportional
+    set sizes (PSS), so that pages a forked worker shares with the build's process count once,
+    not once per process as a sum of their RSS would."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) * 1024
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:"))) * 1024
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):
@@ -57,7 +59,7 @@ def build(protocols: Path, dest: Path) -> tuple[float, float]:
 
 
 def build_measured(protocols: Path, dest: Path) -> tuple[float, float, float]:
-    """Seconds, peak RSS of the whole process tree (MiB, sampled every 0.2 s) and CPU seconds."""
+    """Seconds, peak memory of the whole process tree (PSS, MiB, sampled every 0.2 s) and CPU seconds."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MELDCODE_PROTOCOLS": str(protocols)}
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -78,7 +80,7 @@ def build_measured(protocols: Path, dest: Path) -> tuple[float, float, float]:
     reader.join()
     if status != 0:
         raise SystemExit(f"build failed: {b''.join(errors).decode()}")
-    peak = max(peak, usage.ru_maxrss * 1024)
+    peak = max(peak, usage.ru_maxrss * 1024)  # the largest single process, if sampling missed it
     return seconds, peak / 1024 / 1024, usage.ru_utime + usage.ru_stime
 
 
@@ -144,7 +146,7 @@ def report_builds() -> None:
     last_site = None
     tmp = Path(tempfile.mkdtemp(prefix="meldcode-bench-site-"))
     print("== build (mkdocs build: pages and search index; BENCH_VARIANTS=" + ",".join(map(str, counts())) + ")")
-    print("| variants | build s | CPU s | peak RSS | site size | search index | largest page | pages > 100 KiB |")
+    print("| variants | build s | CPU s | peak memory | site size | search index | largest page | pages > 100 KiB |")
     print("|---:|---:|---:|---:|---:|---:|---|---:|", flush=True)
     try:
         for n in counts():

@@ -73,6 +73,14 @@ def allow_livereload_script(original, content: bytes, epoch: int) -> bytes:
     return injected.replace(LIVERELOAD_HASH_SLOT.encode(), b"'sha256-" + digest + b"'", 1)
 
 
+def _dirty_build_is_ours(record: logging.LogRecord) -> bool:
+    """MkDocs warns that a dirty build may leave pages with stale navigation and links, which
+    in strict mode stops every build of ``mkdocs serve --dirty``. Here the generated pages are
+    made again whenever an edit can change them (``mkdocs_pages.LastBuild``), and the
+    hand-written ones do not depend on the protocols, so that warning alone is let go."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
 class MeldcodeConfig(Config):
     protocols = c.Dir(exists=True, default="protocols")
     """Folder with the YAML sources."""
@@ -121,6 +129,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
         self.dirty = dirty
+        if command == "serve" and dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_dirty_build_is_ours)
 
     def on_config(self, config):
         try:

@@ -58,10 +58,10 @@ def test_many_variants_are_split_over_pages(tmp_path):
     site = tmp_path / "site"
     assert build_site(site, protocols=protocols).returncode == 0
     pages = [site / "vergelijken" / "index.html", *sorted((site / "vergelijken").glob("pagina-*/index.html"))]
-    assert len(pages) == 3  # 25 variants, 10 a page
+    assert len(pages) == 5  # 25 variants, 5 a page (mkdocs.yml)
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert 0 < html.count('data-kind="definities"') <= 10
+        assert 0 < html.count('data-kind="definities"') <= 5
         assert html.count('name="v"') == 25  # the picker still offers every variant
     assert len(list((site / "vergelijken" / "varianten").glob("*.json"))) == 25
 
@@ -186,3 +186,13 @@ def test_comparison_and_version_pages_pass_axe(browser, base_url, path):
     page.wait_for_load_state("networkidle")
     assert violations(page) == []
     page.close()
+
+
+def test_the_pager_shows_the_ends_and_the_neighbours_not_every_page():
+    from generator.site.pages import page_window
+
+    assert page_window(1, 1) == [1]
+    assert page_window(2, 4) == [1, 2, 3, 4]
+    assert page_window(5, 10) == [1, None, 3, 4, 5, 6, 7, None, 10]
+    assert page_window(1, 1400) == [1, 2, 3, None, 1400]
+    assert page_window(1400, 1400) == [1, None, 1398, 1399, 1400]

@@ -149,7 +149,7 @@ def _script_json(data) -> Markup:
 # ---------------------------------------------------------------- pages
 
 
-COMPARE_PAGE_SIZE = 10
+COMPARE_PAGE_SIZE = 5
 """Default variants per static comparison page (the plugin's ``compare_page_size``)."""
 
 
@@ -319,6 +319,19 @@ def _variant_pages(env: Environment, view: VariantView, common: dict, finder: Ro
     return pages
 
 
+def page_window(number: int, count: int, around: int = 2) -> list[int | None]:
+    """The page numbers a pager shows on page ``number`` of ``count``: the first, the last and
+    ``around`` on either side; None where numbers are left out. A pager listing all pages
+    would grow every page with the number of variants."""
+    shown = sorted({1, count, *range(max(1, number - around), min(count, number + around) + 1)})
+    window: list[int | None] = []
+    for page in shown:
+        if window and page - window[-1] > 1:
+            window.append(None)
+        window.append(page)
+    return window
+
+
 def _compare_pages(
     env: Environment, views: list[VariantView], common: dict, report: Report, size: int,
     shard: tuple[int, int] = (0, 1), only: Collection[str] | None = None,
@@ -339,7 +352,7 @@ def _compare_pages(
             Page(
                 f"vergelijken/{name}",
                 template.render(
-                    views=views, columns=columns, number=number, pages=names,
+                    views=views, columns=columns, number=number, pages=names, window=page_window(number, len(names)),
                     picker=views if common["overview"].all_fit else chunk,
                     root="../" if number == 1 else "../../", **common,
                 ),
