@@ -6,6 +6,11 @@ their result to MkDocs. Sources are loaded and every page rendered in
 ``on_pre_build``, before MkDocs cleans the site directory, so a bad protocol
 stops the build with nothing written.
 
+The generated pages are rendered in one process per core (``site.writer``), held
+back from MkDocs' own page loop and built by MkDocs' own steps in one process per
+core too (``mkdocs_pages``, CONTRIBUTING D28). Under ``mkdocs serve --dirty`` an
+edit re-renders and rebuilds only what it changes (D29).
+
 ``mkdocs build`` is atomic: the site is built into a folder beside ``site_dir``
 and swapped in by the last ``on_post_build``, only when the build had no error
 and, in strict mode, no warning (MkDocs itself aborts on those only after
