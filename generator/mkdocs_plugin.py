@@ -101,6 +101,8 @@ class MeldcodeConfig(Config):
     """Processes that render the pages; 0: one per core."""
     search_index = c.Type(bool, default=True)
     """Run Pagefind over the built site (the search page needs its index)."""
+    search_shard_pages = c.Type(int, default=search.SHARD_PAGES)
+    """Pages per Pagefind index; more pages are indexed in shards the search page merges."""
 
 
 class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
@@ -144,6 +146,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             raise PluginError(str(exc)) from None
         if self.config.compare_page_size < 1:
             raise PluginError("meldcode: compare_page_size must be 1 or more")
+        if self.config.search_shard_pages < 1:
+            raise PluginError("meldcode: search_shard_pages must be 1 or more")
         if self.config.overview_page_size < 1:
             raise PluginError("meldcode: overview_page_size must be 1 or more")
         config.extra["build_date"] = nl_date(self.today)
@@ -281,7 +285,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
                      len(self.build))
         elif self.config.search_index and not (self.warnings is not None and self.warnings.get_counts()):
             try:
-                search.index_site(Path(config.site_dir), Path(self.config.node_modules))
+                search.index_site(Path(config.site_dir), Path(self.config.node_modules),
+                                  shard_pages=self.config.search_shard_pages)
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
         if self.staging is None:

@@ -7,6 +7,7 @@ span several pages. Sizes at 7,000 variants are measured by ``make bench``, not 
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -23,6 +24,7 @@ from test_browser import Watch, _privacy
 
 COUNT = 300
 PAGE_SIZE = 25
+SHARD_PAGES = 120  # the search index in three shards, merged by the search page
 
 
 class Links(HTMLParser):
@@ -61,7 +63,8 @@ def big_site(tmp_path_factory):
     protocols = synthetic(PROTOCOLS, COUNT)
     try:
         dest = tmp_path_factory.mktemp("scale") / "site"
-        result = build_site(dest, protocols, env={"MELDCODE_OVERVIEW_PAGE_SIZE": str(PAGE_SIZE)})
+        result = build_site(dest, protocols, env={"MELDCODE_OVERVIEW_PAGE_SIZE": str(PAGE_SIZE),
+                                                  "MELDCODE_SEARCH_SHARD_PAGES": str(SHARD_PAGES)})
         assert result.returncode == 0, result.stderr
     finally:
         shutil.rmtree(protocols.parent)
@@ -115,12 +118,16 @@ def test_overviews_do_not_grow_with_the_variants(big_site):
         assert (big_site / url / "index.html").stat().st_size < 60 * 1024, url
 
 
-def test_search_index_is_in_fragments(big_site):
+def test_search_index_is_in_fragments_and_shards(big_site):
     pagefind = big_site / "pagefind"
-    fragments = list((pagefind / "fragment").iterdir())
-    chunks = list((pagefind / "index").iterdir())
-    # one fragment per indexed page, and the word index split in several chunks
-    assert len(fragments) >= COUNT and len(chunks) > 1
+    shards = json.loads((pagefind / "shards.json").read_text(encoding="utf-8"))
+    assert shards == ["shard-1/", "shard-2/"]
+    folders = [pagefind] + [pagefind / shard for shard in shards]
+    fragments = [f for folder in folders for f in (folder / "fragment").iterdir()]
+    chunks = [c for folder in folders for c in (folder / "index").iterdir()]
+    # one fragment per indexed page, no shard above its size, the word index in several chunks
+    assert len(fragments) >= COUNT and len(chunks) > len(folders)
+    assert all(len(list((folder / "fragment").iterdir())) <= SHARD_PAGES for folder in folders)
     assert max(p.stat().st_size for p in chunks) < 100 * 1024
 
 
@@ -135,7 +142,7 @@ def _search(page, query: str):
 
 @pytest.mark.browser
 def test_search_finds_a_school_by_name_and_by_a_phrase_of_its_step_3(browser, big_url):
-    number = 123
+    number = 250  # in the last of the three shards: found through mergeIndex
     title = school(number)["title"]
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
@@ -155,7 +162,7 @@ def test_search_finds_a_school_by_name_and_by_a_phrase_of_its_step_3(browser, bi
     assert where.inner_text() == "Stap 3"
     assert where.get_attribute("href").endswith(f"varianten/school-{number:04d}/#stap-3")
     assert "versie" in first.locator(".zoeken__facts").inner_text()
-    assert "drie van school 0123" in first.locator(".zoeken__excerpt").inner_text()
+    assert f"drie van school {number:04d}" in first.locator(".zoeken__excerpt").inner_text()
 
     page.locator(".zoeken__where").first.click()
     page.wait_for_url(re.compile(rf"varianten/school-{number:04d}/#stap-3$"))

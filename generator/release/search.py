@@ -6,11 +6,14 @@ entry file, an index split into chunks by word and one fragment per page.
 A search in the browser loads only the chunks for its words and the
 fragments of the results it shows, so what a reader downloads does not grow
 with the number of protocols (see CONTRIBUTING, D26). Only pages marked
-``data-pagefind-body`` are indexed (``site_overrides/main.html``).
+``data-pagefind-body`` are indexed (``site_overrides/main.html``). Beyond
+``SHARD_PAGES`` pages the index is made in shards, one process each (Pagefind's
+memory grows with the pages it holds), which the search page merges.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -25,23 +28,51 @@ class SearchIndexError(Exception):
     pass
 
 
-def pagefind_command(node_modules: Path) -> list[str]:
-    runner = node_modules / "pagefind" / "lib" / "runner" / "bin.cjs"
-    if not runner.is_file():
+SHARD_PAGES = 1000
+"""Pages per Pagefind index. Pagefind holds about 0.8 MB per page of ours while it indexes
+(measured: 200 MB for 250 variant pages, 1.1 GB for 1,000), so one index of 7,000 variants
+would need 6 GB; shards are indexed one after another and merged in the browser."""
+MARK = b"data-pagefind-body"
+SCRIPT = Path(__file__).with_name("pagefind_index.mjs")
+
+
+def pages_to_index(site: Path) -> list[str]:
+    """Site-relative paths of the pages marked for the index, in a stable order."""
+    found = []
+    for page in sorted(site.glob(GLOB)):
+        if page.parts[len(site.parts)] == "pagefind":
+            continue
+        if MARK in page.read_bytes():
+            found.append(page.relative_to(site).as_posix())
+    return found
+
+
+def shard_folder(number: int) -> str:
+    """Where shard ``number`` goes, inside pagefind/: the first is pagefind/ itself."""
+    return "" if number == 0 else f"shard-{number}/"
+
+
+def index_site(site: Path, node_modules: Path, shard_pages: int = SHARD_PAGES) -> None:
+    """Write ``site/pagefind/`` (and ``pagefind/shard-N/`` beyond ``shard_pages`` pages, named
+    in ``pagefind/shards.json``); a failing Pagefind fails the build with its own message."""
+    library = node_modules / "pagefind" / "lib" / "index.js"
+    if not library.is_file():
         raise SearchIndexError(
-            f"{runner} is missing; run 'npm ci' (make does this) to install the Pagefind pinned in package-lock.json"
+            f"{library} is missing; run 'npm ci' (make does this) to install the Pagefind pinned in package-lock.json"
         )
-    return ["node", str(runner)]
-
-
-def index_site(site: Path, node_modules: Path) -> None:
-    """Write ``site/pagefind/``; a failing Pagefind fails the build with its own message."""
-    command = pagefind_command(node_modules) + [
-        "--site", str(site), "--glob", GLOB, "--force-language", LANGUAGE, "--silent",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
-        raise SearchIndexError(f"pagefind failed ({result.returncode}): {result.stderr or result.stdout}")
+    pages = pages_to_index(site)
+    shards = [pages[i : i + shard_pages] for i in range(0, len(pages), shard_pages)] or [[]]
+    for number, shard in enumerate(shards):
+        job = {"pagefind": str(library.resolve()), "site": str(site), "language": LANGUAGE, "pages": shard,
+               "out": str(site / "pagefind" / shard_folder(number))}
+        result = subprocess.run(["node", str(SCRIPT)], input=json.dumps(job), capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SearchIndexError(f"pagefind failed ({result.returncode}) on shard {number}: "
+                                   f"{result.stderr or result.stdout}")
+    if not (site / "pagefind" / "pagefind.js").is_file():
+        raise SearchIndexError("pagefind wrote no pagefind/pagefind.js")
+    (site / "pagefind" / "shards.json").write_text(
+        json.dumps([shard_folder(n) for n in range(1, len(shards))]), encoding="utf-8")
 
 
 if __name__ == "__main__":  # python -m generator.release.search SITE

@@ -29,9 +29,15 @@ function label(name, n) {
 
 async function load() {
   if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
-    await pagefind.init();
+    const api = await import(new URL("pagefind/pagefind.js", root).href);
+    await api.options({ baseUrl: root.pathname, excerptLength: 24 });
+    // A large handbook's index is made in shards (generator/release/search.py): merged here,
+    // each loads only the chunks for the words searched, as the first does.
+    const response = await fetch(new URL("pagefind/shards.json", root), { credentials: "same-origin" });
+    const shards = response.ok ? await response.json() : [];
+    for (const shard of shards) await api.mergeIndex(new URL(`pagefind/${shard}`, root).pathname);
+    await api.init();
+    pagefind = api;
   }
   return pagefind;
 }
