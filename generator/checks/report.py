@@ -89,10 +89,26 @@ class Report:
             index[(finding.variant_id, finding.version)].append(finding)
         return index
 
+    @cached_property
+    def _by_variant(self) -> dict[str, list[Finding]]:
+        """Findings per variant, its versions in the order checked: one lookup per page, not a
+        scan of every variant (quadratic at thousands of variants)."""
+        index: dict[str, list[Finding]] = {}
+        for (variant_id, _), found in self._by_version.items():
+            index.setdefault(variant_id, []).extend(found)
+        return index
+
+    @cached_property
+    def _checked(self) -> frozenset[tuple[str, str]]:
+        return frozenset(self.checked)
+
+    def was_checked(self, variant_id: str, version: str) -> bool:
+        return (variant_id, version) in self._checked
+
     def findings_for(self, variant_id: str, version: str | None = None) -> list[Finding]:
         if version is not None:
             return list(self._by_version.get((variant_id, version), []))
-        return [f for (vid, _), found in self._by_version.items() if vid == variant_id for f in found]
+        return list(self._by_variant.get(variant_id, []))
 
     def counts(self, findings: Iterable[Finding] | None = None) -> dict[str, int]:
         """Findings per severity, every severity present (0 where none)."""

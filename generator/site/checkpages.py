@@ -98,7 +98,7 @@ def check_views(handbook: Handbook, report: Report, today: dt.date) -> list[Vari
     views = []
     for variant_id in sorted({vid for vid, _ in report.checked}):
         versions = [_version_check(v, report) for v in handbook.versions(variant_id)
-                    if (v.id, v.version) in report.checked]
+                    if report.was_checked(v.id, v.version)]
         views.append(VariantCheck(handbook.current(variant_id, today), versions,
                                   report.counts(report.findings_for(variant_id))))
     return views

@@ -69,7 +69,7 @@ class Column:
 def column(variant: Variant, handbook: Handbook, url: str, report: Report) -> Column:
     """The comparison's column for ``variant``, its check results taken from ``report``."""
     key = variant.veilig_thuis.region
-    checked = (variant.id, variant.version) in report.checked
+    checked = report.was_checked(variant.id, variant.version)
     findings = report.findings_for(variant.id, variant.version) if checked else []
     kader_used = None
     if checked and KADER_RULE in report.rules:
