@@ -286,7 +286,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         elif self.config.search_index and not (self.warnings is not None and self.warnings.get_counts()):
             try:
                 search.index_site(Path(config.site_dir), Path(self.config.node_modules),
-                                  shard_pages=self.config.search_shard_pages)
+                                  shard_pages=self.config.search_shard_pages,
+                                  workers=self.config.workers or default_workers())
             except search.SearchIndexError as exc:
                 raise PluginError(str(exc)) from None
         if self.staging is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 import sys
 from pathlib import Path
 
@@ -28,10 +29,10 @@ class SearchIndexError(Exception):
     pass
 
 
-SHARD_PAGES = 1000
+SHARD_PAGES = 500
 """Pages per Pagefind index. Pagefind holds about 0.8 MB per page of ours while it indexes
 (measured: 200 MB for 250 variant pages, 1.1 GB for 1,000), so one index of 7,000 variants
-would need 6 GB; shards are indexed one after another and merged in the browser."""
+would need 6 GB; shards are indexed a few at a time (``workers``) and merged in the browser."""
 MARK = b"data-pagefind-body"
 SCRIPT = Path(__file__).with_name("pagefind_index.mjs")
 
@@ -52,7 +53,7 @@ def shard_folder(number: int) -> str:
     return "" if number == 0 else f"shard-{number}/"
 
 
-def index_site(site: Path, node_modules: Path, shard_pages: int = SHARD_PAGES) -> None:
+def index_site(site: Path, node_modules: Path, shard_pages: int = SHARD_PAGES, workers: int = 1) -> None:
     """Write ``site/pagefind/`` (and ``pagefind/shard-N/`` beyond ``shard_pages`` pages, named
     in ``pagefind/shards.json``); a failing Pagefind fails the build with its own message."""
     library = node_modules / "pagefind" / "lib" / "index.js"
@@ -62,13 +63,19 @@ def index_site(site: Path, node_modules: Path, shard_pages: int = SHARD_PAGES) -
         )
     pages = pages_to_index(site)
     shards = [pages[i : i + shard_pages] for i in range(0, len(pages), shard_pages)] or [[]]
-    for number, shard in enumerate(shards):
-        job = {"pagefind": str(library.resolve()), "site": str(site), "language": LANGUAGE, "pages": shard,
+
+    def index_shard(number: int) -> str | None:
+        job = {"pagefind": str(library.resolve()), "site": str(site), "language": LANGUAGE, "pages": shards[number],
                "out": str(site / "pagefind" / shard_folder(number))}
         result = subprocess.run(["node", str(SCRIPT)], input=json.dumps(job), capture_output=True, text=True)
         if result.returncode != 0:
-            raise SearchIndexError(f"pagefind failed ({result.returncode}) on shard {number}: "
-                                   f"{result.stderr or result.stdout}")
+            return f"pagefind failed ({result.returncode}) on shard {number}: {result.stderr or result.stdout}"
+        return None
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        failures = [failure for failure in pool.map(index_shard, range(len(shards))) if failure]
+    if failures:
+        raise SearchIndexError("; ".join(failures))
     if not (site / "pagefind" / "pagefind.js").is_file():
         raise SearchIndexError("pagefind wrote no pagefind/pagefind.js")
     (site / "pagefind" / "shards.json").write_text(
