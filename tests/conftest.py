@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,14 @@ def site_dir(tmp_path_factory) -> Path:
     pdfs = subprocess.run([sys.executable, "-m", "generator.release.pdf", str(dest)], cwd=ROOT, capture_output=True, text=True)
     assert pdfs.returncode == 0, pdfs.stderr
     return dest
+
+
+@pytest.fixture
+def protocols(tmp_path) -> Path:
+    """A copy of the seed protocols to change (test_loader_cache.py has one with old files)."""
+    target = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, target)
+    return target
 
 
 @pytest.fixture(scope="session")

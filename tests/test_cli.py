@@ -13,13 +13,6 @@ import pytest
 from conftest import PROTOCOLS, ROOT
 
 
-@pytest.fixture
-def protocols(tmp_path) -> Path:
-    target = tmp_path / "protocols"
-    shutil.copytree(PROTOCOLS, target)
-    return target
-
-
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, **(env or {})})

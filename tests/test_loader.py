@@ -17,13 +17,6 @@ from generator.loader import SourceError, load
 EXAMPLE = "prisma-almere-2021.yaml"
 
 
-@pytest.fixture
-def protocols(tmp_path) -> Path:
-    target = tmp_path / "protocols"
-    shutil.copytree(PROTOCOLS, target)
-    return target
-
-
 def _edit(path: Path, old, new) -> None:
     """Replace ``old`` by ``new`` once; both may be lists, edited pairwise."""
     text = path.read_text(encoding="utf-8")

@@ -8,7 +8,6 @@ tags with a line.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +19,6 @@ from generator import loader
 from generator.loader import Problem, SourceError, load, read_source
 
 EXAMPLE = "prisma-almere-2021.yaml"
-
-
-@pytest.fixture
-def protocols(tmp_path) -> Path:
-    target = tmp_path / "protocols"
-    shutil.copytree(PROTOCOLS, target)
-    return target
 
 
 def _ruamel(text: str) -> Any:
