@@ -158,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         return run_check_command(args, handbook, today)
     if args.command == "render":
-        from .site.writer import default_workers, write_pages  # the rendering libraries, only when rendering
+        from .forking import default_workers
+        from .site.writer import write_pages  # the rendering libraries, only when rendering
 
         try:
             pages = write_pages(args.out, handbook, run_checks(handbook, today), today, workers=default_workers())

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,13 +29,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .checks import Report
+from .forking import fork_map
 from .loader import Handbook
 
 log = logging.getLogger("mkdocs.plugins.meldcode")
-
-_JOB: tuple | None = None
-"""What the forked workers build: set before the fork, inherited by them."""
-
 
 def hold_back(files: Sequence[File]) -> None:
     """Keep MkDocs' own loops off these pages (``build_pages`` builds them)."""
@@ -55,8 +51,8 @@ class _Collect(logging.Handler):
         self.records.append((record.levelno, record.getMessage()))
 
 
-def _build_shard(shard: tuple[int, int]) -> tuple[list[tuple[int, str]], str | None]:
-    config, files, nav, env, uris = _JOB
+def _build_shard(job: tuple, shard: tuple[int, int]) -> tuple[list[tuple[int, str]], str | None]:
+    config, files, nav, env, uris = job
     index, count = shard
     collect = _Collect()
     logging.getLogger("mkdocs").addHandler(collect)
@@ -90,18 +86,9 @@ class PageBuildError(Exception):
 
 def build_pages(config, files: Files, nav, env, held: Sequence[File], *, workers: int) -> None:
     """Build the held-back pages as MkDocs would have, ``workers`` processes at a time."""
-    global _JOB
-    uris = [file.src_uri for file in held]
-    _JOB = (config, files, nav, env, uris)
-    try:
-        shards = [(index, max(1, workers)) for index in range(max(1, workers))]
-        if workers <= 1:
-            results = [_build_shard(shards[0])]
-        else:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_build_shard, shards)
-    finally:
-        _JOB = None
+    count = max(1, workers)
+    job = (config, files, nav, env, [file.src_uri for file in held])
+    results = fork_map(_build_shard, job, [(index, count) for index in range(count)], count)
     errors = []
     for records, error in results:
         for level, message in records:

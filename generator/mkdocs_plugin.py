@@ -48,7 +48,8 @@ from .site.abbreviations import explain, glossary_regex
 from .site.templating import HTML_BEGIN, HTML_END
 from .site.overviews import OVERVIEW_PAGE_SIZE
 from .site.pages import COMPARE_PAGE_SIZE
-from .site.writer import default_workers, write_pages
+from .forking import default_workers
+from .site.writer import write_pages
 
 
 log = logging.getLogger("mkdocs.plugins.meldcode")

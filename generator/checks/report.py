@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import multiprocessing
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..dates import nl_date
+from ..forking import fork_map
 from ..loader import CHECKS_FILE, Handbook, Problem, SourceError
 from ..model import CheckSettings, ChecksConfig, RuleConfig, Severity, Variant
 from .roles import RoleFinder
@@ -173,12 +173,8 @@ def rechecked(report: Report, handbook: Handbook, variant_ids: Collection[str], 
     )
 
 
-_JOB: tuple | None = None
-"""What the forked workers of ``run_checks`` check: set before the fork, inherited by them."""
-
-
-def _check(variant_ids: list[str]) -> tuple[list[tuple[str, str]], list[Finding]]:
-    handbook, today, rules, settings = _JOB
+def _check(job: tuple, variant_ids: list[str]) -> tuple[list[tuple[str, str]], list[Finding]]:
+    handbook, today, rules, settings = job
     findings: list[Finding] = []
     checked: list[tuple[str, str]] = []
     roles = RoleFinder(handbook.roles) if handbook.roles else None
@@ -225,16 +221,9 @@ def run_checks(
         raise ValueError(f"unknown variant(s): {', '.join(unknown)} (known: {', '.join(known)})")
     rules = {rid: rule for rid, rule in sorted(config.rules.items()) if rule.severity.rank <= floor.rank}
 
-    global _JOB
-    _JOB = (handbook, today, rules, settings)
-    try:
-        if workers <= 1 or len(selected) < 2 * workers:
-            parts = [_check(list(selected))]
-        else:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                parts = pool.map(_check, [list(selected[index::workers]) for index in range(workers)])
-    finally:
-        _JOB = None
+    shares = ([list(selected[index::workers]) for index in range(workers)]
+              if workers > 1 and len(selected) >= 2 * workers else [list(selected)])
+    parts = fork_map(_check, (handbook, today, rules, settings), shares, workers)
     checked = [item for part in parts for item in part[0]]
     findings = [item for part in parts for item in part[1]]
     return Report(

@@ -10,25 +10,16 @@ handbook and report with them without copying or pickling.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
 from pathlib import Path
 
 from ..checks import Report
+from ..forking import fork_map
 from ..loader import Handbook
 from .pages import iter_pages
 
-_JOB: tuple | None = None
-"""What the forked workers render: set before the fork, inherited by them."""
 
-
-def default_workers() -> int:
-    """One process per core (at most 4): rendering is CPU-bound pure Python."""
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-
-
-def _write_shard(shard: tuple[int, int]) -> list[str]:
-    folder, handbook, report, today, options = _JOB
+def _write_shard(job: tuple, shard: tuple[int, int]) -> list[str]:
+    folder, handbook, report, today, options = job
     written = []
     for page in iter_pages(handbook, report, today, shard=shard, **options):
         target = folder / page.path
@@ -42,13 +33,7 @@ def write_pages(
     folder: Path, handbook: Handbook, report: Report, today: dt.date, *, workers: int = 1, **options
 ) -> list[str]:
     """Write every page of ``render_pages`` below ``folder``; return their paths, in no set order."""
-    global _JOB
-    _JOB = (Path(folder), handbook, report, today, options)
-    try:
-        if workers <= 1:
-            return _write_shard((0, 1))
-        shards = [(index, workers) for index in range(workers)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [path for part in pool.map(_write_shard, shards) for path in part]
-    finally:
-        _JOB = None
+    count = max(1, workers)
+    job = (Path(folder), handbook, report, today, options)
+    parts = fork_map(_write_shard, job, [(index, count) for index in range(count)], count)
+    return [path for part in parts for path in part]
