@@ -68,8 +68,8 @@ def _build_shard(job: tuple, shard: tuple[int, int]) -> tuple[list[tuple[int, st
             page = file.page if file.page is not None else Page(None, file, config)
             _populate_page(page, config, files)
             _build_page(page, config, doc_files, nav, env)
-            page.content = None
-            page.markdown = None
+            page.content = None  # written: MkDocs would keep every page's Markdown and HTML
+            page.markdown = None  # until the end, hundreds of megabytes at thousands of variants
             built.append(page)
         for page in built:
             page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)

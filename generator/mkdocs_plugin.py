@@ -235,20 +235,12 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         return HTML_BLOCK.sub(stash, markdown)
 
     def on_page_content(self, html, *, page, config, files):
-        """Put the stashed HTML blocks back (their ids count as the page's anchors), explain
-        every abbreviation of begrippen.yaml where it occurs (see site/abbreviations.py),
-        and drop a generated page's Markdown once it is HTML.
-
-        MkDocs keeps every page's source until the whole site is written; with thousands of
-        variants that is hundreds of megabytes nobody reads again. The title stays: every
-        generated page sets it in its front matter (``page.meta``).
-        """
+        """Put the stashed HTML blocks back (their ids count as the page's anchors) and explain
+        every abbreviation of begrippen.yaml where it occurs (see site/abbreviations.py)."""
         if self.blocks:
             blocks, self.blocks = self.blocks, []
             html = PLACEHOLDER.sub(lambda match: blocks[int(match.group(1))], html)
             page.present_anchor_ids.update(id for block in blocks for id in ANCHOR.findall(block))
-        if page.file.generated_by == "meldcode" and "title" in page.meta:
-            page.markdown = ""
         return explain(html, self.glossary, self._abbr)
 
 
