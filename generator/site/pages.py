@@ -232,8 +232,8 @@ def iter_pages(
 ) -> Iterator[Page]:
     """The pages one at a time, so a caller can write each and keep none.
 
-    ``shard=(i, n)``: only the i-th of n parts (the pages of every n-th variant, and the
-    shared pages in part 0), so that n processes can share the work; the n parts together
+    ``shard=(i, n)``: only the i-th of n parts (every n-th comparison page with the pages of
+    its variants, and the shared pages in part 0), so that n processes can share the work; the n parts together
     are exactly ``render_pages``. ``only``: of the pages of single variants (their own pages,
     comparison pages, check pages), only those that show one of these variants; the shared
     pages always (``mkdocs serve`` re-renders what an edit can change).
@@ -266,10 +266,17 @@ def iter_pages(
         if handbook.begrippen:
             yield Page("begrippen.md", env.get_template("begrippen.md.j2").render(
                 begrippen=handbook.begrippen, **common))
-    for view in views[index::count]:
-        if only is None or view.variant.id in only:
-            yield from _variant_pages(env, view, common, finder)
-    yield from _compare_pages(env, views, common, report, compare_page_size, shard, only)
+    # A part is every n-th page of the comparison with its variants' own pages just before it:
+    # each text is rendered while it is still in ``templating.markdown``'s cache.
+    comparison = Comparison(env, views, common, report, compare_page_size)
+    for number, chunk in enumerate(comparison.chunks, start=1):
+        if (number - 1) % count != index:
+            continue
+        for view in chunk:
+            if only is None or view.variant.id in only:
+                yield from _variant_pages(env, view, common, finder)
+        if only is None or any(view.variant.id in only for view in chunk):
+            yield from comparison.pages(number)
     yield from render_check_pages(handbook, env, report, overview_page_size, shard, only)
 
 
@@ -332,35 +339,36 @@ def page_window(number: int, count: int, around: int = 2) -> list[int | None]:
     return window
 
 
-def _compare_pages(
-    env: Environment, views: list[VariantView], common: dict, report: Report, size: int,
-    shard: tuple[int, int] = (0, 1), only: Collection[str] | None = None,
-) -> list[Page]:
-    chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
-    names = ["index.md"] + [f"pagina-{n}.md" for n in range(2, len(chunks) + 1)]
-    template = env.get_template("compare.md.j2")
-    comparison = env.get_template("partials/compare.html.j2").module.comparison
-    basis = views[0].handbook.basismodel if views else None
-    pages = []
-    for number, (chunk, name) in enumerate(zip(chunks, names), start=1):
-        if (number - 1) % shard[1] != shard[0]:
-            continue
-        if only is not None and not any(v.variant.id in only for v in chunk):
-            continue
-        columns = [column(v.variant, v.handbook, v.url, report) for v in chunk]
-        pages.append(
+class Comparison:
+    """The comparison in pages of ``size`` variants (``vergelijken/``), and per variant the
+    fragment its picker loads."""
+
+    def __init__(self, env: Environment, views: list[VariantView], common: dict, report: Report, size: int):
+        self.env, self.views, self.common, self.report = env, views, common, report
+        self.chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
+        self.names = ["index.md"] + [f"pagina-{n}.md" for n in range(2, len(self.chunks) + 1)]
+        self.template = env.get_template("compare.md.j2")
+        self.comparison = env.get_template("partials/compare.html.j2").module.comparison
+        self.basis = views[0].handbook.basismodel if views else None
+
+    def pages(self, number: int) -> list[Page]:
+        """Page ``number`` (from 1), then the fragments of its variants."""
+        views, chunk, names = self.views, self.chunks[number - 1], self.names
+        columns = [column(v.variant, v.handbook, v.url, self.report) for v in chunk]
+        pages = [
             Page(
-                f"vergelijken/{name}",
-                template.render(
+                f"vergelijken/{names[number - 1]}",
+                self.template.render(
                     views=views, columns=columns, number=number, pages=names, window=page_window(number, len(names)),
-                    picker=views if common["overview"].all_fit else chunk,
-                    root="../" if number == 1 else "../../", **common,
+                    picker=views if self.common["overview"].all_fit else chunk,
+                    root="../" if number == 1 else "../../", **self.common,
                 ),
             )
-        )
-        # Each chunk's columns as the static pages render them, for the picker's script,
-        # right after its page (their texts are still in the caches).
+        ]
+        # The columns as the static page renders them, for the picker's script (their texts are
+        # still in the caches).
         for item in columns:
-            data = {"id": item.variant.id, "title": item.variant.title, "html": str(comparison([item], basis, ""))}
+            data = {"id": item.variant.id, "title": item.variant.title,
+                    "html": str(self.comparison([item], self.basis, ""))}
             pages.append(Page(f"vergelijken/varianten/{item.variant.id}.json", json.dumps(data, ensure_ascii=False)))
-    return pages
+        return pages
