@@ -51,8 +51,8 @@ class _Collect(logging.Handler):
         self.records.append((record.levelno, record.getMessage()))
 
 
-def _build_shard(job: tuple, shard: tuple[int, int]) -> tuple[list[tuple[int, str]], str | None]:
-    config, files, nav, env, uris = job
+def _build_shard(job: tuple, shard: tuple[int, int]) -> tuple[list[tuple[int, str]], str | None, list[str]]:
+    config, files, nav, env, uris, indexed = job
     index, count = shard
     collect = _Collect()
     logging.getLogger("mkdocs").addHandler(collect)
@@ -63,6 +63,7 @@ def _build_shard(job: tuple, shard: tuple[int, int]) -> tuple[list[tuple[int, st
         file.inclusion = InclusionLevel.INCLUDED
     doc_files = files.documentation_pages()
     built = []
+    before = len(indexed)
     try:
         for file in mine[index::count]:
             page = file.page if file.page is not None else Page(None, file, config)
@@ -74,27 +75,32 @@ def _build_shard(job: tuple, shard: tuple[int, int]) -> tuple[list[tuple[int, st
         for page in built:
             page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
     except Exception as exc:  # MkDocs logged it with the page; the build's process stops
-        return collect.records, f"{type(exc).__name__}: {exc}"
+        return collect.records, f"{type(exc).__name__}: {exc}", []
     finally:
         logging.getLogger("mkdocs").removeHandler(collect)
-    return collect.records, None
+    return collect.records, None, indexed[before:]
 
 
 class PageBuildError(Exception):
     """A generated page could not be built; the message says which and why."""
 
 
-def build_pages(config, files: Files, nav, env, held: Sequence[File], *, workers: int) -> None:
-    """Build the held-back pages as MkDocs would have, ``workers`` processes at a time."""
+def build_pages(config, files: Files, nav, env, held: Sequence[File], *, workers: int, indexed: list[str]) -> None:
+    """Build the held-back pages as MkDocs would have, ``workers`` processes at a time.
+
+    ``indexed``: the list to which the plugin's ``on_post_page`` adds the pages to index for
+    search; what a forked worker adds to its copy is added to it here."""
     count = max(1, workers)
-    job = (config, files, nav, env, [file.src_uri for file in held])
+    job = (config, files, nav, env, [file.src_uri for file in held], indexed)
     results = fork_map(_build_shard, job, [(index, count) for index in range(count)], count)
     errors = []
-    for records, error in results:
+    for records, error, added in results:
         for level, message in records:
             log.log(level, message)
         if error:
             errors.append(error)
+        if count > 1:  # built in forked workers (one process: on_post_page added them itself)
+            indexed += added
     if errors:
         raise PageBuildError("; ".join(errors))
 

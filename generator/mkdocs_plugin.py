@@ -26,6 +26,7 @@ import logging
 import re
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -115,6 +116,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         """The generated pages to build (None: all); fewer after an edit under ``mkdocs serve --dirty``."""
         self.last: LastBuild | None = None
         """What the previous build of this ``mkdocs serve --dirty`` session made."""
+        self.indexed: list[str] = []
+        """The built pages marked for the search index (site-relative paths)."""
         self.build: list[File] = []
         self.held: list[File] = []
         """The generated pages: built by ``mkdocs_pages.build_pages``, not by MkDocs' own loop."""
@@ -166,6 +169,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         return config
 
     def on_pre_build(self, *, config) -> None:
+        self.indexed = []
         workers = self.config.workers or default_workers()
         options = {"compare_page_size": self.config.compare_page_size,
                    "overview_page_size": self.config.overview_page_size}
@@ -244,6 +248,13 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         return explain(html, self.glossary, self._abbr)
 
 
+    def on_post_page(self, output, *, page, config):
+        """Note the pages Pagefind is to index (``site_overrides/main.html`` marks them), as they
+        are written, here or in ``build_pages``' workers: no page is read again for it."""
+        if search.MARK in output:
+            self.indexed.append(page.file.dest_uri)
+        return output
+
     def on_nav(self, nav, *, config, files):
         self.nav = nav
         return nav
@@ -257,7 +268,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         """Build the generated pages, in one process per core (``mkdocs_pages``)."""
         try:
             build_pages(config, self.files, self.nav, self.env, self.build,
-                        workers=self.config.workers or default_workers())
+                        workers=self.config.workers or default_workers(), indexed=self.indexed)
         except PageBuildError as exc:
             raise PluginError(str(exc)) from None
         if config.site_url:  # without it MkDocs' sitemap lists no page at all
@@ -272,17 +283,21 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         writes (the staging folder, or the folder ``mkdocs serve`` serves), into pagefind/: small
         fragments, so that a search downloads only the parts for its words.
         """
-        self._remove_pages()
-        if self.changed is not None:
-            log.info("meldcode: %d changed page(s) built; the search index is still that of the first build",
-                     len(self.build))
-        elif self.config.search_index and not (self.warnings is not None and self.warnings.get_counts()):
-            try:
-                search.index_site(Path(config.site_dir), Path(self.config.node_modules),
+        # The generated pages' Markdown is no longer read: removing 70,000 files takes half a
+        # minute, so it happens while Pagefind indexes.
+        removing = self._remove_pages(meanwhile=True)
+        try:
+            if self.changed is not None:
+                log.info("meldcode: %d changed page(s) built; the search index is still that of the first build",
+                         len(self.build))
+            elif self.config.search_index and not (self.warnings is not None and self.warnings.get_counts()):
+                search.index_site(Path(config.site_dir), Path(self.config.node_modules), sorted(self.indexed),
                                   shard_pages=self.config.search_shard_pages,
                                   workers=self.config.workers or default_workers())
-            except search.SearchIndexError as exc:
-                raise PluginError(str(exc)) from None
+        except search.SearchIndexError as exc:
+            raise PluginError(str(exc)) from None
+        finally:
+            removing.join()
         if self.staging is None:
             return
         self._stop_counting()
@@ -330,10 +345,20 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             shutil.rmtree(self.last.page_dir, ignore_errors=True)
             self.last = None
 
-    def _remove_pages(self) -> None:
-        if self.page_dir is not None and not (self.last is not None and self.page_dir == self.last.page_dir):
-            shutil.rmtree(self.page_dir, ignore_errors=True)
+    def _remove_pages(self, meanwhile: bool = False) -> threading.Thread:
+        """Remove this build's folder of generated pages (not the one a serve session keeps);
+        ``meanwhile``: in a thread, which the caller joins."""
+        folder = self.page_dir
+        if folder is None or (self.last is not None and folder == self.last.page_dir):
+            folder = None
+        else:
             self.page_dir = None
+        remover = threading.Thread(target=lambda: folder and shutil.rmtree(folder, ignore_errors=True))
+        if meanwhile:
+            remover.start()
+        else:
+            remover.run()
+        return remover
 
     def on_serve(self, server, *, config, builder):
         server.watch(self.config.protocols)

@@ -7,6 +7,7 @@ span several pages. Sizes at 7,000 variants are measured by ``make bench``, not 
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -18,6 +19,7 @@ import pytest
 
 from axe import violations
 from bench.synthetic import school, step_agreement, synthetic
+from generator.release.search import pages_to_index
 from conftest import PROTOCOLS, build_site, serve
 from test_accessibility import _tab_to
 from test_browser import Watch, _privacy
@@ -129,6 +131,20 @@ def test_search_index_is_in_fragments_and_shards(big_site):
     assert len(fragments) >= COUNT and len(chunks) > len(folders)
     assert all(len(list((folder / "fragment").iterdir())) <= SHARD_PAGES for folder in folders)
     assert max(p.stat().st_size for p in chunks) < 100 * 1024
+
+
+def test_search_index_holds_every_marked_page_once(big_site):
+    """The pages to index are noted as they are built (in the build's workers too), not found
+    by reading the site again: the index has exactly the pages the site marks, each once."""
+    pagefind = big_site / "pagefind"
+    folders = [pagefind] + [pagefind / shard for shard in json.loads((pagefind / "shards.json").read_text())]
+    urls = []
+    for fragment in (f for folder in folders for f in (folder / "fragment").iterdir()):
+        text = gzip.decompress(fragment.read_bytes()).decode("utf-8")
+        urls.append(json.loads(text[text.index("{"):])["url"])
+    marked = ["/" + path.removesuffix("index.html") for path in pages_to_index(big_site)]
+    assert len(marked) > COUNT
+    assert sorted(urls) == sorted(marked)
 
 
 def _search(page, query: str):

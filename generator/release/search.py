@@ -33,7 +33,7 @@ SHARD_PAGES = 500
 """Pages per Pagefind index. Pagefind holds about 0.8 MB per page of ours while it indexes
 (measured: 200 MB for 250 variant pages, 1.1 GB for 1,000), so one index of 7,000 variants
 would need 6 GB; shards are indexed a few at a time (``workers``) and merged in the browser."""
-MARK = b"data-pagefind-body"
+MARK = "data-pagefind-body"
 SCRIPT = Path(__file__).with_name("pagefind_index.mjs")
 
 
@@ -43,7 +43,7 @@ def pages_to_index(site: Path) -> list[str]:
     for page in sorted(site.glob(GLOB)):
         if page.parts[len(site.parts)] == "pagefind":
             continue
-        if MARK in page.read_bytes():
+        if MARK.encode() in page.read_bytes():
             found.append(page.relative_to(site).as_posix())
     return found
 
@@ -53,15 +53,20 @@ def shard_folder(number: int) -> str:
     return "" if number == 0 else f"shard-{number}/"
 
 
-def index_site(site: Path, node_modules: Path, shard_pages: int = SHARD_PAGES, workers: int = 1) -> None:
+def index_site(
+    site: Path, node_modules: Path, pages: list[str] | None = None, shard_pages: int = SHARD_PAGES, workers: int = 1,
+) -> None:
     """Write ``site/pagefind/`` (and ``pagefind/shard-N/`` beyond ``shard_pages`` pages, named
-    in ``pagefind/shards.json``); a failing Pagefind fails the build with its own message."""
+    in ``pagefind/shards.json``) for ``pages`` (site-relative; None: ``pages_to_index``, which
+    reads every page; the plugin notes them as they are built); a failing Pagefind fails the
+    build with its own message."""
     library = node_modules / "pagefind" / "lib" / "index.js"
     if not library.is_file():
         raise SearchIndexError(
             f"{library} is missing; run 'npm ci' (make does this) to install the Pagefind pinned in package-lock.json"
         )
-    pages = pages_to_index(site)
+    if pages is None:
+        pages = pages_to_index(site)
     shards = [pages[i : i + shard_pages] for i in range(0, len(pages), shard_pages)] or [[]]
 
     def index_shard(number: int) -> str | None:
