@@ -291,7 +291,10 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
                 log.info("meldcode: %d changed page(s) built; the search index is still that of the first build",
                          len(self.build))
             elif self.config.search_index and not (self.warnings is not None and self.warnings.get_counts()):
-                search.index_site(Path(config.site_dir), Path(self.config.node_modules), sorted(self.indexed),
+                # A dirty build leaves the pages it did not change unwritten, so none of them were
+                # noted: then the pages on disk are read for the mark.
+                pages = None if self.dirty else sorted(self.indexed)
+                search.index_site(Path(config.site_dir), Path(self.config.node_modules), pages,
                                   shard_pages=self.config.search_shard_pages,
                                   workers=self.config.workers or default_workers())
         except search.SearchIndexError as exc:

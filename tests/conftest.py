@@ -24,10 +24,12 @@ def pytest_addoption(parser):
     )
 
 
-def build_site(dest: Path, protocols: Path = PROTOCOLS, env: dict | None = None) -> subprocess.CompletedProcess:
+def build_site(
+    dest: Path, protocols: Path = PROTOCOLS, env: dict | None = None, options: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess:
     """Run the real ``mkdocs build`` into ``dest``; mkdocs.yml reads MELDCODE_PROTOCOLS."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"), "-d", str(dest)],
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"), "-d", str(dest), *options],
         cwd=ROOT,
         capture_output=True,
         text=True,

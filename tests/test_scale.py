@@ -133,18 +133,47 @@ def test_search_index_is_in_fragments_and_shards(big_site):
     assert max(p.stat().st_size for p in chunks) < 100 * 1024
 
 
-def test_search_index_holds_every_marked_page_once(big_site):
-    """The pages to index are noted as they are built (in the build's workers too), not found
-    by reading the site again: the index has exactly the pages the site marks, each once."""
-    pagefind = big_site / "pagefind"
+def indexed_urls(site: Path) -> list[str]:
+    """The URL of every page in the search index (one fragment each), over all shards."""
+    pagefind = site / "pagefind"
     folders = [pagefind] + [pagefind / shard for shard in json.loads((pagefind / "shards.json").read_text())]
     urls = []
     for fragment in (f for folder in folders for f in (folder / "fragment").iterdir()):
         text = gzip.decompress(fragment.read_bytes()).decode("utf-8")
         urls.append(json.loads(text[text.index("{"):])["url"])
-    marked = ["/" + path.removesuffix("index.html") for path in pages_to_index(big_site)]
-    assert len(marked) > COUNT
-    assert sorted(urls) == sorted(marked)
+    return sorted(urls)
+
+
+def indexed_count(site: Path) -> int:
+    """The pages in the search index, as its shards' entry files count them."""
+    pagefind = site / "pagefind"
+    folders = [pagefind] + [pagefind / shard for shard in json.loads((pagefind / "shards.json").read_text())]
+    entries = [json.loads((folder / "pagefind-entry.json").read_text()) for folder in folders]
+    return sum(language["page_count"] for entry in entries for language in entry["languages"].values())
+
+
+def marked_urls(site: Path) -> list[str]:
+    return sorted("/" + path.removesuffix("index.html") for path in pages_to_index(site))
+
+
+def test_search_index_holds_every_marked_page_once(big_site):
+    """The pages to index are noted as they are built (in the build's workers too), not found
+    by reading the site again: the index has exactly the pages the site marks, each once."""
+    assert len(marked_urls(big_site)) > COUNT
+    assert indexed_urls(big_site) == marked_urls(big_site)
+    assert indexed_count(big_site) == len(marked_urls(big_site))
+
+
+def test_a_dirty_build_indexes_the_pages_it_did_not_write(tmp_path):
+    """A dirty build (``mkdocs serve --dirty`` after an edit of a shared source) writes only the
+    hand-written pages that changed; the index still holds them all."""
+    site = tmp_path / "site"
+    for _ in range(2):
+        result = build_site(site, options=("--dirty", "--no-strict"))
+        assert result.returncode == 0, result.stderr
+    assert "/over/" in marked_urls(site)
+    # (the first build's fragments are still on disk: the entry files count what is indexed now)
+    assert indexed_count(site) == len(marked_urls(site))
 
 
 def _search(page, query: str):
