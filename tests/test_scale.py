@@ -124,7 +124,7 @@ def test_search_index_is_in_fragments_and_shards(big_site):
     pagefind = big_site / "pagefind"
     shards = json.loads((pagefind / "shards.json").read_text(encoding="utf-8"))
     assert shards == ["shard-1/", "shard-2/"]
-    folders = [pagefind] + [pagefind / shard for shard in shards]
+    folders = shard_folders(big_site)
     fragments = [f for folder in folders for f in (folder / "fragment").iterdir()]
     chunks = [c for folder in folders for c in (folder / "index").iterdir()]
     # one fragment per indexed page, no shard above its size, the word index in several chunks
@@ -133,12 +133,16 @@ def test_search_index_is_in_fragments_and_shards(big_site):
     assert max(p.stat().st_size for p in chunks) < 100 * 1024
 
 
+def shard_folders(site: Path) -> list[Path]:
+    """The search index's folders: pagefind/ and the shards of pagefind/shards.json."""
+    pagefind = site / "pagefind"
+    return [pagefind] + [pagefind / shard for shard in json.loads((pagefind / "shards.json").read_text())]
+
+
 def indexed_urls(site: Path) -> list[str]:
     """The URL of every page in the search index (one fragment each), over all shards."""
-    pagefind = site / "pagefind"
-    folders = [pagefind] + [pagefind / shard for shard in json.loads((pagefind / "shards.json").read_text())]
     urls = []
-    for fragment in (f for folder in folders for f in (folder / "fragment").iterdir()):
+    for fragment in (f for folder in shard_folders(site) for f in (folder / "fragment").iterdir()):
         text = gzip.decompress(fragment.read_bytes()).decode("utf-8")
         urls.append(json.loads(text[text.index("{"):])["url"])
     return sorted(urls)
@@ -146,9 +150,7 @@ def indexed_urls(site: Path) -> list[str]:
 
 def indexed_count(site: Path) -> int:
     """The pages in the search index, as its shards' entry files count them."""
-    pagefind = site / "pagefind"
-    folders = [pagefind] + [pagefind / shard for shard in json.loads((pagefind / "shards.json").read_text())]
-    entries = [json.loads((folder / "pagefind-entry.json").read_text()) for folder in folders]
+    entries = [json.loads((folder / "pagefind-entry.json").read_text()) for folder in shard_folders(site)]
     return sum(language["page_count"] for entry in entries for language in entry["languages"].values())
 
 

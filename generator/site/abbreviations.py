@@ -28,8 +28,8 @@ _SKIPPED = re.compile(
     r"(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",           # ... and its attributes, quoted values may hold ">"
     re.DOTALL | re.IGNORECASE,
 )
-_REFERENCE_BEFORE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);\Z")
 _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+_REFERENCE_BEFORE = re.compile(_REFERENCE.pattern + r"\Z")
 _WORD = re.compile(r"\w")
 
 
