@@ -11,11 +11,13 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup build serve test test-fast bench bench-quick chromium lock clean publish dist linkcheck bench-serve screenshots
+.PHONY: help setup build serve test test-fast lint bench bench-quick chromium lock clean publish dist linkcheck bench-serve screenshots
 
 help:
 	@echo "make serve   set up, build and serve the handbook at http://127.0.0.1:8000"
 	@echo "make test    set up and run every test (browser tests included)"
+	@echo "make test-fast  the tests that need no built site and no browser (about a minute)"
+	@echo "make lint    ruff over the Python code"
 	@echo "make build   build the site into site/ (with a PDF per variant version)"
 	@echo "make bench   print build, page-size, tool start-up and bytes (bench-quick: fewer runs)"
 	@echo "make dist    build, check links, pack dist/meldcode-handboek-<edition>.tar.gz"
@@ -54,11 +56,18 @@ chromium:
 		echo "Browser tests need Chromium at $(CHROMIUM): install it with 'sudo apt-get install chromium'"; exit 1; \
 	fi
 
-test: setup chromium
-	$(BIN)/pytest -q
+# One pytest worker per core (pytest-xdist); the seed site is built once and shared.
+PYTEST_WORKERS ?= auto
 
+test: setup chromium
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
+
+# No Chromium, no built site, no PDFs: what a contributor runs before every commit.
 test-fast: setup
-	$(BIN)/pytest -q -m "not browser"
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not site and not browser"
+
+lint: setup
+	$(BIN)/ruff check .
 
 # BENCH_VARIANTS=5,1000,7000 (the default) sets the sizes of the build table.
 bench: setup chromium

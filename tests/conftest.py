@@ -9,12 +9,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: F401 - tests and bench import them from here
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOCOLS = ROOT / "protocols"
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+SITE_FIXTURES = frozenset({"site_dir", "build"})
+"""A test that asks for one of these needs a built site: it gets the ``site`` marker."""
+BROWSER_FIXTURES = frozenset({"browser"})
+"""A test that asks for one of these drives Chromium: it gets the ``browser`` marker."""
 
 
 def pytest_addoption(parser):
@@ -24,10 +31,33 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_collection_modifyitems(items):
+    """The tiers follow what a test needs: `make test-fast` deselects ``site`` and ``browser``."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & SITE_FIXTURES or fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.site)
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+
+
+_running: list[pytest.Item] = []
+
+
+def pytest_runtest_setup(item):
+    _running[:] = [item]
+
+
 def build_site(
     dest: Path, protocols: Path = PROTOCOLS, env: dict | None = None, options: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess:
-    """Run the real ``mkdocs build`` into ``dest``; mkdocs.yml reads MELDCODE_PROTOCOLS."""
+    """Run the real ``mkdocs build`` into ``dest``; mkdocs.yml reads MELDCODE_PROTOCOLS.
+
+    Only a test marked ``site`` may build (ask for the ``build`` fixture), so that the fast
+    tier never builds a site by accident.
+    """
+    if _running and _running[0].get_closest_marker("site") is None:
+        raise RuntimeError(f"{_running[0].nodeid} builds a site: ask for the `build` fixture or mark it `site`")
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"), "-d", str(dest), *options],
         cwd=ROOT,
@@ -38,14 +68,40 @@ def build_site(
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory) -> Path:
-    """The site as `make build` makes it: mkdocs build, then the PDFs."""
-    dest = tmp_path_factory.mktemp("build") / "site"
-    result = build_site(dest)
-    assert result.returncode == 0, result.stderr
-    pdfs = subprocess.run([sys.executable, "-m", "generator.release.pdf", str(dest)], cwd=ROOT, capture_output=True, text=True)
-    assert pdfs.returncode == 0, pdfs.stderr
-    return dest
+def build():
+    """``build_site`` for a test that must build its own (smallest) site."""
+    return build_site
+
+
+def _manifest(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory, worker_id) -> Path:
+    """The seed site as `make build` makes it (mkdocs build, then the PDFs), built once per
+    test session and shared read-only by every test and every xdist worker.
+
+    A test that must change a site copies it first: the session fails if the shared site
+    has changed by its end.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # every xdist worker has its own base folder below a shared one
+        shared = shared.parent
+    dest, done = shared / "seed-site" / "site", shared / "seed-site.done"
+    with FileLock(str(shared / "seed-site.lock")):
+        if not done.exists():
+            dest.parent.mkdir(exist_ok=True)
+            result = build_site(dest)
+            assert result.returncode == 0, result.stderr
+            pdfs = subprocess.run([sys.executable, "-m", "generator.release.pdf", str(dest)], cwd=ROOT,
+                                  capture_output=True, text=True)
+            assert pdfs.returncode == 0, pdfs.stderr
+            done.write_text("built", encoding="utf-8")
+    before = _manifest(dest)
+    yield dest
+    assert _manifest(dest) == before, "a test changed the shared seed site: copy it first"
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ import pytest
 from conftest import PROTOCOLS, ROOT
 from generator.release.atomic import swap_in
 
+pytestmark = pytest.mark.site
+
 
 def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

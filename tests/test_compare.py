@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from axe import violations
-from conftest import PROTOCOLS, build_site, read_yaml, variant_files
+from conftest import PROTOCOLS, read_yaml, variant_files
 from htmltext import page_text, squash
 
 VARIANTS = {read_yaml(p)["id"]: read_yaml(p) for p in variant_files()}
@@ -48,7 +48,7 @@ def test_contacts_are_compared(site_dir):
     assert "088 - 222 05 00" in text and "0800-2000" in text and "088-2000 / www.amk-nederland.nl" in text
 
 
-def test_many_variants_are_split_over_pages(tmp_path):
+def test_many_variants_are_split_over_pages(build, tmp_path):
     protocols = tmp_path / "protocols"
     shutil.copytree(PROTOCOLS, protocols)
     source = (protocols / "variants" / "levwn.yaml").read_text(encoding="utf-8")
@@ -56,7 +56,7 @@ def test_many_variants_are_split_over_pages(tmp_path):
         (protocols / "variants" / f"extra-{number}.yaml").write_text(
             source.replace("id: levwn", f"id: extra-{number:02d}"), encoding="utf-8")
     site = tmp_path / "site"
-    assert build_site(site, protocols=protocols).returncode == 0
+    assert build(site, protocols=protocols).returncode == 0
     pages = [site / "vergelijken" / "index.html", *sorted((site / "vergelijken").glob("pagina-*/index.html"))]
     assert len(pages) == 5  # 25 variants, 5 a page (mkdocs.yml)
     for page in pages:

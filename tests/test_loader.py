@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROTOCOLS, ROOT, build_site
+from conftest import PROTOCOLS, ROOT
 from generator.loader import SourceError, load
 
 EXAMPLE = "prisma-almere-2021.yaml"
@@ -89,11 +89,11 @@ def test_broken_kader_is_refused_with_its_file(protocols):
 
 
 @pytest.mark.parametrize("case", BROKEN[:5], ids=[case[0] for case in BROKEN[:5]])
-def test_mkdocs_build_fails_and_writes_nothing(protocols, tmp_path, case):
+def test_mkdocs_build_fails_and_writes_nothing(build, protocols, tmp_path, case):
     _, old, new, _, words = case
     _edit(protocols / "variants" / EXAMPLE, old, new)
     site = tmp_path / "site"
-    result = build_site(site, protocols=protocols)
+    result = build(site, protocols=protocols)
     assert result.returncode != 0
     assert EXAMPLE in result.stderr and words[0] in result.stderr
     assert not site.exists()
@@ -262,7 +262,7 @@ def test_control_characters_in_text_are_refused(protocols):
         load(protocols)
 
 
-def test_versions_that_would_share_a_page_are_refused_naming_both_files(protocols, tmp_path):
+def test_versions_that_would_share_a_page_are_refused_naming_both_files(build, protocols, tmp_path):
     """"1.0" and "1-0" both make versies/1-0/: the loader says so, and check and build agree."""
     first = protocols / "variants" / EXAMPLE
     second = protocols / "variants" / "prisma-later.yaml"
@@ -280,8 +280,8 @@ def test_versions_that_would_share_a_page_are_refused_naming_both_files(protocol
                            cwd=ROOT, capture_output=True, text=True)
     assert check.returncode == 1 and "would share the page versies/1-0/" in check.stderr
     site = tmp_path / "site"
-    build = build_site(site, protocols=protocols)
-    assert build.returncode != 0 and "would share the page versies/1-0/" in build.stderr
+    built = build(site, protocols=protocols)
+    assert built.returncode != 0 and "would share the page versies/1-0/" in built.stderr
     assert not site.exists()
 
 

@@ -20,7 +20,7 @@ import pytest
 from axe import violations
 from bench.synthetic import school, step_agreement, synthetic
 from generator.release.search import pages_to_index
-from conftest import PROTOCOLS, build_site, serve
+from conftest import PROTOCOLS, serve
 from test_accessibility import _tab_to
 from test_browser import Watch, _privacy
 
@@ -61,11 +61,11 @@ def article_links(site: Path, url: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def big_site(tmp_path_factory):
+def big_site(build, tmp_path_factory):
     protocols = synthetic(PROTOCOLS, COUNT)
     try:
         dest = tmp_path_factory.mktemp("scale") / "site"
-        result = build_site(dest, protocols, env={"MELDCODE_OVERVIEW_PAGE_SIZE": str(PAGE_SIZE),
+        result = build(dest, protocols, env={"MELDCODE_OVERVIEW_PAGE_SIZE": str(PAGE_SIZE),
                                                   "MELDCODE_SEARCH_SHARD_PAGES": str(SHARD_PAGES)})
         assert result.returncode == 0, result.stderr
     finally:
@@ -166,12 +166,12 @@ def test_search_index_holds_every_marked_page_once(big_site):
     assert indexed_count(big_site) == len(marked_urls(big_site))
 
 
-def test_a_dirty_build_indexes_the_pages_it_did_not_write(tmp_path):
+def test_a_dirty_build_indexes_the_pages_it_did_not_write(build, tmp_path):
     """A dirty build (``mkdocs serve --dirty`` after an edit of a shared source) writes only the
     hand-written pages that changed; the index still holds them all."""
     site = tmp_path / "site"
     for _ in range(2):
-        result = build_site(site, options=("--dirty", "--no-strict"))
+        result = build(site, options=("--dirty", "--no-strict"))
         assert result.returncode == 0, result.stderr
     assert "/over/" in marked_urls(site)
     # (the first build's fragments are still on disk: the entry files count what is indexed now)

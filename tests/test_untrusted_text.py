@@ -29,7 +29,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 
-from conftest import PROTOCOLS, build_site, serve
+from conftest import PROTOCOLS, serve
 from generator.loader import (
     BASISMODEL_FILE, BEGRIPPEN_FILE, CHECKS_FILE, CONTACTS_FILE, KADER_FILE, ROLES_FILE, SOURCES_FILE, VARIANTS_DIR,
 )
@@ -157,7 +157,7 @@ def _plant(model, data, file_label: str, planted: Planted, cycle) -> None:
 
 
 @pytest.fixture(scope="module")
-def payload_site(tmp_path_factory):
+def payload_site(build, tmp_path_factory):
     root = tmp_path_factory.mktemp("payloads")
     protocols = root / "protocols"
     shutil.copytree(PROTOCOLS, protocols)
@@ -173,7 +173,7 @@ def payload_site(tmp_path_factory):
         with path.open("w", encoding="utf-8") as handle:
             yaml.dump(data, handle)
     site = root / "site"
-    result = build_site(site, protocols=protocols)
+    result = build(site, protocols=protocols)
     assert result.returncode == 0, result.stderr[-3000:]
     return site, planted
 

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROTOCOLS, ROOT, build_site
+from conftest import PROTOCOLS, ROOT
 from htmltext import page_text
 
 OLD = "prisma-almere-2021.yaml"
 
 
 @pytest.fixture(scope="module")
-def two_versions(tmp_path_factory) -> Path:
+def two_versions(build, tmp_path_factory) -> Path:
     """Site built with a 2024 version of the Prisma protocol beside the 2021 one."""
     tmp = tmp_path_factory.mktemp("versions")
     protocols = tmp / "protocols"
@@ -36,7 +36,7 @@ def two_versions(tmp_path_factory) -> Path:
     )
     (protocols / "variants" / "prisma-almere-2024.yaml").write_text(text, encoding="utf-8")
     site = tmp / "site"
-    result = build_site(site, protocols=protocols, env={"MELDCODE_BUILD_DATE": "2025-01-15"})
+    result = build(site, protocols=protocols, env={"MELDCODE_BUILD_DATE": "2025-01-15"})
     assert result.returncode == 0, result.stderr
     return site
 
@@ -108,6 +108,7 @@ def test_several_versions_without_dates_are_refused(tmp_path):
         load(protocols)
 
 
+@pytest.mark.site
 def test_mike_publishes_an_edition_in_a_temporary_git_repository(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
