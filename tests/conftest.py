@@ -131,6 +131,28 @@ def browser():
         browser.close()
 
 
+PAGE_SHARDS = 4
+"""A walk over every built page is split into this many tests, so that xdist's workers share it."""
+
+
+def built_pages(site: Path) -> list[str]:
+    """The URL of every HTML page of a built site (relative, "" for the home page), found on
+    disk, not listed by hand; the theme's and the tool's assets are not pages."""
+    urls = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site)
+        if rel.parts[0] == "assets":
+            continue
+        text = rel.as_posix()
+        urls.append(text[: -len("index.html")] if text.endswith("index.html") else text)
+    return urls
+
+
+def shard(items: list, index: int) -> list:
+    """Every PAGE_SHARDS-th item from ``index``: the part of a walk one test takes."""
+    return items[index::PAGE_SHARDS]
+
+
 def variant_files() -> list[Path]:
     return sorted((PROTOCOLS / "variants").glob("**/*.yaml"))
 

@@ -8,18 +8,13 @@ from html.parser import HTMLParser
 import pytest
 
 from axe import violations
-from conftest import read_yaml, variant_files
+from conftest import PAGE_SHARDS, built_pages, read_yaml, shard, variant_files
 
 VARIANT_IDS = sorted(read_yaml(path)["id"] for path in variant_files())
 
 
 def _html_pages(site_dir):
     return sorted(p for p in site_dir.rglob("*.html") if "assets" not in p.relative_to(site_dir).parts)
-
-
-def _url(site_dir, path) -> str:
-    rel = path.relative_to(site_dir).as_posix()
-    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
 
 
 class _Outline(HTMLParser):
@@ -60,12 +55,12 @@ def test_every_page_is_dutch_with_one_h1_and_no_skipped_heading_level(site_dir):
 # ------------------------------------------------------------------ axe-core in Chromium
 
 @pytest.mark.browser
-def test_axe_finds_nothing_on_any_page(browser, base_url, site_dir):
+@pytest.mark.parametrize("part", range(PAGE_SHARDS))
+def test_axe_finds_nothing_on_any_page(browser, base_url, site_dir, part):
     """Home, every variant page and version page, every check page, comparison, over, 404."""
     page = browser.new_page()
     found = {}
-    for html in _html_pages(site_dir):
-        url = _url(site_dir, html)
+    for url in shard(built_pages(site_dir), part):
         page.goto(base_url + url)
         page.wait_for_load_state("networkidle")
         if problems := violations(page):

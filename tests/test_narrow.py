@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import read_yaml, variant_files
+from conftest import PAGE_SHARDS, built_pages, read_yaml, shard, variant_files
 from narrow import overflow
 
 pytestmark = pytest.mark.browser
@@ -22,18 +22,6 @@ CHOSEN = [
 ]
 
 
-def built_pages(site_dir) -> list[str]:
-    """The URL of every HTML page in the built site, found on disk, not listed by hand."""
-    urls = []
-    for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir)
-        if rel.parts[0] == "assets":
-            continue
-        text = rel.as_posix()
-        urls.append(text[: -len("index.html")] if text.endswith("index.html") else text)
-    return urls
-
-
 def _compare_ready(page):
     page.locator("[data-compare-view][data-chosen]").wait_for()
 
@@ -45,11 +33,12 @@ def phone(browser):
     context.close()
 
 
-def test_every_built_page_fits_a_360_px_screen(phone, base_url, site_dir):
+@pytest.mark.parametrize("part", range(PAGE_SHARDS))
+def test_every_built_page_fits_a_360_px_screen(phone, base_url, site_dir, part):
     pages = built_pages(site_dir)
     assert len(pages) >= 6 * len(VARIANT_IDS)  # variant, tool, history, version, check page each, and more
     found = {}
-    for url in pages:
+    for url in shard(pages, part):
         phone.goto(base_url + url)  # waits for "load": the layout is there, Pyodide need not be
         if problems := overflow(phone):
             found[url] = problems[:5]
