@@ -60,11 +60,11 @@ chromium:
 PYTEST_WORKERS ?= auto
 
 test: setup chromium
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 # No Chromium, no built site, no PDFs: what a contributor runs before every commit.
 test-fast: setup
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not site and not browser"
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup -m "not site and not browser"
 
 lint: setup
 	$(BIN)/ruff check .

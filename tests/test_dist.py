@@ -22,6 +22,9 @@ from conftest import ROOT, serve
 from generator.release.dist import compressible, make_dist
 from generator.release.linkcheck import check_site, parse_page
 
+# One xdist worker builds this module's site and runs all its tests (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("dist")
+
 TOP = "meldcode-handboek-site"
 PYODIDE = "assets/pyodide/" + json.loads((ROOT / "node_modules/pyodide/package.json").read_text())["version"]
 BIG = [f"{PYODIDE}/pyodide.asm.wasm", f"{PYODIDE}/pyodide.asm.mjs", "pagefind/pagefind.js"]

@@ -25,6 +25,9 @@ from conftest import PROTOCOLS, serve
 from test_accessibility import _tab_to
 from test_browser import Watch, _privacy
 
+# One xdist worker builds this module's site and runs all its tests (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("big_site")
+
 COUNT = 60
 PAGE_SIZE = 8
 SHARD_PAGES = 25  # the search index in three shards, merged by the search page

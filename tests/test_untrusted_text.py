@@ -35,6 +35,9 @@ from generator.loader import (
 )
 from generator.model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant
 
+# One xdist worker builds this module's site and runs all its tests (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("payload_site")
+
 EVIL = "evil.example"
 PAYLOADS = [
     "P{n} LEVWN </title><meta http-equiv=refresh content=0;url=https://evil.example/>",

@@ -18,6 +18,9 @@ import pytest
 from conftest import PROTOCOLS, ROOT
 from htmltext import page_text
 
+# One xdist worker builds this module's site and runs all its tests (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("two_versions")
+
 OLD = "prisma-almere-2021.yaml"
 
 
