@@ -506,7 +506,7 @@ def test_the_veilig_thuis_number_is_compared_as_a_number(handbook, config, writt
 
 
 @pytest.mark.parametrize("phone, invalid", [
-    ("+31 (0)88 222 05 00", False), ("088 - 222 05 00", False), ("0800-2000", False),
+    ("+31 (0)88 222 05 00", False), ("088 - 222 05 00", False), ("0800-2000", False), ("112", False),
     ("+31 (0)88 2000", True), ("088-2000", True), ("14 036", True), ("+44 20 7946 0000", True), ("0800 20", True),
 ])
 def test_a_phone_field_is_checked_as_a_whole_number(clean, handbook, config, phone, invalid):
@@ -520,3 +520,48 @@ def test_a_phone_field_is_checked_as_a_whole_number(clean, handbook, config, pho
 def test_a_number_written_plus_31_trunk_zero_is_found_in_text():
     assert checks_text.phone_numbers("Bel +31 (0)88 222 05 00 of 0800-2000.") == ["+31 (0)88 222 05 00", "0800-2000"]
     assert checks_text.phone_numbers("Bel +31 (0)88 2000.") == ["+31 (0)88 2000"]
+
+
+@pytest.fixture
+def bad_contacts(tmp_path):
+    """The seeds with Veilig Thuis Flevoland's number written as Prisma writes it."""
+    target = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, target)
+    file = target / "contacts.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert 'phone: "088 - 222 05 00"' in text and 'phone: "0800-2000"\n    website: www.veiligthuistwente.nl' in text
+    text = text.replace('phone: "088 - 222 05 00"', 'phone: "088-2000"')
+    text = text.replace('phone: "0800-2000"\n    website: www.veiligthuistwente.nl',
+                        'phone: "+31 (0)800 2000"\n    website: www.veiligthuistwente.nl')
+    file.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_the_numbers_of_contacts_yaml_are_checked(bad_contacts):
+    """Every variant page of a region dials its number: contacts.yaml's numbers get the phone
+    rule too, reported once for contacts.yaml, not per variant."""
+    handbook = load(bad_contacts)
+    report = run_checks(handbook, TODAY)
+    assert [(f.rule_id, f.severity, f.where, f.detail) for f in report.contact_findings] == [
+        ("phone-invalid", Severity.fout, "veilig_thuis_regions.flevoland.phone", "088-2000")]
+    assert report.has_errors
+    data = json.loads(report.to_json())
+    assert data["contacts"] == {
+        "counts": {"fout": 1, "tip": 0, "waarschuwing": 0},
+        "findings": [{"detail": "088-2000", "rule_id": "phone-invalid", "severity": "fout",
+                      "where": "veilig_thuis_regions.flevoland.phone"}],
+    }
+    # The variant that passes on its own now fails: its page dials contacts.yaml's numbers too.
+    result = _cli("--variant", "vo-brochure", protocols=bad_contacts)
+    assert result.returncode == 1, result.stdout
+    assert "contacts.yaml" in result.stdout and "veilig_thuis_regions.flevoland.phone: 088-2000" in result.stdout
+    overview = html.unescape(
+        {p.path: p.content for p in render_check_pages(handbook, environment(), report)}["kwaliteitscheck/index.md"])
+    assert "veilig_thuis_regions.flevoland.phone" in overview and "088-2000" in overview
+
+
+def test_the_seed_contacts_have_valid_numbers(handbook):
+    report = run_checks(handbook, TODAY)
+    assert report.contact_findings == ()
+    assert json.loads(report.to_json())["contacts"] == {"counts": {"fout": 0, "tip": 0, "waarschuwing": 0},
+                                                         "findings": []}

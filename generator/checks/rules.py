@@ -18,7 +18,7 @@ from typing import Any
 from ..model import CheckSettings, ChecksConfig, Contacts, RuleConfig, RuleKind, Variant
 from .roles import RoleFinder
 from .text import (
-    PLACE_NAMES, Hit, _DOMAIN, _EMAIL, _plain, emails_in_text, _without_links, is_valid_dutch_phone,
+    PLACE_NAMES, Hit, _DOMAIN, _EMAIL, _plain, contact_phones, emails_in_text, _without_links, is_valid_dutch_phone,
     link_is_well_formed, links, phone_fields, phone_numbers, sentences, text_fields,
 )
 
@@ -123,6 +123,13 @@ def phone_invalid(variant: Variant, ctx: Context) -> list[Hit]:
             if not is_valid_dutch_phone(phone) and (where, phone) not in hits:
                 hits[(where, phone)] = None
     return list(hits)
+
+
+def contact_phones_invalid(contacts: Contacts) -> list[Hit]:
+    """Every number of contacts.yaml that is not a valid Dutch number: every variant page of
+    its region (or all of them) dials it."""
+    return [(where, _plain(phone.number)) for where, phone in contact_phones(contacts)
+            if not is_valid_dutch_phone(phone.number)]
 
 
 def veilig_thuis_phone_differs(variant: Variant, ctx: Context) -> list[Hit]:
@@ -256,6 +263,11 @@ PROCEDURES: dict[str, Rule] = {
     "too-old": too_old,
 }
 """Rules of kind ``procedure``, by id: checks.yaml names each, and no others."""
+
+CONTACT_RULES: dict[str, Callable[[Contacts], list[Hit]]] = {
+    "phone-invalid": contact_phones_invalid,
+}
+"""Rules that also read contacts.yaml, by id: what they find there is reported once, for the file."""
 
 
 def rule_function(rule_id: str, rule: RuleConfig) -> Rule:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from ..model import Phone, Variant, phone_digits
+from ..model import Contacts, Phone, Variant, phone_digits
 
 Hit = tuple[str, str]
 """What a rule returns: (where, detail)."""
@@ -75,6 +75,14 @@ def phone_fields(variant: Variant) -> list[tuple[str, Phone]]:
     phones = [(f"contacts[{i}].phone", c.phone) for i, c in enumerate(variant.contacts)]
     phones.append(("veilig_thuis.phone_as_written", variant.veilig_thuis.phone_as_written))
     return [(where, phone) for where, phone in phones if phone is not None]
+
+
+def contact_phones(contacts: Contacts) -> list[tuple[str, Phone]]:
+    """Every phone number of contacts.yaml, as (where, phone), in the file's order."""
+    phones = [("emergency.phone", contacts.emergency.phone), ("national.phone", contacts.national.phone)]
+    phones += [(f"veilig_thuis_regions.{key}.phone", region.phone)
+               for key, region in contacts.veilig_thuis_regions.items()]
+    return phones
 
 
 def _plain(text: str) -> str:
@@ -205,6 +213,8 @@ _DATE_LIKE = re.compile(r"^\d{1,2}\s*[-\u2013]\s*\d{1,2}\s*[-\u2013]\s*\d{2,4}$"
 MIN_PHONE_DIGITS = 6
 _SERVICE = re.compile(r"^0(?:800|900|906|909)\d{4,7}$")
 _TEN_DIGITS = re.compile(r"^0[1-9]\d{8}$")
+EMERGENCY = "112"
+"""The alarm number (contacts.yaml's ``emergency``)."""
 
 
 def phone_numbers(text: str) -> list[str]:
@@ -219,12 +229,12 @@ def phone_numbers(text: str) -> list[str]:
 
 
 def is_valid_dutch_phone(phone: str) -> bool:
-    """Ten digits from 0, or a 0800/0900/0906/0909 number with 4 to 7 more digits.
+    """Ten digits from 0, or a 0800/0900/0906/0909 number with 4 to 7 more digits, or 112.
 
     ``phone`` as written, in a phone field or in text: compared as a number
     (``phone_digits``: +31 and (0) understood)."""
     digits = phone_digits(phone)
-    if _SERVICE.match(digits):
+    if _SERVICE.match(digits) or digits == EMERGENCY:
         return True
     return bool(_TEN_DIGITS.match(digits)) and not digits.startswith(("0800", "0900", "0906", "0909"))
 
