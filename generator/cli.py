@@ -19,7 +19,7 @@ from typing import TextIO
 
 from .checks import Report, Severity, run_checks
 from .dates import build_date
-from .loader import Handbook, Problem, SourceError, load, read_source
+from .loader import CONTACTS_FILE, Handbook, Problem, SourceError, load, read_source
 from .model import SLUG_PATTERN
 from .schema import write_schemas
 
@@ -87,18 +87,21 @@ def run_check_command(
 
 
 def format_text(report: Report) -> str:
-    """One block per checked variant version; the rules' texts are Dutch, from checks.yaml."""
+    """One block per checked variant version and one for contacts.yaml; the rules' texts are
+    Dutch, from checks.yaml."""
     totals = report.counts()
     lines = [
         f"Quality checks on {report.today.isoformat()} (minimum severity: {report.min_severity.value}, "
         f"max age: {report.settings.max_age_years} years): "
         + ", ".join(f"{count} {severity}" for severity, count in totals.items()),
     ]
-    for variant_id, version in report.checked:
-        found = report.findings_for(variant_id, version)
+    blocks = [(f"{variant_id} {version}", report.findings_for(variant_id, version))
+              for variant_id, version in report.checked]
+    blocks.append((CONTACTS_FILE, list(report.contact_findings)))
+    for name, found in blocks:
         counts = report.counts(found)
         lines.append("")
-        lines.append(f"{variant_id} {version}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+        lines.append(f"{name}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
         for finding in found:
             detail = f": {finding.detail}" if finding.detail else ""
             lines.append(f"  {finding.severity.value:<12} {finding.rule_id:<26} {finding.where}{detail}")

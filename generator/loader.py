@@ -29,7 +29,7 @@ except ImportError:  # PyYAML built without libyaml
     _POSITION_IN_BYTES = False
 
 from .afwegingskader import engine
-from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant, version_slug
+from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant, version_slug, visible
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -427,7 +427,8 @@ def _validate(
             loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and k.startswith("function-")))
             describe = _MESSAGES.get(err["type"])
             where, message = describe(loc, err) if describe else (loc, _plain(err["msg"]))
-            problems.append(Problem(file, _line_of(lines, where), _dotted(where), message))
+            # A key or message may hold what the file holds: an invisible character is named, not printed.
+            problems.append(Problem(file, _line_of(lines, where), visible(_dotted(where)), visible(message)))
     return None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+import unicodedata
 from enum import Enum
 from functools import cached_property
 from typing import Annotated, Literal
@@ -18,6 +19,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -31,35 +33,116 @@ SCHEMA_VERSION = 1
 MAX_TEXT_CHARS = 100_000
 """The longest text a field may hold (a whole protocol is about 30,000 characters)."""
 
+PROSE_FORMAT_CHARACTERS = "\u200c\u200d"
+"""The only invisible format characters (Unicode category Cf) a text may hold: ZERO WIDTH
+NON-JOINER and ZERO WIDTH JOINER, which Persian, the Indic scripts and emoji sequences
+need. Never in ids, phone numbers, e-mail or web addresses; every other Cf character
+(bidi embeddings, overrides, isolates and marks, zero-width spaces, word joiners, soft
+hyphens, byte order marks, tag characters, ...) is refused everywhere: invisible, it can
+make a text show other than it reads (``0800<U+202E>0002`` shows as 0800...2000 and runs
+on into the rest of the line) or hide a word from the checks."""
+
+
+def _ranges(codes: list[int]) -> str:
+    """A regular expression character class body for these code points, as ranges."""
+    out, start = [], None
+    for index, code in enumerate(codes):
+        start = code if start is None else start
+        if index + 1 == len(codes) or codes[index + 1] != code + 1:
+            out.append(re.escape(chr(start)) + ("-" + re.escape(chr(code)) if code != start else ""))
+            start = None
+    return "".join(out)
+
+
+_FORMAT_CODES = [code for plane in (range(0x10000), range(0x10000, 0x20000), range(0xE0000, 0xE1000))
+                 for code in plane if unicodedata.category(chr(code)) == "Cf"]
+"""Every format character (Unicode category Cf) of this Python's Unicode: they are in these planes."""
+
+
+class _Invisible:
+    """Finds control characters (but tab and line feed) and format characters (but ``allowed``).
+
+    A protocol text is read once per character, so in two steps: one character class below
+    U+10000 (a table lookup for the regular expression engine, as fast as the control
+    characters alone), and only a text with characters beyond it (UTF-16 longer than the
+    text) is searched for the few format characters there."""
+
+    def __init__(self, allowed: str):
+        codes = [code for code in _FORMAT_CODES if chr(code) not in allowed]
+        control = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+        self.low = re.compile(f"[{control}{_ranges([c for c in codes if c < 0x10000])}]")
+        self.high = re.compile(f"[{_ranges([c for c in codes if c >= 0x10000])}]")
+
+    def search(self, text: str) -> re.Match | None:
+        found = self.low.search(text)
+        if found is None and not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text):
+            found = self.high.search(text)
+        return found
+
+    def sub(self, replace, text: str) -> str:
+        return self.high.sub(replace, self.low.sub(replace, text))
+
+
+_INVISIBLE = _Invisible("")
+_INVISIBLE_IN_PROSE = _Invisible(PROSE_FORMAT_CHARACTERS)
+
+
+def visible(text: str) -> str:
+    """``text`` with control and format characters written as ``\\uXXXX``, for messages: a
+    right-to-left override printed raw would reverse the rest of the line it is on."""
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) <= 0xFFFF
+                          else f"\\U{ord(m.group()):08x}", text)
+
+
+def _refuse_invisible(text: str, pattern: _Invisible = _INVISIBLE) -> str:
+    """Text is what a person can type: control characters (escaped in YAML) and invisible
+    format characters are refused, named by their code point."""
+    found = pattern.search(text)
+    if found is None:
+        return text
+    char, position = found.group(), found.start() + 1
+    if unicodedata.category(char) == "Cc":
+        raise ValueError(f"contains the control character U+{ord(char):04X} at position {position}")
+    allowed = " (zero width joiner and non-joiner only in text)" if pattern is _INVISIBLE else ""
+    raise ValueError(
+        f"contains the invisible format character U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')}) "
+        f"at position {position}: remove it{allowed}"
+    )
+
+
+def _prose_characters(text: str) -> str:
+    return _refuse_invisible(text, _INVISIBLE_IN_PROSE)
+
+
+def _exact_characters(value: object) -> object:
+    """Before any other check of an id: no invisible character at all, named as such."""
+    return _refuse_invisible(value) if isinstance(value, str) else value
+
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _no_control_characters(text: str) -> str:
-    """Text is what a person can type: control characters (escaped in YAML) are refused."""
-    found = _CONTROL.search(text)
-    if found:
-        raise ValueError(
-            f"contains the control character U+{ord(found.group()):04X} at position {found.start() + 1}"
-        )
-    return text
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), BeforeValidator(_exact_characters)]
 
 
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_CHARS),
-    AfterValidator(_no_control_characters),
+    AfterValidator(_prose_characters),
 ]
 """Plain text: may not be empty or only white space. Pages show it as text, never as markup."""
 Markdown = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS),
-    AfterValidator(_no_control_characters),
+    AfterValidator(_prose_characters),
     Field(json_schema_extra={"contentMediaType": "text/markdown"}),
 ]
 """Markdown as the source has it: paragraphs, lists, links (http(s), mailto, tel, the site)."""
+Address = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_CHARS),
+    AfterValidator(_refuse_invisible),
+]
+"""An e-mail or web address as the source writes it: text without any format character
+(the checks say whether it is well formed)."""
 
 
 def version_slug(version: str) -> str:
@@ -96,6 +179,7 @@ def _resolve_citations(text: str, info: ValidationInfo) -> str:
 Cited = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_prose_characters),
     AfterValidator(_resolve_citations),
     Field(json_schema_extra={"description": "Text that may cite sources as [[id]] (ids from sources.yaml)."}),
 ]
@@ -106,6 +190,101 @@ class Strict(BaseModel):
     """Unknown keys are errors: a typo in a source must never vanish silently."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- phone numbers
+
+MAX_PHONE_CHARS = 40
+_SEPARATOR = r"(?: +(?:- *)?|- *)"
+PHONE_PATTERN = rf"^(?:\+[0-9]{{1,3}}(?: ?\(0\))?{_SEPARATOR}?)?[0-9]+(?:{_SEPARATOR}[0-9]+)*$"
+"""A phone number as people write it: digits, with single spaces or hyphens (" - " too)
+between groups, and an optional leading + and country code, which may be followed by
+"(0)" (``+31 (0)88 222 05 00``). ASCII digits only."""
+_PHONE = re.compile(PHONE_PATTERN)
+_HOW_TO_WRITE = (
+    "a phone field holds only the number, in digits with spaces or hyphens between them and "
+    "an optional leading + ('0800-2000', '088 - 222 05 00', '+31 (0)88 222 05 00'); anything "
+    "else goes in its note: {number: \"0800-2000\", note: \"gratis, 24/7\"}"
+)
+
+
+def _phone_number(text: str) -> str:
+    """A number only: refused with what to write instead."""
+    found = _INVISIBLE.search(text)
+    if found:
+        char = found.group()
+        kind = "control" if unicodedata.category(char) == "Cc" else "invisible format"
+        raise ValueError(
+            f"'{visible(text)}' contains the {kind} character U+{ord(char):04X}"
+            f"{f' ({unicodedata.name(char)})' if kind != 'control' else ''}; {_HOW_TO_WRITE}"
+        )
+    if not _PHONE.match(text):
+        raise ValueError(f"'{text}' is not a phone number: {_HOW_TO_WRITE}")
+    return text
+
+
+PhoneNumber = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_PHONE_CHARS),
+    AfterValidator(_phone_number),
+    Field(json_schema_extra={"pattern": PHONE_PATTERN}),
+]
+
+
+def phone_digits(text: str) -> str:
+    """The number a phone text stands for, as digits dialled within the Netherlands, for
+    comparing numbers: '+31 (0)88 222 05 00', '0031 88 222 05 00' and '088-2220500' are all
+    '0882220500'; another country keeps its + and code ('+32 2 ...' -> '+322...')."""
+    plus = text.strip().startswith("+")
+    digits = re.sub(r"[^0-9]", "", text.replace("(0)", ""))
+    if plus and digits.startswith("31"):
+        return "0" + digits[2:]
+    if not plus and digits.startswith("0031"):
+        return "0" + digits[4:]
+    return ("+" if plus else "") + digits
+
+
+class Phone(Strict):
+    """A phone number as the source writes it, with anything said about it apart.
+
+    Written as the number alone (``phone: "0800-2000"``) or with a note
+    (``phone: {number: "0800-2000", note: "gratis, 24/7"}``). A page shows ``number`` as
+    written and dials ``dial``: exactly its digits. An odd but well-formed number
+    (``088-2000``) is kept as written; the checks flag it.
+    """
+
+    number: PhoneNumber = Field(description="The number only, as written: digits, spaces, hyphens, a leading +.")
+    note: Text | None = Field(None, description="What the source says beside the number (hours, 'gratis', ...).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _number_alone(cls, data: object) -> object:
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            raise ValueError(f"YAML read {data} as a number, not as written: put the phone number in quotes "
+                             "(phone: \"0882220500\"); unquoted, a leading 0 or + is lost")
+        if isinstance(data, str):
+            if data.strip():
+                _phone_number(data.strip())  # so that the error is the field's, not its 'number'
+            return {"number": data}
+        return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        number = dict(schema["properties"]["number"])
+        return {"anyOf": [number, schema], "description": cls.__doc__.split("\n\n")[0]}
+
+    @property
+    def dial(self) -> str:
+        """What a phone link dials: the digits as shown, a leading + kept, "(0)" left out
+        (``+31 (0)88 222 05 00`` -> ``+31882220500``)."""
+        digits = re.sub(r"[^0-9]", "", self.number.replace("(0)", ""))
+        return f"+{digits}" if self.number.startswith("+") else digits
+
+    @property
+    def digits(self) -> str:
+        """The number, for comparing numbers (see ``phone_digits``)."""
+        return phone_digits(self.number)
 
 
 class SchoolType(str, Enum):
@@ -138,7 +317,7 @@ class Source(Strict):
     publisher: Text | None = Field(None, description="School, board or organisation that published it.")
     date: Text | None = Field(None, description="The date as the document writes it.")
     version: Text | None = Field(None, description="The version as the document writes it.")
-    url: Text | None = Field(None, description="Where a public source can be read.")
+    url: Address | None = Field(None, description="Where a public source can be read.")
     file: Text | None = Field(
         None, description="Provenance only: the file name of the source text in shared/seeds, never shown."
     )
@@ -252,9 +431,9 @@ class VeiligThuisRegion(Strict):
     """A Veilig Thuis region, defined once and referenced by variants."""
 
     name: Text
-    phone: Text
-    website: Text | None = None
-    melding_portal: Text | None = Field(
+    phone: Phone
+    website: Address | None = None
+    melding_portal: Address | None = Field(
         None, description="Where a professional makes a melding online."
     )
     source: Cited = Field(description="Which source these facts come from ([[id]] from sources.yaml).")
@@ -264,7 +443,7 @@ class NationalContact(Strict):
     """The fallback where a protocol names no region."""
 
     name: Text
-    phone: Text
+    phone: Phone
     source: Cited
     hours: Text = Field(description="When this number answers, as a reader should read it.")
     hours_source: Cited = Field(description="The public source that states these hours ([[id]]).")
@@ -273,7 +452,7 @@ class NationalContact(Strict):
 class EmergencyContact(Strict):
     """The number for acute danger, shown above the afwegingskader."""
 
-    phone: Text
+    phone: Phone
     source: Cited = Field(description="The public source that states what this number is for ([[id]]).")
 
 
@@ -309,10 +488,10 @@ class VeiligThuisReference(Strict):
     region: Slug | None = Field(
         None, description="Key in contacts.yaml; none means the national number."
     )
-    phone_as_written: Text | None = Field(
-        None, description="The phone number exactly as the protocol writes it."
+    phone_as_written: Phone | None = Field(
+        None, description="The phone number exactly as the protocol writes it (its words around it in a note)."
     )
-    website_as_written: Text | None = Field(
+    website_as_written: Address | None = Field(
         None, description="The website exactly as the protocol writes it."
     )
 
@@ -323,9 +502,9 @@ class Contact(Strict):
     name: Text
     role: Text | None = None
     organisation: Text | None = None
-    phone: Text | None = None
-    email: Text | None = None
-    website: Text | None = None
+    phone: Phone | None = None
+    email: Address | None = None
+    website: Address | None = None
 
 
 class Step(Strict):

@@ -19,6 +19,7 @@ from conftest import PROTOCOLS, ROOT, read_yaml
 from generator.checks import PROCEDURES, Context, RuleKind, Severity, rule_function, run_checks
 from generator.checks.roles import RoleFinder
 from generator.loader import SourceError, load
+from generator.model import Contact, Phone
 from generator.site.checkpages import render_check_pages
 from generator.site.templating import environment
 
@@ -52,7 +53,15 @@ def with_melding(variant, **changes):
 
 
 def with_vt(variant, **changes):
+    if isinstance(changes.get("phone_as_written"), str):
+        changes["phone_as_written"] = Phone.model_validate(changes["phone_as_written"])
     return variant.model_copy(update={"veilig_thuis": variant.veilig_thuis.model_copy(update=changes)})
+
+
+def with_contact(variant, **fields):
+    if isinstance(fields.get("phone"), str):
+        fields["phone"] = Phone.model_validate(fields["phone"])
+    return variant.model_copy(update={"contacts": [Contact(name="Contactpersoon", **fields)]})
 
 
 @pytest.fixture(scope="module")
@@ -478,3 +487,81 @@ def test_checks_in_several_processes_report_the_same(handbook):
     alone = run_checks(handbook, TODAY)
     shared = run_checks(handbook, TODAY, workers=2)
     assert alone.findings and shared == alone
+
+
+# ---------------------------------------------------------------- numbers, not strings (issue 20)
+
+
+@pytest.mark.parametrize("written, differs", [
+    ("0800-2000", False), ("0800 2000", False), ("08002000", False), ("+31 800 2000", False),
+    ("+31 (0)800 2000", False),
+    ("088 - 222 05 00", False), ("+31 (0)88 222 05 00", False), ("0882220500", False), ("0031 88 222 05 00", False),
+    ("088 - 222 05 01", True), ("088-2000", True), ("+32 88 222 05 00", True),
+])
+def test_the_veilig_thuis_number_is_compared_as_a_number(handbook, config, written, differs):
+    """Flevoland's protocol against its region's 088 - 222 05 00 and the national 0800-2000."""
+    flevoland = with_vt(handbook.current("flevoland-kwaliteitskaart", TODAY), phone_as_written=written)
+    found = hits("veilig-thuis-phone-differs", flevoland, handbook, config)
+    assert found == ([("veilig_thuis.phone_as_written", written)] if differs else [])
+
+
+@pytest.mark.parametrize("phone, invalid", [
+    ("+31 (0)88 222 05 00", False), ("088 - 222 05 00", False), ("0800-2000", False), ("112", False),
+    ("+31 (0)88 2000", True), ("088-2000", True), ("14 036", True), ("+44 20 7946 0000", True), ("0800 20", True),
+])
+def test_a_phone_field_is_checked_as_a_whole_number(clean, handbook, config, phone, invalid):
+    """A phone field is a number: checked whole, whatever it starts with (before, only what
+    looked like a Dutch number inside its text was found, so +31 (0)... went unchecked)."""
+    for variant, where in [(with_vt(clean, phone_as_written=phone), "veilig_thuis.phone_as_written"),
+                           (with_contact(clean, phone=phone), "contacts[0].phone")]:
+        assert hits("phone-invalid", variant, handbook, config) == ([(where, phone)] if invalid else [])
+
+
+def test_a_number_written_plus_31_trunk_zero_is_found_in_text():
+    assert checks_text.phone_numbers("Bel +31 (0)88 222 05 00 of 0800-2000.") == ["+31 (0)88 222 05 00", "0800-2000"]
+    assert checks_text.phone_numbers("Bel +31 (0)88 2000.") == ["+31 (0)88 2000"]
+
+
+@pytest.fixture
+def bad_contacts(tmp_path):
+    """The seeds with Veilig Thuis Flevoland's number written as Prisma writes it."""
+    target = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, target)
+    file = target / "contacts.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert 'phone: "088 - 222 05 00"' in text and 'phone: "0800-2000"\n    website: www.veiligthuistwente.nl' in text
+    text = text.replace('phone: "088 - 222 05 00"', 'phone: "088-2000"')
+    text = text.replace('phone: "0800-2000"\n    website: www.veiligthuistwente.nl',
+                        'phone: "+31 (0)800 2000"\n    website: www.veiligthuistwente.nl')
+    file.write_text(text, encoding="utf-8")
+    return target
+
+
+def test_the_numbers_of_contacts_yaml_are_checked(bad_contacts):
+    """Every variant page of a region dials its number: contacts.yaml's numbers get the phone
+    rule too, reported once for contacts.yaml, not per variant."""
+    handbook = load(bad_contacts)
+    report = run_checks(handbook, TODAY)
+    assert [(f.rule_id, f.severity, f.where, f.detail) for f in report.contact_findings] == [
+        ("phone-invalid", Severity.fout, "veilig_thuis_regions.flevoland.phone", "088-2000")]
+    assert report.has_errors
+    data = json.loads(report.to_json())
+    assert data["contacts"] == {
+        "counts": {"fout": 1, "tip": 0, "waarschuwing": 0},
+        "findings": [{"detail": "088-2000", "rule_id": "phone-invalid", "severity": "fout",
+                      "where": "veilig_thuis_regions.flevoland.phone"}],
+    }
+    # The variant that passes on its own now fails: its page dials contacts.yaml's numbers too.
+    result = _cli("--variant", "vo-brochure", protocols=bad_contacts)
+    assert result.returncode == 1, result.stdout
+    assert "contacts.yaml" in result.stdout and "veilig_thuis_regions.flevoland.phone: 088-2000" in result.stdout
+    overview = html.unescape(
+        {p.path: p.content for p in render_check_pages(handbook, environment(), report)}["kwaliteitscheck/index.md"])
+    assert "veilig_thuis_regions.flevoland.phone" in overview and "088-2000" in overview
+
+
+def test_the_seed_contacts_have_valid_numbers(handbook):
+    report = run_checks(handbook, TODAY)
+    assert report.contact_findings == ()
+    assert json.loads(report.to_json())["contacts"] == {"counts": {"fout": 0, "tip": 0, "waarschuwing": 0},
+                                                         "findings": []}

@@ -57,3 +57,21 @@ def test_new_variant_refuses_when_an_id_cannot_be_read(protocols):
     result = run("--protocols", str(protocols), "new-variant", "de-regenboog")
     assert result.returncode == 1 and "broken.yaml" in result.stderr
     assert not (protocols / "variants" / "de-regenboog.yaml").exists()
+
+
+def test_check_and_render_refuse_a_bad_phone_with_file_and_line_and_make_nothing(protocols, tmp_path):
+    """A number with its note glued on is a source error: no report, no pages."""
+    file = protocols / "variants" / "prisma-almere-2021.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert 'phone_as_written: "088-2000"' in text
+    file.write_text(text.replace('phone_as_written: "088-2000"', 'phone_as_written: "088-2000 (ma t/m vr 8-17 uur)"'),
+                    encoding="utf-8")
+    line = next(n for n, row in enumerate(file.read_text(encoding="utf-8").splitlines(), 1) if "phone_as_written" in row)
+    check = run("--protocols", str(protocols), "check")
+    assert check.returncode == 1
+    assert f"{file}:{line}: veilig_thuis.phone_as_written: " in check.stderr and "not a phone number" in check.stderr
+    assert "Quality checks" not in check.stdout and "all valid" not in check.stdout
+    out = tmp_path / "pages"
+    render = run("--protocols", str(protocols), "render", str(out))
+    assert render.returncode == 1 and f"{file}:{line}:" in render.stderr
+    assert not out.exists() or not any(out.iterdir())

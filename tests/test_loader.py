@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -300,3 +301,118 @@ def test_checks_placeholders_are_only_the_known_names(protocols, where, text):
         _edit(file, "title: Ongeldig telefoonnummer", f"title: '{text}'")
     with pytest.raises(SourceError, match="bad placeholder"):
         load(protocols)
+
+
+# ---------------------------------------------------------------- format characters (issue 20)
+
+# (field, file, old text, new text with {text}, snippet of the line, path in the error)
+FORMAT_PLACES = {
+    "title": ("variants/" + EXAMPLE, "title: Meldcode stappenplan Prisma (september 2021)",
+              "title: {text}", "title: ", "title"),
+    "markdown": ("variants/" + EXAMPLE, "    wat: In kaart brengen van de signalen\n    wie: Leerkracht en intern begeleider\n    hoe: |",
+                 "    wat: In kaart brengen van de signalen\n    wie: Leerkracht en intern begeleider\n    hoe: {text}\n    x: |",
+                 "hoe: \"", "steps[0].hoe"),
+    "cited": ("contacts.yaml", "source: '[[consent-2018]], voetnoot 1'\n  hours:", "source: {text}\n  hours:",
+              "source: \"", "national.source"),
+    "id": ("variants/" + EXAMPLE, "id: prisma-almere", "id: {text}", "id: ", "id"),
+    "region-key": ("contacts.yaml", "  flevoland:\n", "  {text}:\n", "Veilig", "veilig_thuis_regions"),
+    "phone": ("variants/" + EXAMPLE, 'phone_as_written: "088-2000"', "phone_as_written: {text}",
+              "phone_as_written: ", "veilig_thuis.phone_as_written"),
+    "email": ("variants/" + EXAMPLE, "email: m.brown@driemaster-almere.nl", "email: {text}", "email: \"",
+              "contacts[0].email"),
+    "url": ("contacts.yaml", "website: https://veiligthuisflevoland.nl/", "website: {text}", "website: \"",
+            "veilig_thuis_regions.flevoland.website"),
+    "source-url": ("sources.yaml", "url: https://www.meldcode.nl", "url: {text}", "url: \"", ".url"),
+}
+ORIGINAL = {
+    "title": "Meldcode stappen|plan Prisma (september 2021)", "markdown": "Denk aan de sig|nalen.",
+    "cited": "[[consent-2018]], voet|noot 1", "id": "prisma|-almere", "region-key": "flevo|land",
+    "phone": "088-|2000", "email": "m.brown@drie|master-almere.nl", "url": "https://veiligthuis|flevoland.nl/",
+    "source-url": "https://www.meld|code.nl",
+}
+"""Each field's text; the format character goes where the | is."""
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar with every character outside ASCII as an escape."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x7F and ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def _with_format_character(protocols, field, char):
+    """The field's text with ``char`` in its middle, written as a \\u escape in a quoted scalar."""
+    name, old, new, snippet, path = FORMAT_PLACES[field]
+    value = yaml_quoted(ORIGINAL[field].replace("|", char))
+    if field == "markdown":  # the old block scalar becomes an unused key, removed again
+        file = protocols / name
+        data = file.read_text(encoding="utf-8")
+        start = data.index(old)
+        end = data.index("  - number: 2", start)
+        file.write_text(data[:start] + new.format(text=value).replace("\n    x: |", "\n") + data[end:], encoding="utf-8")
+    else:
+        _edit(protocols / name, old, new.format(text=value))
+    return protocols / name, snippet, path
+
+
+REFUSED_EVERYWHERE = {
+    "right-to-left-override": "\u202e", "left-to-right-embedding": "\u202a", "pop-directional": "\u202c",
+    "right-to-left-isolate": "\u2067", "pop-isolate": "\u2069", "right-to-left-mark": "\u200f",
+    "zero-width-space": "\u200b", "soft-hyphen": "\u00ad", "word-joiner": "\u2060", "byte-order-mark": "\ufeff",
+    "arabic-letter-mark": "\u061c", "tag-letter": "\U000e0041",
+}
+
+
+@pytest.mark.parametrize("char", list(REFUSED_EVERYWHERE.values()), ids=list(REFUSED_EVERYWHERE))
+@pytest.mark.parametrize("field", sorted(FORMAT_PLACES))
+def test_format_characters_are_refused_with_file_line_and_path(protocols, field, char):
+    if field == "region-key" and char == "\U000e0041":
+        pytest.skip("one case of a key is enough")
+    file, snippet, path = _with_format_character(protocols, field, char)
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    problem = next(p for p in info.value.problems if p.file == file)
+    assert problem.line == _line_of(file, snippet.replace("Veilig", "name: Veilig Thuis Flevoland")) - (
+        1 if field == "region-key" else 0), str(info.value)
+    assert path in problem.path, str(info.value)
+    assert f"U+{ord(char):04X}" in problem.message, str(info.value)
+    assert char not in str(info.value), "the message shows the invisible character itself"
+
+
+JOINERS = {"zero-width-joiner": "\u200d", "zero-width-non-joiner": "\u200c"}
+
+
+@pytest.mark.parametrize("char", list(JOINERS.values()), ids=list(JOINERS))
+@pytest.mark.parametrize("field", ["title", "markdown", "cited"])
+def test_joiners_are_allowed_in_prose(protocols, field, char):
+    """Scripts (Persian, Indic) and emoji sequences (👩‍🏫) need ZWJ and ZWNJ in text."""
+    _with_format_character(protocols, field, char)
+    handbook = load(protocols)
+    texts = [handbook.current("prisma-almere", dt.date(2026, 11, 23)).title,
+             handbook.current("prisma-almere", dt.date(2026, 11, 23)).steps[0].hoe, handbook.contacts.national.source]
+    assert any(char in text for text in texts)
+
+
+@pytest.mark.parametrize("char", list(JOINERS.values()), ids=list(JOINERS))
+@pytest.mark.parametrize("field", ["id", "region-key", "phone", "email", "url", "source-url"])
+def test_joiners_are_refused_in_ids_phones_and_addresses(protocols, field, char):
+    file, _, path = _with_format_character(protocols, field, char)
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    problem = next(p for p in info.value.problems if p.file == file)
+    assert path in problem.path and f"U+{ord(char):04X}" in problem.message, str(info.value)
+
+
+def test_no_source_contains_format_characters():
+    """What the seeds hold today: none (so refusing them keeps every faithful transcription)."""
+    import unicodedata
+
+    found = [(path.name, f"U+{ord(ch):04X}") for path in sorted(PROTOCOLS.rglob("*.yaml"))
+             for ch in path.read_text(encoding="utf-8") if unicodedata.category(ch) == "Cf"]
+    assert found == []

@@ -15,10 +15,15 @@ marker shows, the page shows that payload's text verbatim (so no Markdown ate a
 (*hoe*, bodies, intro) may keep their formatting and http(s) links, nothing else.
 Chromium then opens the pages a reader would: no navigation, dialog or request
 to another origin.
+
+A phone field holds a number only (issue 20): each gets a valid but tricky number
+(``+31 (0)...``, foreign, short) and a note, and the note gets a payload; every phone
+link of the site must dial exactly the number it shows.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import shutil
@@ -30,6 +35,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 
 from conftest import PROTOCOLS, serve
+from test_phones import dialled
 from generator.loader import (
     BASISMODEL_FILE, BEGRIPPEN_FILE, CHECKS_FILE, CONTACTS_FILE, KADER_FILE, ROLES_FILE, SOURCES_FILE, VARIANTS_DIR,
 )
@@ -67,6 +73,9 @@ PAYLOADS = [
     "P{n} mailto:x@evil.example tel:0800 javascript:alert(1)",
 ]
 
+PHONES = ["+31 (0)88 222 05 00", "0800-2000", "088 - 222 05 00", "+44 20 7946 0000", "036-1234567", "112"]
+"""Numbers that are well formed and easy to dial wrongly (a glued "(0)", a foreign code, 3 digits)."""
+
 PINNED = {"levwn.yaml:title": PAYLOADS[0], "consent-2018.yaml:title": "P{n} regel eindigt op \\"}
 """The cases of the issue: a title that redirects every reader, a title that broke the front matter."""
 
@@ -77,11 +86,25 @@ SOURCES = {CONTACTS_FILE: Contacts, KADER_FILE: Kader, BASISMODEL_FILE: Basismod
 # ---------------------------------------------------------------- the model's text fields
 
 
-def text_slots(model: type[BaseModel], data):
+def text_slots(model: type[BaseModel], data, phones=None):
     """Every (container, key, path, markdown?) in ``data`` that the model reads as free
-    text: a string without a pattern, enum, constant or format in its JSON Schema."""
+    text: a string without a pattern, enum, constant or format in its JSON Schema.
+
+    With ``phones`` (an iterator of numbers), every phone field the model has, given or
+    not, becomes ``{number: next(phones), note: ...}`` first, so its note is a slot too."""
     schema = model.model_json_schema()
-    yield from _slots(schema, schema, {"root": data}, "root", "")
+    yield from _slots(schema, schema, {"root": data}, "root", "", phones)
+
+
+def _phone_schema(schema: dict, root: dict) -> dict | None:
+    """The object form of a phone field (``number`` and ``note``), if ``schema`` is one."""
+    schema = _resolve(schema, root)
+    for option in [schema] + [_resolve(o, root) for o in schema.get("anyOf", [])]:
+        if option.get("type") == "object" and set(option.get("properties", {})) == {"number", "note"}:
+            return option
+        if option is not schema and "anyOf" in option and (found := _phone_schema(option, root)):
+            return found
+    return None
 
 
 def _resolve(schema: dict, root: dict) -> dict:
@@ -97,7 +120,11 @@ def _optional_text(schema, root) -> bool:
     )
 
 
-def _slots(schema, root, container, key, path):
+def _slots(schema, root, container, key, path, phones=None):
+    if phones is not None and (phone := _phone_schema(schema, root)) is not None:
+        container[key] = {"number": next(phones), "note": "-"}
+        yield from _slots(phone, root, container, key, path)
+        return
     schema = _resolve(schema, root)
     value = container[key]
     if value is None:
@@ -105,14 +132,16 @@ def _slots(schema, root, container, key, path):
     for option in schema.get("anyOf", []):
         option = _resolve(option, root)
         if option.get("type") != "null":
-            yield from _slots(option, root, container, key, path)
+            yield from _slots(option, root, container, key, path, phones)
     kind = schema.get("type")
     if kind == "object" and isinstance(value, dict):
         for name, sub in schema.get("properties", {}).items():
             if value.get(name) is None and _optional_text(sub, root):
                 value[name] = "-"  # an optional text the source leaves out gets one too
+            if phones is not None and name not in value and _phone_schema(sub, root) is not None:
+                value[name] = None  # so does an optional phone
             if name in value:
-                yield from _slots(sub, root, value, name, f"{path}.{name}" if path else name)
+                yield from _slots(sub, root, value, name, f"{path}.{name}" if path else name, phones)
         patterns = [(re.compile(p), sub) for p, sub in schema.get("patternProperties", {}).items()]
         extra = schema.get("additionalProperties")
         for name in list(value):
@@ -120,10 +149,10 @@ def _slots(schema, root, container, key, path):
                 continue
             sub = next((sub for pattern, sub in patterns if pattern.search(str(name))), extra)
             if isinstance(sub, dict):
-                yield from _slots(sub, root, value, name, f"{path}.{name}")
+                yield from _slots(sub, root, value, name, f"{path}.{name}", phones)
     elif kind == "array" and isinstance(value, list):
         for index in range(len(value)):
-            yield from _slots(schema.get("items", {}), root, value, index, f"{path}[{index}]")
+            yield from _slots(schema.get("items", {}), root, value, index, f"{path}[{index}]", phones)
     elif kind == "string" and isinstance(value, str) and not ({"pattern", "enum", "const", "format"} & set(schema)):
         yield container, key, path, schema.get("contentMediaType") == "text/markdown"
 
@@ -137,10 +166,11 @@ class Planted:
     def __init__(self):
         self.by_marker: dict[str, tuple[str, str, bool]] = {}
         self.counter = itertools.count(1)
+        self.phones = itertools.cycle(PHONES)
 
 
 def _plant(model, data, file_label: str, planted: Planted, cycle) -> None:
-    for container, key, path, markdown in list(text_slots(model, data)):
+    for container, key, path, markdown in list(text_slots(model, data, planted.phones)):
         original = container[key]
         pinned = PINNED.get(f"{file_label}:{path}")
         for attempt in range(len(PAYLOADS)):
@@ -302,6 +332,20 @@ def test_titles_show_the_payload_as_text(payload_site, variant_id, source):
         parsed = _Page()
         parsed.feed(header.group(1))
         assert parsed.elements == [] and _squash(payload) in _squash("".join(parsed.text)), (page, header.group(1))
+
+
+def test_every_phone_link_dials_the_number_it_shows(payload_site):
+    """Every phone field got a number and a note with a payload: each link dials the digits it shows."""
+    site, planted = payload_site
+    notes = {where for _, where, _ in planted.by_marker.values() if where.endswith(".note")}
+    assert {"contacts.yaml:emergency.phone.note", "contacts.yaml:national.phone.note",
+            "levwn.yaml:veilig_thuis.phone_as_written.note",
+            "prisma-almere-2021.yaml:contacts[0].phone.note"} <= notes, notes
+    links = [(page.relative_to(site), html.unescape(href), html.unescape(text))
+             for page in site.rglob("*.html")
+             for href, text in re.findall(r'<a href="(tel:[^"]*)"[^>]*>([^<]*)</a>', page.read_text(encoding="utf-8"))]
+    assert {text for _, _, text in links} >= set(PHONES[:4]), sorted({text for _, _, text in links})
+    assert [link for link in links if link[1] != dialled(link[2])] == []
 
 
 # ---------------------------------------------------------------- in Chromium

@@ -11,11 +11,11 @@ of findings. It never changes a protocol, and imports nothing that renders
 """
 
 from ..model import CheckSettings, ChecksConfig, RuleConfig, RuleKind, Severity
-from .report import JSON_FORMAT, Finding, Report, checked_versions, rechecked, run_checks
+from .report import JSON_FORMAT, ContactFinding, Finding, Report, checked_versions, rechecked, run_checks
 from .rules import KINDS, PROCEDURES, Context, config_problems, rule_function
 
 __all__ = [
-    "CheckSettings", "ChecksConfig", "Context", "Finding", "JSON_FORMAT", "KINDS", "PROCEDURES", "Report",
+    "CheckSettings", "ChecksConfig", "ContactFinding", "Context", "Finding", "JSON_FORMAT", "KINDS", "PROCEDURES", "Report",
     "RuleConfig", "RuleKind", "Severity", "checked_versions", "config_problems", "rule_function", "rechecked",
     "run_checks",
 ]

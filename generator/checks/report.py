@@ -14,7 +14,7 @@ from ..forking import fork_map
 from ..loader import CHECKS_FILE, Handbook, Problem, SourceError
 from ..model import CheckSettings, ChecksConfig, RuleConfig, Severity, Variant
 from .roles import RoleFinder
-from .rules import Context, config_problems, rule_function
+from .rules import CONTACT_RULES, Context, config_problems, rule_function
 from .text import PATH_ORDER, path_segments
 
 JSON_FORMAT = "meldcode-checks/1"
@@ -32,6 +32,22 @@ class Finding:
     def sort_key(self) -> tuple:
         return (self.variant_id, self.version, self.severity.rank, self.rule_id,
                 _where_key(self.where), self.detail)
+
+    def as_json(self) -> dict[str, str]:
+        return {"rule_id": self.rule_id, "severity": self.severity.value,
+                "where": self.where, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class ContactFinding:
+    """A finding in contacts.yaml (a number every page of its region, or every page, dials):
+    reported once, for the file, not for each variant that uses it."""
+
+    rule_id: str
+    severity: Severity
+    where: str
+    """The path in contacts.yaml: ``veilig_thuis_regions.flevoland.phone``."""
+    detail: str
 
     def as_json(self) -> dict[str, str]:
         return {"rule_id": self.rule_id, "severity": self.severity.value,
@@ -61,10 +77,12 @@ class Report:
     checked: tuple[tuple[str, str], ...]
     findings: tuple[Finding, ...]
     places: dict[str, str] = field(default_factory=dict)
+    contact_findings: tuple[ContactFinding, ...] = ()
+    """What the rules found in contacts.yaml; not in ``findings``, ``counts()`` or ``totals``."""
 
     @property
     def has_errors(self) -> bool:
-        return any(f.severity is Severity.fout for f in self.findings)
+        return any(f.severity is Severity.fout for f in (*self.findings, *self.contact_findings))
 
     def _format(self, text: str) -> str:
         return text.format(
@@ -110,7 +128,7 @@ class Report:
             return list(self._by_version.get((variant_id, version), []))
         return list(self._by_variant.get(variant_id, []))
 
-    def counts(self, findings: Iterable[Finding] | None = None) -> dict[str, int]:
+    def counts(self, findings: Iterable[Finding | ContactFinding] | None = None) -> dict[str, int]:
         """Findings per severity, every severity present (0 where none)."""
         findings = self.findings if findings is None else list(findings)
         return {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}
@@ -145,6 +163,10 @@ class Report:
             },
             "totals": self.counts(),
             "variants": variants,
+            "contacts": {
+                "counts": self.counts(self.contact_findings),
+                "findings": [f.as_json() for f in self.contact_findings],
+            },
         }
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
@@ -226,6 +248,9 @@ def run_checks(
     parts = fork_map(_check, (handbook, today, rules, settings), shares, workers)
     checked = [item for part in parts for item in part[0]]
     findings = [item for part in parts for item in part[1]]
+    contact_findings = [ContactFinding(rule_id, rule.severity, where, detail)
+                        for rule_id, rule in rules.items() if rule_id in CONTACT_RULES
+                        for where, detail in CONTACT_RULES[rule_id](handbook.contacts)]
     return Report(
         today=today,
         settings=settings,
@@ -234,6 +259,7 @@ def run_checks(
         checked=tuple(sorted(checked)),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         places=dict(config.places),
+        contact_findings=tuple(sorted(contact_findings, key=lambda f: (f.severity.rank, f.rule_id))),
     )
 
 

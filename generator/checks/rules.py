@@ -18,8 +18,8 @@ from typing import Any
 from ..model import CheckSettings, ChecksConfig, Contacts, RuleConfig, RuleKind, Variant
 from .roles import RoleFinder
 from .text import (
-    PLACE_NAMES, Hit, _DOMAIN, _EMAIL, _plain, emails_in_text, _without_links, is_valid_dutch_phone, link_is_well_formed, links,
-    phone_digits, phone_numbers, sentences, text_fields,
+    PLACE_NAMES, Hit, _DOMAIN, _EMAIL, _plain, contact_phones, emails_in_text, _without_links, is_valid_dutch_phone,
+    link_is_well_formed, links, phone_fields, phone_numbers, sentences, text_fields,
 )
 
 
@@ -113,8 +113,11 @@ def two_decisions(variant: Variant, ctx: Context) -> list[Hit]:
 
 
 def phone_invalid(variant: Variant, ctx: Context) -> list[Hit]:
-    """Every phone number in the text that is not a valid Dutch number."""
+    """Every phone field, and every phone number in the text, that is not a valid Dutch number."""
     hits: dict[Hit, None] = {}  # ordered, and a set: a text may have 100,000 hits
+    for where, phone in phone_fields(variant):
+        if not is_valid_dutch_phone(phone.number):
+            hits[(where, _plain(phone.number))] = None
     for where, text in text_fields(variant):
         for phone in phone_numbers(text):
             if not is_valid_dutch_phone(phone) and (where, phone) not in hits:
@@ -122,16 +125,24 @@ def phone_invalid(variant: Variant, ctx: Context) -> list[Hit]:
     return list(hits)
 
 
+def contact_phones_invalid(contacts: Contacts) -> list[Hit]:
+    """Every number of contacts.yaml that is not a valid Dutch number: every variant page of
+    its region (or all of them) dials it."""
+    return [(where, _plain(phone.number)) for where, phone in contact_phones(contacts)
+            if not is_valid_dutch_phone(phone.number)]
+
+
 def veilig_thuis_phone_differs(variant: Variant, ctx: Context) -> list[Hit]:
-    """The protocol's Veilig Thuis number is neither its region's nor the national one."""
+    """The protocol's Veilig Thuis number is neither its region's nor the national one,
+    compared as numbers (``0800 2000`` is ``0800-2000``; +31 and (0) are understood)."""
     written = variant.veilig_thuis.phone_as_written
     if not written:
         return []
-    known = {phone_digits(ctx.contacts.national.phone)}
+    known = {ctx.contacts.national.phone.digits}
     region = ctx.contacts.veilig_thuis_regions.get(variant.veilig_thuis.region or "")
     if region:
-        known.add(phone_digits(region.phone))
-    return [] if phone_digits(written) in known else [("veilig_thuis.phone_as_written", written)]
+        known.add(region.phone.digits)
+    return [] if written.digits in known else [("veilig_thuis.phone_as_written", _plain(written.number))]
 
 
 def veilig_thuis_phone_missing(variant: Variant, ctx: Context) -> list[Hit]:
@@ -252,6 +263,11 @@ PROCEDURES: dict[str, Rule] = {
     "too-old": too_old,
 }
 """Rules of kind ``procedure``, by id: checks.yaml names each, and no others."""
+
+CONTACT_RULES: dict[str, Callable[[Contacts], list[Hit]]] = {
+    "phone-invalid": contact_phones_invalid,
+}
+"""Rules that also read contacts.yaml, by id: what they find there is reported once, for the file."""
 
 
 def rule_function(rule_id: str, rule: RuleConfig) -> Rule:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from ..model import Variant
+from ..model import Contacts, Phone, Variant, phone_digits
 
 Hit = tuple[str, str]
 """What a rule returns: (where, detail)."""
@@ -20,7 +20,7 @@ PATH_ORDER = (
     "valid_from", "source", "title", "intro", "steps", "wat", "wie", "hoe", "melding", "door",
     "ouders_informeren", "sections", "items", "body", "contacts", "name", "role",
     "organisation", "phone", "email", "website", "veilig_thuis", "phone_as_written",
-    "website_as_written",
+    "website_as_written", "note",
 )
 """Every name a finding's ``where`` can contain, in the order of a protocol."""
 
@@ -36,7 +36,9 @@ def path_segments(where: str) -> list[tuple[str, int | None]]:
 
 
 def text_fields(variant: Variant) -> list[Hit]:
-    """All text of a variant that comes from its protocol, as (where, text), in order."""
+    """All text of a variant that comes from its protocol, as (where, text), in order.
+
+    A phone field is a number, not text (``phone_fields``); its note is text."""
     out: list[Hit] = []
 
     def add(where: str, value: str | None) -> None:
@@ -57,11 +59,30 @@ def text_fields(variant: Variant) -> list[Hit]:
             add(f"sections[{i}].items[{j}].title", item.title)
             add(f"sections[{i}].items[{j}].body", item.body)
     for i, contact in enumerate(variant.contacts):
-        for name in ("name", "role", "organisation", "phone", "email", "website"):
+        for name in ("name", "role", "organisation"):
             add(f"contacts[{i}].{name}", getattr(contact, name))
-    add("veilig_thuis.phone_as_written", variant.veilig_thuis.phone_as_written)
+        add(f"contacts[{i}].phone.note", contact.phone and contact.phone.note)
+        for name in ("email", "website"):
+            add(f"contacts[{i}].{name}", getattr(contact, name))
+    written = variant.veilig_thuis.phone_as_written
+    add("veilig_thuis.phone_as_written.note", written and written.note)
     add("veilig_thuis.website_as_written", variant.veilig_thuis.website_as_written)
     return out
+
+
+def phone_fields(variant: Variant) -> list[tuple[str, Phone]]:
+    """Every phone number of a variant, as (where, phone), in order."""
+    phones = [(f"contacts[{i}].phone", c.phone) for i, c in enumerate(variant.contacts)]
+    phones.append(("veilig_thuis.phone_as_written", variant.veilig_thuis.phone_as_written))
+    return [(where, phone) for where, phone in phones if phone is not None]
+
+
+def contact_phones(contacts: Contacts) -> list[tuple[str, Phone]]:
+    """Every phone number of contacts.yaml, as (where, phone), in the file's order."""
+    phones = [("emergency.phone", contacts.emergency.phone), ("national.phone", contacts.national.phone)]
+    phones += [(f"veilig_thuis_regions.{key}.phone", region.phone)
+               for key, region in contacts.veilig_thuis_regions.items()]
+    return phones
 
 
 def _plain(text: str) -> str:
@@ -186,12 +207,14 @@ def _without_links(text: str, *, domains: bool = True) -> str:
     return text
 
 
-# Phone numbers: a 0 or +31 followed by digits, spaces, hyphens and brackets.
-_PHONE = re.compile(r"(?<![\w.,/:+\-])(?:\+31|0)[\d(][\d \t\u00a0()\-\u2013]*\d")
+# Phone numbers in text: a 0 or +31 (and a space) followed by digits, spaces, hyphens and brackets.
+_PHONE = re.compile(r"(?<![\w.,/:+\-])(?:\+31 ?|0)[\d(][\d \t\u00a0()\-\u2013]*\d")
 _DATE_LIKE = re.compile(r"^\d{1,2}\s*[-\u2013]\s*\d{1,2}\s*[-\u2013]\s*\d{2,4}$")
 MIN_PHONE_DIGITS = 6
 _SERVICE = re.compile(r"^0(?:800|900|906|909)\d{4,7}$")
 _TEN_DIGITS = re.compile(r"^0[1-9]\d{8}$")
+EMERGENCY = "112"
+"""The alarm number (contacts.yaml's ``emergency``)."""
 
 
 def phone_numbers(text: str) -> list[str]:
@@ -205,18 +228,13 @@ def phone_numbers(text: str) -> list[str]:
     return found
 
 
-def phone_digits(phone: str) -> str:
-    """A phone number as national digits: '+31 (0)88 222 05 00' -> '0882220500'."""
-    digits = re.sub(r"\D", "", phone.replace("(0)", ""))
-    if phone.strip().startswith("+31"):
-        digits = "0" + digits[2:]
-    return digits
-
-
 def is_valid_dutch_phone(phone: str) -> bool:
-    """Ten digits from 0, or a 0800/0900/0906/0909 number with 4 to 7 more digits."""
+    """Ten digits from 0, or a 0800/0900/0906/0909 number with 4 to 7 more digits, or 112.
+
+    ``phone`` as written, in a phone field or in text: compared as a number
+    (``phone_digits``: +31 and (0) understood)."""
     digits = phone_digits(phone)
-    if _SERVICE.match(digits):
+    if _SERVICE.match(digits) or digits == EMERGENCY:
         return True
     return bool(_TEN_DIGITS.match(digits)) and not digits.startswith(("0800", "0900", "0906", "0909"))
 

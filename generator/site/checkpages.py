@@ -104,6 +104,14 @@ def check_views(handbook: Handbook, report: Report, today: dt.date) -> list[Vari
     return views
 
 
+def contact_views(report: Report) -> list[RuleFindings]:
+    """What the rules found in contacts.yaml, by rule, most severe first."""
+    rule_ids = sorted({f.rule_id for f in report.contact_findings}, key=lambda r: (report.rules[r].severity.rank, r))
+    return [RuleFindings(r, report.rules[r].severity.value, report.title(r), report.message(r), report.reference(r),
+                         [FindingView(f.where, f.where, f.detail) for f in report.contact_findings if f.rule_id == r])
+            for r in rule_ids]
+
+
 def rule_views(report: Report) -> list[RuleFindings]:
     """Every rule that was run, most severe first, without findings (for the overview)."""
     order = sorted(report.rules, key=lambda r: (report.rules[r].severity.rank, r))
@@ -128,7 +136,8 @@ def render_check_pages(
         return own
     letters = by_initial("kwaliteitscheck/a-z", views, page_size, lambda check: check.variant.title)
     overview = env.get_template("checks_overview.md.j2").render(
-        checks=views, totals=report.counts(), rules=rule_views(report), all_fit=len(views) <= page_size,
+        checks=views, totals=report.counts(), rules=rule_views(report), contacts=contact_views(report),
+        all_fit=len(views) <= page_size,
         letters=letters, **common,
     )
     pages = [Page("kwaliteitscheck/index.md", overview)]

@@ -22,12 +22,12 @@ from ..afwegingskader import engine
 from ..checks import Report
 from ..checks.roles import RoleFinder, RoleStep
 from ..loader import Handbook
-from ..model import Kader, Role, SchoolType, Variant, VeiligThuisRegion, version_slug
+from ..model import Kader, Phone, Role, SchoolType, Variant, VeiligThuisRegion, version_slug
 from .checkpages import render_check_pages
 from .compare import column
 from .diff import changed, reader_text, word_diff
 from .overviews import LISTINGS, OVERVIEW_PAGE_SIZE, ListPage, Listing, by_group, by_initial, paginate, sorted_by
-from .templating import Page, environment, script_json, tel_href
+from .templating import Page, environment, script_json
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ class VariantView:
         return self.handbook.contacts.national
 
     @property
-    def melding_phone(self) -> str:
+    def melding_phone(self) -> Phone:
         """The number an outcome tells staff to call: the region's, else the national one."""
         return self.region.phone if self.region else self.national.phone
 
@@ -77,7 +77,7 @@ class VariantView:
     @property
     def melding_is_national_number(self) -> bool:
         """Whether the number to call is the national one, whose hours the contacts state."""
-        return tel_href(self.melding_phone) == tel_href(self.national.phone)
+        return self.melding_phone.digits == self.national.phone.digits
 
     @property
     def emergency(self):

@@ -29,6 +29,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from ..dates import nl_date
+from ..model import Phone
 from .diff import reader_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -158,9 +159,9 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def tel_href(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-    return f"tel:{digits}"
+def tel_href(phone: Phone) -> str:
+    """The link that dials a phone number: exactly the digits it shows (``Phone.dial``)."""
+    return f"tel:{phone.dial}"
 
 
 def weblink(text: str) -> Markup:
