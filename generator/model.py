@@ -32,7 +32,11 @@ MAX_TEXT_CHARS = 100_000
 """The longest text a field may hold (a whole protocol is about 30,000 characters)."""
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+MAX_ID_CHARS = 64
+"""The longest id (and variant version): ids and versions name folders and files of the site
+(``varianten/<id>/versies/<version>/<id>-<version>.pdf``), which must stay well under the
+255 bytes a file name may have (README, "What a source may contain")."""
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_CHARS)]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -381,13 +385,23 @@ class Variant(Strict):
 
     schema_version: Literal[1]
     id: Slug = Field(description="Stable across versions; the page's URL.")
-    version: Text
+    version: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID_CHARS),
+        AfterValidator(_no_control_characters),
+    ] = Field(
+        description="This version's name; also its page's URL (versies/<version>/)."
+    )
     valid_from: dt.date | None = Field(
         description="First day in force; null (explicitly) where the source gives no date."
     )
     valid_until: dt.date | None = None
     superseded_by: Text | None = None
     change_note: Text | None = None
+    continues: Slug | None = Field(
+        None,
+        description="This file's own id, where this version names another organisation (or, without one, "
+        "another title) than the version before it: the same protocol, its school or board renamed.",
+    )
     title: Text = Field(description="The name shown to readers.")
     organisation: Organisation
     school_type: SchoolType
@@ -399,6 +413,15 @@ class Variant(Strict):
     steps: list[Step]
     melding: Melding
     sections: list[Section] = Field(default_factory=list)
+
+    @field_validator("continues")
+    @classmethod
+    def _continues_its_own_id(cls, continues: str | None, info: ValidationInfo) -> str | None:
+        own = info.data.get("id")
+        if continues is not None and own is not None and continues != own:
+            raise ValueError(f"must be this file's own id '{own}': a version continues the versions of its "
+                             f"own id (a school's protocol under another id is another variant)")
+        return continues
 
     @field_validator("steps")
     @classmethod
