@@ -57,6 +57,23 @@ Text = Annotated[
     AfterValidator(_no_control_characters),
 ]
 """Plain text: may not be empty or only white space. Pages show it as text, never as markup."""
+
+
+def _short_text(max_length: int):
+    """``Text`` of at most ``max_length`` characters."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
+        AfterValidator(_no_control_characters),
+    ]
+
+
+MAX_REGION_CHARS = 48
+"""The longest region: it names a folder of the overviews, where a character may become up to
+five ('㎯' is 'rads2'), and 48 x 5 = 240 bytes stays under the 255 a file name may have."""
+VersionName = _short_text(MAX_ID_CHARS)
+RegionName = _short_text(MAX_REGION_CHARS)
+
 Markdown = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS),
@@ -385,12 +402,7 @@ class Variant(Strict):
 
     schema_version: Literal[1]
     id: Slug = Field(description="Stable across versions; the page's URL.")
-    version: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ID_CHARS),
-        AfterValidator(_no_control_characters),
-    ] = Field(
-        description="This version's name; also its page's URL (versies/<version>/)."
-    )
+    version: VersionName = Field(description="This version's name; also its page's URL (versies/<version>/).")
     valid_from: dt.date | None = Field(
         description="First day in force; null (explicitly) where the source gives no date."
     )
@@ -405,7 +417,7 @@ class Variant(Strict):
     title: Text = Field(description="The name shown to readers.")
     organisation: Organisation
     school_type: SchoolType
-    region: Text
+    region: RegionName = Field(description="Also a folder's name: overzicht/<type>/<region>/.")
     source: SourceDocument
     veilig_thuis: VeiligThuisReference
     contacts: list[Contact] = Field(default_factory=list)

@@ -103,32 +103,37 @@ def test_continues_must_name_the_files_own_id(protocols):
     assert "prisma-almere" in problem.message
 
 
-@pytest.mark.parametrize("key, old, value", [
-    ("id", "id: prisma-almere", "a" * 65),
-    ("version", 'version: "september-2021"', "v" * 65),
+@pytest.mark.parametrize("key, old, value, limit", [
+    ("id", "id: prisma-almere", "a" * 65, 64),
+    ("version", 'version: "september-2021"', "v" * 65, 64),
+    ("region", "region: Flevoland", "r" * 49, 48),
 ])
-def test_an_over_long_id_or_version_is_refused_with_its_line(protocols, key, old, value):
+def test_an_over_long_id_version_or_region_is_refused_with_its_line(protocols, key, old, value, limit):
+    """Each names a folder or file of the site: 300 characters passed check, then broke the build."""
     file = protocols / "variants" / PRISMA
     _edit(file, (old, f"{key}: {value}"))
     with pytest.raises(SourceError) as info:
         load(protocols)
     assert [str(p) for p in info.value.problems] == [
-        f"{file}:{_line_of(file, value)}: {key}: '{key}' is longer than 64 characters"
+        f"{file}:{_line_of(file, value)}: {key}: '{key}' is longer than {limit} characters"
     ]
 
 
-def test_the_longest_id_and_version_make_pages_and_pdf_names_that_fit(protocols, tmp_path):
-    """64 characters each (a version of 'İ' even doubles in its slug): every path segment of the
-    pages, and the PDF's name, stays well under the 255 bytes a file name may have."""
+def test_the_longest_id_version_and_region_make_pages_and_pdf_names_that_fit(protocols, tmp_path):
+    """64 characters of id and version (a version of 'İ' even doubles in its slug) and a region
+    of 48 '㎯' (each 'rads2' in its slug): every path segment of the pages, and the PDF's name,
+    stays under the 255 bytes a file name may have."""
     file = protocols / "variants" / PRISMA
-    _edit(file, ("id: prisma-almere", "id: " + "a" * 64), ('version: "september-2021"', 'version: "' + "İ" * 64 + '"'))
+    _edit(file, ("id: prisma-almere", "id: " + "a" * 64), ('version: "september-2021"', 'version: "' + "İ" * 64 + '"'),
+          ("region: Flevoland", "region: " + "㎯" * 48))
     handbook = load(protocols)
     today = dt.date(2025, 1, 1)
     pages = write_pages(tmp_path / "pages", handbook, run_checks(handbook, today), today)
     version_page = next(p for p in pages if p.startswith("varianten/" + "a" * 64 + "/versies/i-"))
     pdf = pdf_path(tmp_path / "site" / Path(version_page).parent / "index.html")
-    longest = max(len(part.encode()) for path in pages + [str(pdf)] for part in Path(path).parts)
-    assert longest <= 200, longest
+    segments = {part for path in pages + [str(pdf)] for part in Path(path).parts}
+    assert max(len(part.encode()) for part in segments) < 255
+    assert len(pdf.name) < 200 and "rads2" * 48 in segments
 
 
 def test_check_names_file_and_line_of_each_problem_and_fails(protocols):
