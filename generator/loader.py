@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import fnmatch
 import os
 import re
 import stat
 import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -65,6 +65,7 @@ PASSED_OVER = (".*.sw?", "*~", "#*#", ".#*", ".DS_Store", "._*", "Thumbs.db", "d
 """Files an editor or the operating system writes beside the sources by itself (vim's swap
 files, backups, Emacs' autosaves and lock links, macOS' and Windows' folder data): passed
 over, so that a file open in an editor does not stop ``make serve``. No source is so named."""
+_PASSED_OVER = re.compile("|".join(fnmatch.translate(pattern) for pattern in PASSED_OVER))
 
 _PATHS = {source.model: source.path for source in SOURCE_FILES}
 SOURCES_FILE, CONTACTS_FILE, KADER_FILE = _PATHS[Sources], _PATHS[Contacts], _PATHS[Kader]
@@ -605,7 +606,7 @@ def _scan(root: Path, problems: list[Problem]) -> _Found:
             problems.append(Problem(folder, None, "", f"cannot be read: {exc}"))
             return
         for entry in entries:
-            if any(fnmatchcase(entry.name, pattern) for pattern in PASSED_OVER):
+            if _PASSED_OVER.match(entry.name):
                 continue
             path = Path(entry.path)
             rel = path.relative_to(root).as_posix()
