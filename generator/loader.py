@@ -405,7 +405,7 @@ def _read_text(file: Path) -> str:
         fd = os.open(file, _OPEN_FLAGS)
     except OSError as exc:
         if exc.errno == errno.ELOOP and os.path.islink(file):  # made a link since the lstat
-            raise _NotRead(_not_regular(file, os.lstat(file).st_mode)) from None
+            raise _NotRead(_not_regular(file, os.lstat(file).st_mode) or "changed while it was read") from None
         raise
     with open(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
