@@ -20,7 +20,7 @@ from typing import TextIO
 from .checks import Report, Severity, run_checks
 from .dates import build_date
 from .loader import CONTACTS_FILE, Handbook, Problem, SourceError, load, read_source
-from .model import SLUG_PATTERN
+from .model import MAX_ID_CHARS, SLUG_PATTERN
 from .schema import write_schemas
 
 PROTOCOLS_ENV = "MELDCODE_PROTOCOLS"
@@ -177,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
 def _new_variant(args) -> int:
     if not re.fullmatch(SLUG_PATTERN, args.id):
         print(f"error: '{args.id}' is not a slug (lowercase letters, digits, single hyphens)", file=sys.stderr)
+        return 2
+    if len(args.id) > MAX_ID_CHARS:
+        print(f"error: an id has at most {MAX_ID_CHARS} characters; '{args.id}' has {len(args.id)}", file=sys.stderr)
         return 2
     variants = args.protocols / "variants"
     target = variants / f"{args.id}.yaml"

@@ -8,13 +8,17 @@ Nothing here writes anything.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import fnmatch
+import os
 import re
+import stat
 import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from yaml import MarkedYAMLError
@@ -33,14 +37,40 @@ from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, 
 
 M = TypeVar("M", bound=BaseModel)
 
-CONTACTS_FILE = "contacts.yaml"
-KADER_FILE = "afwegingskader.yaml"
-BASISMODEL_FILE = "basismodel.yaml"
-CHECKS_FILE = "checks.yaml"
-SOURCES_FILE = "sources.yaml"
-ROLES_FILE = "roles.yaml"
-BEGRIPPEN_FILE = "begrippen.yaml"
-VARIANTS_DIR = "variants"
+
+class SourceFile(NamedTuple):
+    path: str
+    """Below protocols/; ending in "/", a folder of such files (``*.yaml``, at any depth)."""
+    model: type[BaseModel]
+    schema: str
+    """Its JSON Schema in ``protocols/schema/`` (``python -m generator schema``)."""
+
+
+SOURCE_FILES: tuple[SourceFile, ...] = (
+    SourceFile("sources.yaml", Sources, "sources.schema.json"),  # first: the others cite it as [[id]]
+    SourceFile("contacts.yaml", Contacts, "contacts.schema.json"),
+    SourceFile("afwegingskader.yaml", Kader, "afwegingskader.schema.json"),
+    SourceFile("basismodel.yaml", Basismodel, "basismodel.schema.json"),
+    SourceFile("checks.yaml", ChecksConfig, "checks.schema.json"),
+    SourceFile("roles.yaml", Roles, "roles.schema.json"),
+    SourceFile("begrippen.yaml", Begrippen, "begrippen.schema.json"),
+    SourceFile("variants/", Variant, "variant.schema.json"),
+)
+"""Every source there is, the one list of them: ``load`` reads these and refuses any other
+file in protocols/, except their JSON Schemas in ``SCHEMA_DIR`` and ``PASSED_OVER``."""
+SCHEMA_DIR = "schema"
+VARIANT_SUFFIX = ".yaml"
+
+PASSED_OVER = (".*.sw?", "*~", "#*#", ".#*", ".DS_Store", "._*", "Thumbs.db", "desktop.ini")
+"""Files an editor or the operating system writes beside the sources by itself (vim's swap
+files, backups, Emacs' autosaves and lock links, macOS' and Windows' folder data): passed
+over, so that a file open in an editor does not stop ``make serve``. No source is so named."""
+_PASSED_OVER = re.compile("|".join(fnmatch.translate(pattern) for pattern in PASSED_OVER))
+
+_PATHS = {source.model: source.path for source in SOURCE_FILES}
+SOURCES_FILE, CONTACTS_FILE, KADER_FILE = _PATHS[Sources], _PATHS[Contacts], _PATHS[Kader]
+BASISMODEL_FILE, CHECKS_FILE, ROLES_FILE = _PATHS[Basismodel], _PATHS[ChecksConfig], _PATHS[Roles]
+BEGRIPPEN_FILE, VARIANTS_DIR = _PATHS[Begrippen], _PATHS[Variant].rstrip("/")
 
 MAX_FILE_BYTES = 1024 * 1024
 """The largest source file read (1 MiB; the longest protocol is about 32 KB)."""
@@ -337,17 +367,69 @@ def read_source(file: Path, problems: list[Problem]) -> Any:
     return None if read is _FAILED else read[0]
 
 
+class _NotRead(Exception):
+    """The file is not one a source may be: not a regular file, or too big."""
+
+
+_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+          stat.S_IFSOCK: "a socket", stat.S_IFLNK: "a symbolic link", stat.S_IFDIR: "a folder"}
+
+
+def _not_regular(file: Path, mode: int) -> str | None:
+    """Why a file of this mode is no source (None: a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    if stat.S_ISLNK(mode):
+        try:
+            kind += f" (to {os.readlink(file)})"
+        except OSError:
+            pass
+    return f"is {kind}; a source must be a regular file"
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_text(file: Path) -> str:
+    """A regular file's text, read no further than ``MAX_FILE_BYTES`` (+ 1, to know it is more).
+
+    The file is looked at before it is opened (a device is never opened), opened without
+    following a link or waiting for a writer (a FIFO), and what was opened is looked at again:
+    a link to /dev/zero, a FIFO or a file swapped in between is refused, never read.
+    """
+    reason = _not_regular(file, os.lstat(file).st_mode)
+    if reason:
+        raise _NotRead(reason)
+    try:
+        fd = os.open(file, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and os.path.islink(file):  # made a link since the lstat
+            raise _NotRead(_not_regular(file, os.lstat(file).st_mode) or "changed while it was read") from None
+        raise
+    with open(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        reason = _not_regular(file, info.st_mode)
+        if reason:
+            raise _NotRead(reason)
+        if info.st_size > MAX_FILE_BYTES:
+            raise _NotRead(f"file is {info.st_size:,} bytes; a source may have at most {MAX_FILE_BYTES:,} bytes (1 MiB)")
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:  # grew since, or its size was not what the file system said
+        raise _NotRead(f"file has more than {MAX_FILE_BYTES:,} bytes; a source may have at most "
+                       f"{MAX_FILE_BYTES:,} bytes (1 MiB)")
+    return data.decode("utf-8")
+
+
 def _read(file: Path, problems: list[Problem]) -> Any:
     """The file's data and lines, or ``_FAILED`` with a problem recorded. Empty files are problems."""
     text = ""
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(Problem(file, None, "", f"file is {size:,} bytes; a source may have at most "
-                                    f"{MAX_FILE_BYTES:,} bytes (1 MiB)"))
-            return _FAILED
-        text = file.read_bytes().decode("utf-8")
+        text = _read_text(file)
         data, lines = _parse(text)
+    except _NotRead as exc:
+        problems.append(Problem(file, None, "", str(exc)))
+        return _FAILED
     except _Refused as exc:
         problems.append(Problem(file, exc.line + 1, "", f"not valid YAML: {exc}"))
         return _FAILED
@@ -443,28 +525,31 @@ def load(root: Path | str) -> Handbook:
     """Load and cross-check every source below ``root`` (the protocols folder)."""
     root = Path(root)
     problems: list[Problem] = []
+    found = _scan(root, problems)
 
-    # Sources first: every other file may cite them as [[id]].
-    sources = _load_one(root / SOURCES_FILE, Sources, problems)
-    cite = {"sources": sources} if sources is not None else None
-    contacts = _load_one(root / CONTACTS_FILE, Contacts, problems, cite)
-    kader_file = root / KADER_FILE
-    kader, kader_lines = _load_with_lines(kader_file, Kader, problems, cite)
-    basismodel = _load_one(root / BASISMODEL_FILE, Basismodel, problems, cite)
-    checks = _load_one(root / CHECKS_FILE, ChecksConfig, problems, cite)
-    roles = _load_one(root / ROLES_FILE, Roles, problems)
-    begrippen = _load_one(root / BEGRIPPEN_FILE, Begrippen, problems, cite)
-
+    # In the order of SOURCE_FILES: sources.yaml first, as every other file may cite it as [[id]].
+    loaded: dict[type[BaseModel], BaseModel | None] = {}
+    lines: dict[type[BaseModel], Lines | None] = {}
+    for source in SOURCE_FILES:
+        if source.model is Variant:
+            continue
+        sources = loaded.get(Sources)
+        context = {"sources": sources} if sources is not None else None
+        if source.path in found.files:
+            loaded[source.model], lines[source.model] = _load_with_lines(
+                root / source.path, source.model, problems, context)
+        elif source.path not in found.refused:
+            problems.append(Problem(root / source.path, None, "", "file is missing"))
+    kader, contacts = loaded.get(Kader), loaded.get(Contacts)
     if kader is not None:
-        _check_kader(kader, kader_lines, kader_file, problems)
+        _check_kader(kader, lines[Kader], root / KADER_FILE, problems)
 
     variants: list[Variant] = []
     files: dict[tuple[str, str], Path] = {}
-    version_lines: dict[tuple[str, str], int | None] = {}
-    variant_files = sorted((root / VARIANTS_DIR).glob("**/*.yaml"))
-    if not variant_files:
-        problems.append(Problem(root / VARIANTS_DIR, None, "", "no variant files (*.yaml) found"))
-    for file in variant_files:
+    reads: dict[tuple[str, str], _ReadVariant] = {}
+    if not found.variants and VARIANTS_DIR not in found.refused:
+        problems.append(Problem(root / VARIANTS_DIR, None, "", f"no variant files (*{VARIANT_SUFFIX}) found"))
+    for file in found.variants:
         read = _read_variant(file, problems)
         if read is None:
             continue
@@ -483,26 +568,88 @@ def load(root: Path | str) -> Handbook:
                         f"unknown contact reference '{region}' (known regions in {CONTACTS_FILE}: {known})")
             )
         files[variant.key] = file
-        version_lines[variant.key] = read.version_line
+        reads[variant.key] = read
         variants.append(variant)
 
-    _check_versions(variants, files, version_lines, problems)
+    _check_versions(variants, files, reads, problems)
     if problems:
         raise SourceError(problems)
-    return Handbook(root, contacts, kader, basismodel, variants, checks, files,
-                    sources=sources, roles=roles, begrippen=begrippen)
+    return Handbook(root, contacts, kader, loaded.get(Basismodel), variants, loaded.get(ChecksConfig), files,
+                    sources=loaded.get(Sources), roles=loaded.get(Roles), begrippen=loaded.get(Begrippen))
 
 
-def _load_one(file: Path, model: type[M], problems: list[Problem], context: dict | None = None) -> M | None:
-    return _load_with_lines(file, model, problems, context)[0]
+@dataclass
+class _Found:
+    """What ``_scan`` found in protocols/."""
+
+    files: set[str] = field(default_factory=set)
+    """The single sources of SOURCE_FILES that are there, as regular files (their table paths)."""
+    variants: list[Path] = field(default_factory=list)
+    """The variant files, in order."""
+    refused: set[str] = field(default_factory=set)
+    """Paths below protocols/ refused (a problem is recorded): a link, a FIFO, ..."""
+
+
+def _scan(root: Path, problems: list[Problem]) -> _Found:
+    """Every file below ``root`` is a source of SOURCE_FILES, a JSON Schema of one, or passed
+    over (PASSED_OVER); anything else is a problem: a variant saved as ``x.yml`` is an error, not a
+    school that is silently left out. Links are not followed, into folders neither."""
+    found = _Found()
+    singles = {s.path for s in SOURCE_FILES if not s.path.endswith("/")}
+    folders = {s.path.rstrip("/") for s in SOURCE_FILES if s.path.endswith("/")}
+    schemas = {f"{SCHEMA_DIR}/{s.schema}" for s in SOURCE_FILES}
+
+    def scan(folder: Path) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            problems.append(Problem(folder, None, "", f"cannot be read: {exc}"))
+            return
+        for entry in entries:
+            if _PASSED_OVER.match(entry.name):
+                continue
+            path = Path(entry.path)
+            rel = path.relative_to(root).as_posix()
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError as exc:
+                problems.append(Problem(path, None, "", f"cannot be read: {exc}"))
+                found.refused.add(rel)
+                continue
+            if stat.S_ISDIR(mode):
+                scan(path)
+                continue
+            reason = _not_regular(path, mode)
+            if reason:
+                problems.append(Problem(path, None, "", reason))
+                found.refused.add(rel)
+            elif rel in singles:
+                found.files.add(rel)
+            elif rel.partition("/")[0] in folders and entry.name.endswith(VARIANT_SUFFIX):
+                found.variants.append(path)
+            elif rel not in schemas:
+                problems.append(Problem(path, None, "", _unknown(rel, folders)))
+    scan(root)
+    found.variants.sort()
+    return found
+
+
+def _unknown(rel: str, folders: set[str]) -> str:
+    """What to say of a file that is no source."""
+    name = rel.rpartition("/")[2]
+    stem, dot, suffix = name.rpartition(".")
+    if rel.partition("/")[0] in folders and dot and suffix.lower() in ("yaml", "yml"):
+        return (f"not read: a variant file's name ends in {VARIANT_SUFFIX} (lower case); "
+                f"rename it to {stem}{VARIANT_SUFFIX}")
+    known = ", ".join(s.path + (f"**/*{VARIANT_SUFFIX}" if s.path.endswith("/") else "") for s in SOURCE_FILES)
+    return (f"not a file the handbook reads: the sources are {known} (and their JSON Schemas in "
+            f"{SCHEMA_DIR}/); move or remove it")
 
 
 def _load_with_lines(
     file: Path, model: type[M], problems: list[Problem], context: dict | None = None
 ) -> tuple[M | None, Lines | None]:
-    if not file.exists():
-        problems.append(Problem(file, None, "", "file is missing"))
-        return None, None
     read = _read(file, problems)
     if read is _FAILED:
         return None, None
@@ -516,6 +663,8 @@ class _ReadVariant:
     variant: Variant
     version_line: int | None
     region_line: int | None
+    title_line: int | None
+    organisation_line: int | None
 
 
 _CACHE: OrderedDict[Path, tuple[tuple[int, int], _ReadVariant]] = OrderedDict()
@@ -533,8 +682,8 @@ def _read_variant(file: Path, problems: list[Problem]) -> _ReadVariant | None:
     """The file's validated variant (from the cache if the file is unchanged), or None
     with its problems recorded. Files with problems are never cached: read every time."""
     try:
-        stat = file.stat()
-        path, stamp = file.resolve(), (stat.st_mtime_ns, stat.st_size)
+        info = os.lstat(file)
+        path, stamp = file.resolve(), (info.st_mtime_ns, info.st_size)
     except OSError:
         path = stamp = None
     cached = _CACHE.get(path) if path else None
@@ -548,7 +697,8 @@ def _read_variant(file: Path, problems: list[Problem]) -> _ReadVariant | None:
     if variant is None:
         return None
     lines = read[1]
-    entry = _ReadVariant(variant, _line_of(lines, ("version",)), _line_of(lines, ("veilig_thuis", "region")))
+    entry = _ReadVariant(variant, _line_of(lines, ("version",)), _line_of(lines, ("veilig_thuis", "region")),
+                         _line_of(lines, ("title",)), _line_of(lines, ("organisation", "name")))
     if path and stamp[0] < time.time_ns() - _RACY_NS:
         _CACHE[path] = (stamp, entry)
         _CACHE.move_to_end(path)
@@ -572,7 +722,7 @@ def _check_kader(kader: Kader, lines: Lines | None, file: Path, problems: list[P
             )
 
 
-def _check_versions(variants: list[Variant], files: dict, lines: dict, problems: list[Problem]) -> None:
+def _check_versions(variants: list[Variant], files: dict, reads: dict, problems: list[Problem]) -> None:
     by_id: dict[str, list[Variant]] = defaultdict(list)
     for variant in variants:
         by_id[variant.id].append(variant)
@@ -582,7 +732,7 @@ def _check_versions(variants: list[Variant], files: dict, lines: dict, problems:
             other = by_slug.setdefault(version_slug(v.version), v)
             if other is not v:
                 problems.append(
-                    Problem(files[v.key], lines[v.key], "version",
+                    Problem(files[v.key], reads[v.key].version_line, "version",
                             f"versions '{other.version}' ({files[other.key]}) and '{v.version}' of variant "
                             f"'{variant_id}' would share the page versies/{version_slug(v.version)}/; "
                             "change one of the versions")
@@ -601,3 +751,39 @@ def _check_versions(variants: list[Variant], files: dict, lines: dict, problems:
                 Problem(files[versions[0].key], None, "valid_from",
                         f"variant '{variant_id}' has two versions valid from {date}")
             )
+        _check_continuity(sorted(versions, key=lambda v: (v.valid_from or dt.date.min, v.version)),
+                          files, reads, problems)
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    """Names compared as a reader reads them: case and runs of white space aside."""
+    return (a and " ".join(a.split()).casefold()) == (b and " ".join(b.split()).casefold())
+
+
+def _check_continuity(versions: list[Variant], files: dict, reads: dict, problems: list[Problem]) -> None:
+    """Each version (oldest first) is of the same protocol as the one before it: it names the
+    same organisation, or, where neither names one, has the same title; otherwise it says
+    ``continues: <id>``. Another school's file that took this id would take its pages."""
+    for before, version in zip(versions, versions[1:]):
+        by_organisation = bool(before.organisation.name or version.organisation.name)
+        if version.continues is not None or (
+            _same(before.organisation.name, version.organisation.name) if by_organisation
+            else _same(before.title, version.title)
+        ):
+            continue
+        read = reads[version.key]
+        path, line = ("organisation.name", read.organisation_line) if by_organisation else ("title", read.title_line)
+        problems.append(Problem(
+            files[version.key], line, path,
+            f"version '{version.version}' {_names(version, by_organisation)}, but the version before it "
+            f"('{before.version}', {files[before.key]}) {_names(before, by_organisation)}: another protocol under "
+            f"the id '{version.id}'? Give it an id of its own; or, if it continues that protocol (a school or "
+            f"board renamed), say so: 'continues: {version.id}'"
+        ))
+
+
+def _names(variant: Variant, by_organisation: bool) -> str:
+    if not by_organisation:
+        return f"has the title '{variant.title}'"
+    name = variant.organisation.name
+    return f"names the organisation '{name}'" if name else "names no organisation"

@@ -14,7 +14,9 @@ edit re-renders and rebuilds only what it changes (D29).
 ``mkdocs build`` is atomic: the site is built into a folder beside ``site_dir``
 and swapped in by the last ``on_post_build``, only when the build had no error
 and, in strict mode, no warning (MkDocs itself aborts on those only after
-``on_post_build``). A failed build leaves the earlier site as it was.
+``on_post_build``). A failed build leaves the earlier site as it was. However a
+build ends (an error, Ctrl-C, SIGTERM), its folders go: the pages' temporary
+folder and the staging folder (``on_shutdown``, which MkDocs runs in a ``finally``).
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ import base64
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 import shutil
+import signal
 import tempfile
 import threading
 from pathlib import Path
@@ -78,6 +82,35 @@ def allow_livereload_script(original, content: bytes, epoch: int) -> bytes:
         return injected  # MkDocs changed its injection: the script stays blocked
     digest = base64.b64encode(hashlib.sha256(script[len(b"<script>") : -len(b"</script>")]).digest())
     return injected.replace(LIVERELOAD_HASH_SLOT.encode(), b"'sha256-" + digest + b"'", 1)
+
+
+_terminated = 0
+"""The signal that ended this build (0: none)."""
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    """SIGTERM ends a build as Ctrl-C does, through every ``finally``: MkDocs then runs
+    ``on_shutdown``, which removes the build's folders. (Nothing can clean up after SIGKILL.)"""
+    global _terminated
+    _terminated = signum
+    raise SystemExit(128 + signum)
+
+
+def _default_sigterm_in_child() -> None:
+    """A forked worker dies of SIGTERM as it would without this plugin: ``multiprocessing``
+    terminates its pool so, and must not wait on a worker that only raised SystemExit."""
+    if signal.getsignal(signal.SIGTERM) is _exit_on_sigterm:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+os.register_at_fork(after_in_child=_default_sigterm_in_child)
+
+
+def _stop_if_terminated() -> None:
+    """Python ignores an exception a signal handler raises in some places (a hook run around a
+    fork, a finaliser): each step of the build checks again, and the last before the swap."""
+    if _terminated:
+        raise SystemExit(128 + _terminated)
 
 
 def _dirty_build_is_ours(record: logging.LogRecord) -> bool:
@@ -136,12 +169,31 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         """Where the finished site goes (``site_dir`` before on_config), when building atomically."""
         self.staging: Path | None = None
         self.warnings: CountHandler | None = None
+        self.sigterm = None
+        """SIGTERM's handler before this build set its own (None: not set)."""
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
         self.dirty = dirty
         if command == "serve" and dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_dirty_build_is_ours)
+        if (command != "serve" and threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL):
+            global _terminated
+            _terminated = 0
+            self.sigterm = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+    def on_shutdown(self) -> None:
+        """The last event, whatever ended the build: MkDocs calls no ``on_build_error`` for
+        Ctrl-C (or SIGTERM, see ``_exit_on_sigterm``), so the folders are removed here too."""
+        self._forget_last_build()
+        self._quiet(None)
+        self._remove_pages()
+        self._stop_counting()
+        self._discard()
+        if self.sigterm is not None:
+            signal.signal(signal.SIGTERM, self.sigterm)
+            self.sigterm = None
 
     def on_config(self, config):
         try:
@@ -186,11 +238,20 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         # Each page goes to a temporary folder as it is rendered (in one process per
         # core) and MkDocs reads it from there: no list of every page in memory.
         fresh = Path(tempfile.mkdtemp(prefix="meldcode-pages-"))
-        rendered = write_pages(fresh, handbook, report, self.today, workers=workers,
-                               only=edited, **options)
-        if edited is not None:  # `mkdocs serve --dirty` after an edit: what changed only
-            self.changed = last.take(fresh, rendered, edited)
+        try:
+            rendered = write_pages(fresh, handbook, report, self.today, workers=workers,
+                                   only=edited, **options)
+            _stop_if_terminated()
+        except BaseException as exc:  # Ctrl-C too: no half-written folder is left
             shutil.rmtree(fresh, ignore_errors=True)
+            if isinstance(exc, OSError):  # a full disk, say
+                raise PluginError(f"meldcode: cannot write the generated pages: {exc}") from None
+            raise
+        if edited is not None:  # `mkdocs serve --dirty` after an edit: what changed only
+            try:
+                self.changed = last.take(fresh, rendered, edited)
+            finally:
+                shutil.rmtree(fresh, ignore_errors=True)
             last.handbook, last.report = handbook, report
             self.page_dir, self.pages = last.page_dir, sorted(last.digests)
         else:
@@ -211,6 +272,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         config.extra["afwegingskader_boot"] = self.runtime.boot_json()
 
     def on_files(self, files: Files, *, config) -> Files:
+        _stop_if_terminated()
         for path in self.pages:
             if files.get_file_from_path(path):
                 self._remove_pages()
@@ -271,6 +333,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
                         workers=self.config.workers or default_workers(), indexed=self.indexed)
         except PageBuildError as exc:
             raise PluginError(str(exc)) from None
+        _stop_if_terminated()
         if config.site_url:  # without it MkDocs' sitemap lists no page at all
             rebuild_sitemap(config, self.files, self.nav, self.env, self.held)
         self._quiet(None)
@@ -301,6 +364,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             raise PluginError(str(exc)) from None
         finally:
             removing.join()
+        _stop_if_terminated()
         if self.staging is None:
             return
         self._stop_counting()

@@ -120,7 +120,11 @@ def _exact_characters(value: object) -> object:
 
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), BeforeValidator(_exact_characters)]
+MAX_ID_CHARS = 64
+"""The longest id (and variant version): ids and versions name folders and files of the site
+(``varianten/<id>/versies/<version>/<id>-<version>.pdf``), which must stay well under the
+255 bytes a file name may have (README, "What a source may contain")."""
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_CHARS), BeforeValidator(_exact_characters)]
 
 
 Text = Annotated[
@@ -129,6 +133,23 @@ Text = Annotated[
     AfterValidator(_prose_characters),
 ]
 """Plain text: may not be empty or only white space. Pages show it as text, never as markup."""
+
+
+def _short_text(max_length: int):
+    """``Text`` of at most ``max_length`` characters."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
+        AfterValidator(_prose_characters),
+    ]
+
+
+MAX_REGION_CHARS = 48
+"""The longest region: it names a folder of the overviews, where a character may become up to
+five ('㎯' is 'rads2'), and 48 x 5 = 240 bytes stays under the 255 a file name may have."""
+VersionName = _short_text(MAX_ID_CHARS)
+RegionName = _short_text(MAX_REGION_CHARS)
+
 Markdown = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_TEXT_CHARS),
@@ -560,17 +581,22 @@ class Variant(Strict):
 
     schema_version: Literal[1]
     id: Slug = Field(description="Stable across versions; the page's URL.")
-    version: Text
+    version: VersionName = Field(description="This version's name; also its page's URL (versies/<version>/).")
     valid_from: dt.date | None = Field(
         description="First day in force; null (explicitly) where the source gives no date."
     )
     valid_until: dt.date | None = None
     superseded_by: Text | None = None
     change_note: Text | None = None
+    continues: Slug | None = Field(
+        None,
+        description="This file's own id, where this version names another organisation (or, without one, "
+        "another title) than the version before it: the same protocol, its school or board renamed.",
+    )
     title: Text = Field(description="The name shown to readers.")
     organisation: Organisation
     school_type: SchoolType
-    region: Text
+    region: RegionName = Field(description="Also a folder's name: overzicht/<type>/<region>/.")
     source: SourceDocument
     veilig_thuis: VeiligThuisReference
     contacts: list[Contact] = Field(default_factory=list)
@@ -578,6 +604,15 @@ class Variant(Strict):
     steps: list[Step]
     melding: Melding
     sections: list[Section] = Field(default_factory=list)
+
+    @field_validator("continues")
+    @classmethod
+    def _continues_its_own_id(cls, continues: str | None, info: ValidationInfo) -> str | None:
+        own = info.data.get("id")
+        if continues is not None and own is not None and continues != own:
+            raise ValueError(f"must be this file's own id '{own}': a version continues the versions of its "
+                             f"own id (a school's protocol under another id is another variant)")
+        return continues
 
     @field_validator("steps")
     @classmethod

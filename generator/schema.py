@@ -5,18 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant
+from .loader import SOURCE_FILES
 
-SCHEMAS = {
-    "variant.schema.json": Variant,
-    "contacts.schema.json": Contacts,
-    "afwegingskader.schema.json": Kader,
-    "basismodel.schema.json": Basismodel,
-    "checks.schema.json": ChecksConfig,
-    "sources.schema.json": Sources,
-    "roles.schema.json": Roles,
-    "begrippen.schema.json": Begrippen,
-}
+SCHEMAS = {source.schema: source.model for source in SOURCE_FILES}
+"""Each source's JSON Schema, by file name (the table is ``loader.SOURCE_FILES``)."""
 
 
 def schema_text(model) -> str:

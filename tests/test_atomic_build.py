@@ -7,16 +7,18 @@ site folder) and a strict-mode warning (after every page was written).
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import PROTOCOLS, ROOT
-from generator.release.atomic import swap_in
+from conftest import PROTOCOLS, ROOT, build_site
+from generator.release.atomic import staging_beside, swap_in
 
 pytestmark = pytest.mark.site
 
@@ -96,3 +98,72 @@ def test_make_build_swaps_in_only_after_the_pdfs(step):
     swap = next(i for i, line in enumerate(lines) if "generator.release.atomic" in line)
     position = next(i for i, line in enumerate(lines) if step in line)
     assert position < swap and ".site.staging" in lines[position] and lines[swap].endswith(".site.staging site")
+
+
+def _link_to_site(tmp_path: Path) -> tuple[Path, Path]:
+    """``tmp_path/out/site``, a symbolic link to the folder ``tmp_path/real/site`` with an old page."""
+    real, link = tmp_path / "real" / "site", tmp_path / "out" / "site"
+    real.mkdir(parents=True)
+    (real / "old.html").write_text("old", encoding="utf-8")
+    link.parent.mkdir()
+    link.symlink_to(real, target_is_directory=True)
+    return real, link
+
+
+def test_swap_in_through_a_link_replaces_the_folder_it_points_to(tmp_path):
+    """Decision: a site folder that is a link stays that link (a web server may serve it); the folder
+    it points to is what a build replaces, built beside that folder (on its file system)."""
+    real, link = _link_to_site(tmp_path)
+    new = staging_beside(link)
+    assert new.parent == real.parent
+    (new / "index.html").write_text("new", encoding="utf-8")
+    swap_in(new, link)
+    assert link.is_symlink() and link.resolve() == real
+    assert _tree(real) == {"index.html": b"new"}
+    assert [p.name for p in real.parent.iterdir()] == ["site"]
+    assert [p.name for p in link.parent.iterdir()] == ["site"]
+
+
+def test_swap_in_from_another_file_system_copies_then_swaps(tmp_path, monkeypatch):
+    """`make build` stages in .site.staging beside site/; a linked site/ may be on another disk,
+    where renaming fails (EXDEV): the staged site is copied beside the target first."""
+    real, link = _link_to_site(tmp_path)
+    new = tmp_path / "out" / ".site.staging"
+    (new / "a").mkdir(parents=True)
+    (new / "a" / "index.html").write_text("new", encoding="utf-8")
+    rename = os.replace
+
+    def no_rename_across(src, dst):
+        if Path(src).parent != Path(dst).parent:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        rename(src, dst)
+
+    monkeypatch.setattr(os, "replace", no_rename_across)
+    swap_in(new, link)
+    assert link.is_symlink() and _tree(real) == {"a/index.html": b"new"}
+    assert [p.name for p in real.parent.iterdir()] == ["site"]
+    assert [p.name for p in link.parent.iterdir()] == ["site"]
+
+
+def test_mkdocs_build_onto_a_linked_folder(tmp_path):
+    """`mkdocs build -d site` where site is a link to a folder: the folder is replaced, the link kept."""
+    real, link = _link_to_site(tmp_path)
+    result = build_site(link)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert link.is_symlink() and link.resolve() == real
+    assert (real / "varianten" / "levwn" / "index.html").exists() and not (real / "old.html").exists()
+    assert [p.name for p in real.parent.iterdir()] == ["site"]
+    assert [p.name for p in link.parent.iterdir()] == ["site"]
+
+
+def test_a_swapped_in_site_has_the_mode_of_a_folder_made_as_usual(tmp_path):
+    """Not 0700 as a temporary folder has: a web server running as another user reads the site."""
+    mask = os.umask(0o022)
+    try:
+        target = tmp_path / "site"
+        new = staging_beside(target)
+        (new / "index.html").write_text("new", encoding="utf-8")
+        swap_in(new, target)
+        assert stat.S_IMODE(target.stat().st_mode) == 0o755
+    finally:
+        os.umask(mask)

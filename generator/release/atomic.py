@@ -7,32 +7,69 @@ earlier site exactly as it was. Used by the MkDocs plugin for every
 ``mkdocs build`` and by ``make build`` around the PDFs:
 
     python -m generator.release.atomic NEW TARGET
+
+A site folder that is a symbolic link stays that link (a web server may serve
+the folder it names, or the link): the folder it points to is what is replaced,
+built beside that folder, on its file system.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 
 def staging_beside(target: Path, purpose: str = "building") -> Path:
-    """A new empty folder next to ``target`` (same file system, so renaming is cheap)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name.lstrip('.')}.{purpose}-"))
+    """A new empty folder next to ``target``, or next to the folder ``target`` links to (same
+    file system, so renaming is cheap). Made as any folder is (not 0700 like a temporary
+    folder), since it becomes the site."""
+    real = Path(os.path.realpath(target))
+    real.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        folder = real.parent / f".{real.name.lstrip('.')}.{purpose}-{secrets.token_hex(4)}"
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
 
 
 def swap_in(new: Path, target: Path) -> None:
-    """Put ``new`` where ``target`` is: two renames, then the old site is deleted."""
+    """Put ``new`` where ``target`` is (where it links to): two renames, then the old site is deleted.
+    A ``new`` on another file system is first copied beside the target."""
+    real = Path(os.path.realpath(target))
+    new = _beside(new, real)
     old = None
-    if target.exists() or target.is_symlink():
-        old = staging_beside(target, "old")
-        os.replace(target, old)  # onto the empty folder just made
-    os.replace(new, target)
+    if os.path.lexists(real):
+        old = staging_beside(real, "old")
+        os.replace(real, old)  # onto the empty folder just made
+    os.replace(new, real)
     if old is not None:
         shutil.rmtree(old)
+
+
+def _beside(new: Path, real: Path) -> Path:
+    """``new``, moved next to ``real`` if it is elsewhere (copied, from another file system)."""
+    if Path(os.path.realpath(new)).parent == real.parent:
+        return new
+    moved = staging_beside(real)
+    try:
+        os.replace(new, moved)  # onto the empty folder just made
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            moved.rmdir()
+            raise
+        try:
+            shutil.copytree(new, moved, symlinks=True, dirs_exist_ok=True)
+        except BaseException:
+            shutil.rmtree(moved, ignore_errors=True)
+            raise
+        shutil.rmtree(new)
+    return moved
 
 
 def main(argv: list[str]) -> int:
