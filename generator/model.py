@@ -196,14 +196,31 @@ def normal_word(word: str) -> str:
 # ---------------------------------------------------------------- begrippen
 
 
+_ABBREVIATION = re.compile(r"[^\W_]+(?:[-'\u2019./ ][^\W_]+)*\.?")
+
+
+def _word_abbreviation(text: str) -> str:
+    """An abbreviation is wrapped in ``<abbr>`` in the built HTML: it is a word, never markup."""
+    if not _ABBREVIATION.fullmatch(text):
+        raise ValueError(
+            f"abbreviation {text!r} is not a word: write letters and digits, joined by single "
+            "- ' \u2019 . / or spaces, and perhaps a final . (no < > & ; quotes or other signs)"
+        )
+    return text
+
+
+Abbreviation = Annotated[Text, AfterValidator(_word_abbreviation)]
+
+
 class Term(Strict):
     """A term or abbreviation staff meet in the protocols, with where its meaning comes from."""
 
     id: Slug
     term: Text = Field(description="The term written out.")
-    abbreviations: list[Text] = Field(
+    abbreviations: list[Abbreviation] = Field(
         default_factory=list,
-        description="Abbreviations explained in place on every page, matched whole and with case as written.",
+        description="Abbreviations explained in place on every page, matched whole and with case as written: "
+        "letters and digits, joined by single - ' \u2019 . / or spaces, and perhaps a final .",
     )
     tooltip: Text | None = Field(None, description="What an abbreviation's tooltip says; default the term.")
     definition: Text = Field(description="A short definition, in the words of the cited source where possible.")

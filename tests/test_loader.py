@@ -300,3 +300,24 @@ def test_checks_placeholders_are_only_the_known_names(protocols, where, text):
         _edit(file, "title: Ongeldig telefoonnummer", f"title: '{text}'")
     with pytest.raises(SourceError, match="bad placeholder"):
         load(protocols)
+
+
+# ---------------------------------------------------------------- text limits (issue 20)
+
+
+@pytest.mark.parametrize("abbreviation", ["&gt;", "<p>", "</td>", "gt;", '"VT"', "“VT”", "#39", "a&b", "VT>", "-VT"])
+def test_an_abbreviation_must_be_a_word(protocols, abbreviation):
+    """Abbreviations are wrapped in the built HTML, so markup in one would be markup there."""
+    file = protocols / "begrippen.yaml"
+    quoted = '"' + abbreviation.replace('"', '\\"') + '"'
+    _edit(file, "abbreviations: [ZAT]", f"abbreviations: [ZAT, {quoted}]")
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    message = str(info.value)
+    assert f"{file}:{_line_of(file, 'abbreviations: [ZAT,')}:" in message, message
+    assert ".abbreviations[1]" in message and "is not a word" in message, message
+
+
+def test_words_that_name_a_character_reference_or_a_tag_are_abbreviations_like_any_other(protocols):
+    _edit(protocols / "begrippen.yaml", "abbreviations: [ZAT]", "abbreviations: [ZAT, gt, amp, p, td, o.a., i.o.m.]")
+    assert {"gt", "amp", "p", "td", "o.a.", "i.o.m.", "IB'er", "IB’er", "IB-er"} <= set(load(protocols).begrippen.glossary)
