@@ -321,3 +321,42 @@ def test_an_abbreviation_must_be_a_word(protocols, abbreviation):
 def test_words_that_name_a_character_reference_or_a_tag_are_abbreviations_like_any_other(protocols):
     _edit(protocols / "begrippen.yaml", "abbreviations: [ZAT]", "abbreviations: [ZAT, gt, amp, p, td, o.a., i.o.m.]")
     assert {"gt", "amp", "p", "td", "o.a.", "i.o.m.", "IB'er", "IB’er", "IB-er"} <= set(load(protocols).begrippen.glossary)
+
+
+CATASTROPHIC = [
+    r"(x+x+)+y",       # the issue's example
+    r"(a*)*b",
+    r"(a|a)*b",
+    r"(?:\w+\s?)+$",
+    r"(?:a+){2,}",
+    r"(\d+){1,50}x",
+    r"(?:a|ab)*c",     # alternatives that may start alike: refused although this one is harmless
+    r"(?:(?:x+)y?)+z",
+]
+
+
+@pytest.mark.parametrize("pattern", CATASTROPHIC)
+@pytest.mark.parametrize("key", ["patterns", "unless"])
+def test_a_checks_pattern_that_can_backtrack_for_ever_is_refused_with_its_rule(protocols, pattern, key):
+    """Python's re has no time limit: ``(x+x+)+y`` on a long run of x's never ends."""
+    file = protocols / "checks.yaml"
+    if key == "patterns":
+        _edit(file, r"- '\bgeen\s+melding\b'", f"- '{pattern}'")
+        rule, where = "no-melding-when-help", "patterns[0]"
+    else:
+        _edit(file, r"- '\b(?:nooit|niet)\s+anoniem'", f"- '{pattern}'")
+        rule, where = "anonymous-contradiction", "unless[0]"
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    message = str(info.value)
+    assert f"{file}:{_line_of(file, pattern)}:" in message, message
+    assert f"rules.{rule}.{where}" in message and "repeat" in message, message
+
+
+@pytest.mark.parametrize("pattern", [
+    r"[^.?!]{0,80}", r"afwegingsvra(?:ag|gen)+", r"(?:^|[.-])amk(?:[.-]|$)", r"\bmeld(?:en|ing|t)\b\w*",
+    r"(?:ab)+c", r"(?:en|ing|t)+", r"(?:\s\w)+", r"(?:a{2})*", r"(?>x+)?y",
+])
+def test_a_checks_pattern_without_nested_repeats_loads(protocols, pattern):
+    _edit(protocols / "checks.yaml", r"- '\bgeen\s+melding\b'", f"- '{pattern}'")
+    assert load(protocols).checks.rules["no-melding-when-help"].patterns[0] == pattern
