@@ -78,6 +78,16 @@ def _resolve_citations(text: str, info: ValidationInfo) -> str:
     The registry comes from the validation context (``{"sources": Sources}``),
     which the loader passes; without it the text is kept as written.
     """
+    return _cite(text, info, lambda name: name)
+
+
+def _resolve_citations_in_format(text: str, info: ValidationInfo) -> str:
+    """As ``_resolve_citations``, in a text that is ``format()``-ed later (``{placeholder}``):
+    a brace in a source's name is doubled, so it shows as written and is no placeholder."""
+    return _cite(text, info, lambda name: name.replace("{", "{{").replace("}", "}}"))
+
+
+def _cite(text: str, info: ValidationInfo, shown) -> str:
     sources = (info.context or {}).get("sources")
     if sources is None:
         return text
@@ -91,16 +101,24 @@ def _resolve_citations(text: str, info: ValidationInfo) -> str:
     if unknown:
         known = ", ".join(sorted(sources.sources))
         raise ValueError(f"unknown source [[{unknown[0]}]] (known ids in sources.yaml: {known})")
-    return CITATION.sub(lambda m: sources.sources[m.group(1)].name, text)
+    return CITATION.sub(lambda m: shown(sources.sources[m.group(1)].name), text)
 
 
+_CITED_DESCRIPTION = "Text that may cite sources as [[id]] (ids from sources.yaml)."
 Cited = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1),
     AfterValidator(_resolve_citations),
-    Field(json_schema_extra={"description": "Text that may cite sources as [[id]] (ids from sources.yaml)."}),
+    Field(json_schema_extra={"description": _CITED_DESCRIPTION}),
 ]
 """Text that names where something comes from: ``[[id]]`` cites ``sources.yaml``."""
+CitedFormat = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_resolve_citations_in_format),
+    Field(json_schema_extra={"description": _CITED_DESCRIPTION}),
+]
+"""``Cited`` in a text with ``{placeholders}``: the names it cites keep their braces as text."""
 
 
 class Strict(BaseModel):
@@ -629,7 +647,7 @@ class RuleConfig(Strict):
     severity: Severity
     title: Text
     message: Text
-    reference: Cited = Field(description="Where the requirement comes from: [[source id]] and place.")
+    reference: CitedFormat = Field(description="Where the requirement comes from: [[source id]] and place.")
     patterns: list[Pattern] = Field(
         default_factory=list,
         description="Regular expressions (case-insensitive) the rule looks for; see its docstring.",

@@ -360,3 +360,30 @@ def test_a_checks_pattern_that_can_backtrack_for_ever_is_refused_with_its_rule(p
 def test_a_checks_pattern_without_nested_repeats_loads(protocols, pattern):
     _edit(protocols / "checks.yaml", r"- '\bgeen\s+melding\b'", f"- '{pattern}'")
     assert load(protocols).checks.rules["no-melding-when-help"].patterns[0] == pattern
+
+
+def test_braces_in_a_sources_name_reach_the_texts_that_cite_it_as_written(protocols):
+    """A cited name is not a format string: only the citing text's own {placeholders} count."""
+    from generator.checks.report import run_checks
+
+    name = "Kwaliteitskaart {meldcode} (basisschool in Flevoland, {{zonder datum}}"
+    _edit(protocols / "sources.yaml", "name: Kwaliteitskaart meldcode (basisschool in Flevoland, zonder datum)",
+          f"name: '{name}'")
+    handbook = load(protocols)
+    report = run_checks(handbook, handbook.checks.settings.meldcode_change_date)
+    assert report.reference("wie-from-text") == f"De kolom Wie in {name} en in " + (
+        handbook.sources.sources["prisma-2021"].name + ".")
+    assert handbook.contacts.veilig_thuis_regions["flevoland"].source.startswith(name)  # not format()-ed: as is
+
+
+def test_a_bad_placeholder_in_a_citing_text_is_still_named_in_its_own_file(protocols):
+    _edit(protocols / "sources.yaml", "name: Kwaliteitskaart meldcode (basisschool in Flevoland, zonder datum)",
+          "name: 'Kwaliteitskaart {meldcode}'")
+    file = protocols / "checks.yaml"
+    _edit(file, "De kolom Wie in [[kwaliteitskaart-flevoland]] en in [[prisma-2021]].",
+          "De kolom Wie in [[kwaliteitskaart-flevoland]] ({nummer}) en in [[prisma-2021]].")
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    message = str(info.value)
+    assert "bad placeholder" in message and "rules.wie-from-text.reference" in message, message
+    assert f"{file}:" in message and "sources.yaml" not in message, message
