@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import string
 import unicodedata
+from re import _parser as _re_parser
 from enum import Enum
 from functools import cached_property
 from typing import Annotated, Literal
@@ -181,6 +182,16 @@ def _resolve_citations(text: str, info: ValidationInfo) -> str:
     The registry comes from the validation context (``{"sources": Sources}``),
     which the loader passes; without it the text is kept as written.
     """
+    return _cite(text, info, lambda name: name)
+
+
+def _resolve_citations_in_format(text: str, info: ValidationInfo) -> str:
+    """As ``_resolve_citations``, in a text that is ``format()``-ed later (``{placeholder}``):
+    a brace in a source's name is doubled, so it shows as written and is no placeholder."""
+    return _cite(text, info, lambda name: name.replace("{", "{{").replace("}", "}}"))
+
+
+def _cite(text: str, info: ValidationInfo, shown) -> str:
     sources = (info.context or {}).get("sources")
     if sources is None:
         return text
@@ -194,17 +205,25 @@ def _resolve_citations(text: str, info: ValidationInfo) -> str:
     if unknown:
         known = ", ".join(sorted(sources.sources))
         raise ValueError(f"unknown source [[{unknown[0]}]] (known ids in sources.yaml: {known})")
-    return CITATION.sub(lambda m: sources.sources[m.group(1)].name, text)
+    return CITATION.sub(lambda m: shown(sources.sources[m.group(1)].name), text)
 
 
+_CITED_DESCRIPTION = "Text that may cite sources as [[id]] (ids from sources.yaml)."
 Cited = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1),
     AfterValidator(_prose_characters),
     AfterValidator(_resolve_citations),
-    Field(json_schema_extra={"description": "Text that may cite sources as [[id]] (ids from sources.yaml)."}),
+    Field(json_schema_extra={"description": _CITED_DESCRIPTION}),
 ]
 """Text that names where something comes from: ``[[id]]`` cites ``sources.yaml``."""
+CitedFormat = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_resolve_citations_in_format),
+    Field(json_schema_extra={"description": _CITED_DESCRIPTION}),
+]
+"""``Cited`` in a text with ``{placeholders}``: the names it cites keep their braces as text."""
 
 
 class Strict(BaseModel):
@@ -396,14 +415,31 @@ def normal_word(word: str) -> str:
 # ---------------------------------------------------------------- begrippen
 
 
+_ABBREVIATION = re.compile(r"[^\W_]+(?:[-'\u2019./ ][^\W_]+)*\.?")
+
+
+def _word_abbreviation(text: str) -> str:
+    """An abbreviation is wrapped in ``<abbr>`` in the built HTML: it is a word, never markup."""
+    if not _ABBREVIATION.fullmatch(text):
+        raise ValueError(
+            f"abbreviation {text!r} is not a word: write letters and digits, joined by single "
+            "- ' \u2019 . / or spaces, and perhaps a final . (no < > & ; quotes or other signs)"
+        )
+    return text
+
+
+Abbreviation = Annotated[Text, AfterValidator(_word_abbreviation)]
+
+
 class Term(Strict):
     """A term or abbreviation staff meet in the protocols, with where its meaning comes from."""
 
     id: Slug
     term: Text = Field(description="The term written out.")
-    abbreviations: list[Text] = Field(
+    abbreviations: list[Abbreviation] = Field(
         default_factory=list,
-        description="Abbreviations explained in place on every page, matched whole and with case as written.",
+        description="Abbreviations explained in place on every page, matched whole and with case as written: "
+        "letters and digits, joined by single - ' \u2019 . / or spaces, and perhaps a final .",
     )
     tooltip: Text | None = Field(None, description="What an abbreviation's tooltip says; default the term.")
     definition: Text = Field(description="A short definition, in the words of the cited source where possible.")
@@ -744,29 +780,95 @@ class RuleKind(str, Enum):
     """A function in ``generator/checks/rules.py``, by the rule's id; it may use the patterns."""
 
 
+_REPEATS = (_re_parser.MAX_REPEAT, _re_parser.MIN_REPEAT, _re_parser.POSSESSIVE_REPEAT)
+
+
+def _backtracking(items, in_loop: bool = False) -> str | None:
+    """What in a parsed pattern can make Python's backtracking take exponential time, if any.
+
+    Refused: a group repeated more than once (``*``, ``+``, ``{2,}``, ``{0,80}`` ...) that holds
+    a repeat of variable count (``(x+x+)+``, ``(a*)*``, ``(a?b?)*``) or alternatives that may
+    start with the same character or be empty (``(a|a)*``, ``(?:a|ab)*``, which the parser
+    turns into ``a(?:|b)``). Such a group can match one text in exponentially many ways, and
+    a search tries them all before it fails. Deliberately simple, so it refuses some harmless
+    patterns (``(?:ab?)*``) and lets through what is only polynomial: adjacent repeats of
+    the same characters (``x+x+y``, ``.*.*z``: cubic) and any single repeat (``a.*b``: each
+    start reads on to the end), which a protocol text of 100,000 characters makes slow,
+    not endless. ``re._parser`` is CPython's own parser of patterns (private; every load of
+    ``checks.yaml`` runs it, so a Python that changes it fails every test).
+    """
+    for op, av in items:
+        if op in _REPEATS:
+            low, high, body = av
+            if in_loop and low != high:
+                return f"a repeat of variable count ({_repeat_name(low, high)})"
+            found = _backtracking(body, in_loop or high > 1)
+        elif op is _re_parser.BRANCH:
+            alternatives = av[1]
+            if in_loop and not _start_apart(alternatives):
+                return "alternatives that may start alike or be empty"
+            found = next(filter(None, (_backtracking(alt, in_loop) for alt in alternatives)), None)
+        elif op is _re_parser.SUBPATTERN:
+            found = _backtracking(av[3], in_loop)
+        elif op in (_re_parser.ASSERT, _re_parser.ASSERT_NOT):
+            found = _backtracking(av[1], in_loop)
+        elif op is _re_parser.ATOMIC_GROUP:
+            found = _backtracking(av, in_loop)
+        elif op is _re_parser.GROUPREF_EXISTS:
+            found = _backtracking(av[1], in_loop) or (av[2] and _backtracking(av[2], in_loop))
+        else:
+            found = None
+        if found:
+            return found
+    return None
+
+
+def _repeat_name(low: int, high: int) -> str:
+    maximum = "" if high == _re_parser.MAXREPEAT else str(high)
+    return {(0, ""): "*", (1, ""): "+", (0, "1"): "?"}.get((low, maximum), f"{{{low},{maximum}}}")
+
+
+def _start_apart(alternatives) -> bool:
+    """Each alternative starts with a character of its own (case ignored)."""
+    firsts = []
+    for alternative in alternatives:
+        if not alternative or alternative[0][0] is not _re_parser.LITERAL:
+            return False
+        firsts.append(chr(alternative[0][1]).casefold())
+    return len(set(firsts)) == len(firsts)
+
+
+def _regular_expression(pattern: str) -> str:
+    try:
+        re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression {pattern!r}: {exc}") from None
+    shape = _backtracking(_re_parser.parse(pattern, re.IGNORECASE).data)
+    if shape:
+        raise ValueError(
+            f"the regular expression {pattern!r} may take exponential time on some texts: a repeated group "
+            f"holds {shape}. Python's re has no time limit; write the group without it"
+        )
+    return pattern
+
+
+Pattern = Annotated[Text, AfterValidator(_regular_expression)]
+"""A regular expression of ``checks.yaml``: valid, and without the shapes that backtrack for ever."""
+
+
 class RuleConfig(Strict):
     kind: RuleKind = Field(description="How the rule finds its hits (see RuleKind).")
     severity: Severity
     title: Text
     message: Text
-    reference: Cited = Field(description="Where the requirement comes from: [[source id]] and place.")
-    patterns: list[Text] = Field(
+    reference: CitedFormat = Field(description="Where the requirement comes from: [[source id]] and place.")
+    patterns: list[Pattern] = Field(
         default_factory=list,
         description="Regular expressions (case-insensitive) the rule looks for; see its docstring.",
     )
-    unless: list[Text] = Field(
+    unless: list[Pattern] = Field(
         default_factory=list, description="Regular expressions that cancel a hit of the rule."
     )
-
-    @field_validator("patterns", "unless")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern, re.IGNORECASE)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression {pattern!r}: {exc}") from None
-        return patterns
 
     @field_validator("title", "message", "reference")
     @classmethod

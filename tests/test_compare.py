@@ -3,6 +3,7 @@ the "Markeer verschillen" switch, the presence table, and one definition of the 
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 
@@ -164,6 +165,36 @@ def test_the_browser_marks_exactly_what_the_python_diff_finds(browser, base_url)
             assert squash(cell.text_content()) == expected, (step, field)
             pairs += a != b
     assert pairs >= 5
+    page.close()
+
+
+@pytest.mark.browser
+def test_past_the_diff_limit_the_browser_says_so_and_leaves_the_text_unmarked(browser, base_url):
+    """Step 1's wat of both protocols is swapped for 1,001 and 1,000 different words on their way
+    from the server: one word pair past the limit the Python diff draws (test_worddiff.py)."""
+    from generator.site.diff import MAX_WORD_PAIRS
+
+    side = math.isqrt(MAX_WORD_PAIRS)
+    texts = {"consent": " ".join(f"a{i}" for i in range(side + 1)), "levwn": " ".join(f"b{i}" for i in range(side))}
+
+    def swap(route):
+        response = route.fetch()
+        fragment = response.json()
+        text = texts[route.request.url.rsplit("/", 1)[1].removesuffix(".json")]
+        fragment["html"], count = re.subn(r'(<td[^>]*data-key="stap-1-wat"[^>]*>).*?(</td>)',
+                                          lambda m: m.group(1) + text + m.group(2), fragment["html"], flags=re.S)
+        assert count == 1
+        route.fulfill(response=response, json=fragment)
+
+    page = browser.new_page()
+    page.route("**/vergelijken/varianten/*.json", swap)
+    view = _chosen(page, f"{base_url}vergelijken/?v=consent&v=levwn")
+    wat = view.locator("tr[data-key='stap-1-wat'] td")
+    assert wat.nth(0).text_content() == texts["consent"]
+    assert wat.nth(1).locator("ins, del").count() == 0
+    assert squash(wat.nth(1).text_content()) == "Te veel verschillen om te markeren. " + texts["levwn"]
+    assert view.locator("tr[data-key='stap-1-wie'] td").nth(1).locator("ins, del").count() > 0  # within it: marked
+    assert violations(page) == []
     page.close()
 
 

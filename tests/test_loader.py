@@ -416,3 +416,89 @@ def test_no_source_contains_format_characters():
     found = [(path.name, f"U+{ord(ch):04X}") for path in sorted(PROTOCOLS.rglob("*.yaml"))
              for ch in path.read_text(encoding="utf-8") if unicodedata.category(ch) == "Cf"]
     assert found == []
+
+# ---------------------------------------------------------------- text limits (issue 20)
+
+
+@pytest.mark.parametrize("abbreviation", ["&gt;", "<p>", "</td>", "gt;", '"VT"', "“VT”", "#39", "a&b", "VT>", "-VT"])
+def test_an_abbreviation_must_be_a_word(protocols, abbreviation):
+    """Abbreviations are wrapped in the built HTML, so markup in one would be markup there."""
+    file = protocols / "begrippen.yaml"
+    quoted = '"' + abbreviation.replace('"', '\\"') + '"'
+    _edit(file, "abbreviations: [ZAT]", f"abbreviations: [ZAT, {quoted}]")
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    message = str(info.value)
+    assert f"{file}:{_line_of(file, 'abbreviations: [ZAT,')}:" in message, message
+    assert ".abbreviations[1]" in message and "is not a word" in message, message
+
+
+def test_words_that_name_a_character_reference_or_a_tag_are_abbreviations_like_any_other(protocols):
+    _edit(protocols / "begrippen.yaml", "abbreviations: [ZAT]", "abbreviations: [ZAT, gt, amp, p, td, o.a., i.o.m.]")
+    assert {"gt", "amp", "p", "td", "o.a.", "i.o.m.", "IB'er", "IB’er", "IB-er"} <= set(load(protocols).begrippen.glossary)
+
+
+CATASTROPHIC = [
+    r"(x+x+)+y",       # the issue's example
+    r"(a*)*b",
+    r"(a|a)*b",
+    r"(?:\w+\s?)+$",
+    r"(?:a+){2,}",
+    r"(\d+){1,50}x",
+    r"(?:a|ab)*c",     # alternatives that may start alike: refused although this one is harmless
+    r"(?:(?:x+)y?)+z",
+]
+
+
+@pytest.mark.parametrize("pattern", CATASTROPHIC)
+@pytest.mark.parametrize("key", ["patterns", "unless"])
+def test_a_checks_pattern_that_can_backtrack_for_ever_is_refused_with_its_rule(protocols, pattern, key):
+    """Python's re has no time limit: ``(x+x+)+y`` on a long run of x's never ends."""
+    file = protocols / "checks.yaml"
+    if key == "patterns":
+        _edit(file, r"- '\bgeen\s+melding\b'", f"- '{pattern}'")
+        rule, where = "no-melding-when-help", "patterns[0]"
+    else:
+        _edit(file, r"- '\b(?:nooit|niet)\s+anoniem'", f"- '{pattern}'")
+        rule, where = "anonymous-contradiction", "unless[0]"
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    message = str(info.value)
+    assert f"{file}:{_line_of(file, pattern)}:" in message, message
+    assert f"rules.{rule}.{where}" in message and "repeat" in message, message
+
+
+@pytest.mark.parametrize("pattern", [
+    r"[^.?!]{0,80}", r"afwegingsvra(?:ag|gen)+", r"(?:^|[.-])amk(?:[.-]|$)", r"\bmeld(?:en|ing|t)\b\w*",
+    r"(?:ab)+c", r"(?:en|ing|t)+", r"(?:\s\w)+", r"(?:a{2})*", r"(?>x+)?y",
+])
+def test_a_checks_pattern_without_nested_repeats_loads(protocols, pattern):
+    _edit(protocols / "checks.yaml", r"- '\bgeen\s+melding\b'", f"- '{pattern}'")
+    assert load(protocols).checks.rules["no-melding-when-help"].patterns[0] == pattern
+
+
+def test_braces_in_a_sources_name_reach_the_texts_that_cite_it_as_written(protocols):
+    """A cited name is not a format string: only the citing text's own {placeholders} count."""
+    from generator.checks.report import run_checks
+
+    name = "Kwaliteitskaart {meldcode} (basisschool in Flevoland, {{zonder datum}}"
+    _edit(protocols / "sources.yaml", "name: Kwaliteitskaart meldcode (basisschool in Flevoland, zonder datum)",
+          f"name: '{name}'")
+    handbook = load(protocols)
+    report = run_checks(handbook, handbook.checks.settings.meldcode_change_date)
+    assert report.reference("wie-from-text") == f"De kolom Wie in {name} en in " + (
+        handbook.sources.sources["prisma-2021"].name + ".")
+    assert handbook.contacts.veilig_thuis_regions["flevoland"].source.startswith(name)  # not format()-ed: as is
+
+
+def test_a_bad_placeholder_in_a_citing_text_is_still_named_in_its_own_file(protocols):
+    _edit(protocols / "sources.yaml", "name: Kwaliteitskaart meldcode (basisschool in Flevoland, zonder datum)",
+          "name: 'Kwaliteitskaart {meldcode}'")
+    file = protocols / "checks.yaml"
+    _edit(file, "De kolom Wie in [[kwaliteitskaart-flevoland]] en in [[prisma-2021]].",
+          "De kolom Wie in [[kwaliteitskaart-flevoland]] ({nummer}) en in [[prisma-2021]].")
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    message = str(info.value)
+    assert "bad placeholder" in message and "rules.wie-from-text.reference" in message, message
+    assert f"{file}:" in message and "sources.yaml" not in message, message

@@ -140,3 +140,17 @@ def test_mike_publishes_an_edition_in_a_temporary_git_repository(tmp_path):
     files = subprocess.run(["git", "ls-tree", "--name-only", "gh-pages"], cwd=repo, capture_output=True,
                            text=True, check=True).stdout.split()
     assert {"versions.json", "2026.1", "latest", "index.html"} <= set(files)
+
+
+def test_past_the_diff_limit_the_page_says_so_and_shows_both_texts_whole(tmp_path):
+    """The words are Dutch and live in the template; the texts are escaped like any protocol text."""
+    from generator.site.diff import Segment
+    from generator.site.templating import environment
+
+    marked = environment().get_template("partials/diff.html.j2").module.marked
+    html = str(marked([Segment("old", "De leerkracht <meldt>"), Segment("new", "De IB'er & de directie")]))
+    assert "<del" not in html and "<ins" not in html and "<meldt>" not in html
+    page = tmp_path / "page.html"
+    page.write_text(html, encoding="utf-8")
+    assert page_text(page) == (
+        "Te veel verschillen om te markeren. Oude tekst: De leerkracht <meldt> Nieuwe tekst: De IB'er & de directie")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import shutil
 import subprocess
 
@@ -15,19 +16,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bounded import GENEROUS, finishes
 from conftest import ROOT
 from generator.loader import load
-from generator.site.diff import Segment, reader_text, word_diff
+from generator.site.diff import MAX_WORD_PAIRS, Segment, reader_text, word_diff
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="needs Node.js")
 
 
-def js_word_diff(pairs: list[tuple[str, str]]) -> list[list[Segment]]:
-    result = subprocess.run(
-        [NODE, str(ROOT / "tests" / "worddiff.mjs")], input=json.dumps(pairs), capture_output=True, text=True,
-        cwd=ROOT, check=True,
-    )
+def js_word_diff(pairs: list[tuple[str, str]], timeout: float | None = None) -> list[list[Segment]]:
+    try:
+        result = subprocess.run(
+            [NODE, str(ROOT / "tests" / "worddiff.mjs")], input=json.dumps(pairs), capture_output=True, text=True,
+            cwd=ROOT, check=True, timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"worddiff.js still running after {timeout} s")
     return [[Segment(s["op"], s["text"]) for s in segments] for segments in json.loads(result.stdout)]
 
 
@@ -89,3 +94,73 @@ TEXT = st.lists(WORDS, max_size=30).map(" ".join)
 @given(st.lists(st.tuples(TEXT, TEXT), min_size=300, max_size=300))
 def test_random_pairs_give_the_same_segments_in_python_and_javascript(pairs):
     assert js_word_diff(pairs) == [word_diff(a, b) for a, b in pairs]
+
+
+# ---------------------------------------------------------------- the limit (issue 20)
+
+
+def _words(prefix: str, count: int) -> str:
+    return " ".join(f"{prefix}{i}" for i in range(count))
+
+
+SIDE = math.isqrt(MAX_WORD_PAIRS)
+SHARED = " ".join(["de leerkracht"] * 2000)
+"""4,000 words both texts start and end with: they are no work for the diff and do not count."""
+
+AT_THE_LIMIT = [
+    (_words("a", SIDE), _words("b", SIDE)),
+    (f"{SHARED} {_words('a', SIDE)} {SHARED} x", f"{SHARED} {_words('b', SIDE)} {SHARED} X"),
+    (_words("a", 10), " ".join(["b"] * (MAX_WORD_PAIRS // 10))),
+    (_words("a", SIDE), ""),
+    # More distinct words than the diff has codes for (6,400), but few of them differ.
+    (_words("w", 7000), _words("w", 6999) + " anders"),
+]
+PAST_THE_LIMIT = [
+    (_words("a", SIDE), _words("b", SIDE + 1)),
+    (f"{SHARED} {_words('a', SIDE + 1)} {SHARED}", f"{SHARED} {_words('b', SIDE)} {SHARED}"),
+    (_words("a", 10), " ".join(["b"] * (MAX_WORD_PAIRS // 10 + 1))),
+    # Within the limit, but more distinct words differ than the diff has codes for.
+    (_words("a", 150), _words("b", 6300)),
+]
+
+
+def test_the_limit_is_a_square_of_whole_words():
+    assert SIDE * SIDE == MAX_WORD_PAIRS
+
+
+def test_at_the_limit_the_words_are_marked():
+    for old, new in AT_THE_LIMIT:
+        segments = word_diff(old, new)
+        assert {s.op for s in segments} <= {"same", "delete", "insert"} and any(s.op != "same" for s in segments)
+        assert " ".join(s.text for s in segments if s.op != "delete") == " ".join(new.split())
+    assert word_diff(_words("w", 7000), _words("W", 7000)) == [Segment("same", _words("W", 7000))]
+
+
+def test_past_the_limit_both_texts_are_given_whole_and_unmarked():
+    for old, new in PAST_THE_LIMIT:
+        assert word_diff(old, new) == [Segment("old", " ".join(old.split())), Segment("new", " ".join(new.split()))]
+
+
+def test_python_and_javascript_draw_the_limit_at_the_same_place():
+    pairs = AT_THE_LIMIT + PAST_THE_LIMIT + [(_words("w", 7000), _words("W", 7000))]
+    assert js_word_diff(pairs, timeout=GENEROUS) == [word_diff(a, b) for a, b in pairs]
+
+
+LONG_TEXTS = """
+import random
+rng = random.Random(20)
+vocabulary = [f"woord{i}" for i in range(200)]
+old, new = (" ".join(rng.choice(vocabulary) for _ in range(49_000)) for _ in range(2))
+"""
+"""Two texts of 49,000 words from 200 (so within the 6,400 codes), different throughout: a
+diff of every pair of their words would take half an hour in Python, minutes in Node.js."""
+
+
+def test_two_long_different_texts_finish_in_python_and_javascript():
+    out = finishes(LONG_TEXTS + "from generator.site.diff import word_diff\n"
+                   "print(' '.join(s.op for s in word_diff(old, new)))\n")
+    assert out.split() == ["old", "new"]
+    texts: dict = {}
+    exec(LONG_TEXTS, texts)
+    old, new = texts["old"], texts["new"]
+    assert js_word_diff([(old, new)], timeout=GENEROUS) == [[Segment("old", old), Segment("new", new)]]

@@ -51,11 +51,16 @@ def _word_pattern(word: str) -> str:
 
 _LIST_MARK = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+r"""A link's text in brackets without brackets in it, its target in parentheses without
+parentheses in it (CommonMark allows nested ones; they stay as written here). Each attempt
+stops at the next bracket or parenthesis, which the next attempt starts from, so the time is
+linear in the text; with ``[^\]]*`` 100,000 ``[`` took 7 s, each reading to the end."""
 
 
 def plain_sentence(sentence: str) -> str:
-    """A sentence of Markdown as a reader sees it: no list mark, emphasis or link syntax."""
+    """A sentence of Markdown as a reader sees it: no list mark, emphasis or link syntax.
+    Linear in the length of the sentence, like every pattern here."""
     text = _LIST_MARK.sub("", sentence.lstrip("> "))
     text = _LINK.sub(r"\1", text)
     return _EMPHASIS.sub("", text).strip()

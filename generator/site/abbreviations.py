@@ -12,6 +12,12 @@ longest first (as the ``abbr`` extension matches), as a reader reads them: an
 abbreviation written with a character reference (``IB&#39;er``) is found, and a
 character reference is a word character where it stands for one. The theme's
 ``content.tooltips`` feature shows the titles as tooltips.
+
+Never inside a tag or a character reference: an abbreviation that is also the name
+of a tag, an attribute or a reference (``p``, ``href``, ``gt``, ``amp``, ``39``) is
+only found where it stands as a word, and one written as markup (``<p>``) never
+matches the page's own. Linear in the page: whether a match is inside a tag is told
+by the next ``<`` or ``>`` after it, looked up once for all the matches before it.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ _SKIPPED = re.compile(
 _REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 _REFERENCE_BEFORE = re.compile(_REFERENCE.pattern + r"\Z")
 _WORD = re.compile(r"\w")
+_DELIMITER = re.compile(r"[<>]")
 
 
 def _character(char: str) -> str:
@@ -56,26 +63,45 @@ def _word(word: str) -> str:
 
 
 def glossary_regex(glossary: dict[str, str]) -> re.Pattern | None:
-    """One pattern of every abbreviation: whole words, case as written, longest first, not
-    inside a tag (the next ``<`` comes before the next ``>``)."""
+    """One pattern of every abbreviation: whole words, case as written, longest first. Where a
+    match stands (in a tag, in a reference) ``explain`` decides."""
     if not glossary:
         return None
     words = sorted(glossary, key=lambda w: (-len(w), w))
-    return re.compile(r"(?:" + "|".join(_word(word) for word in words) + r")(?!\w)(?![^<>]*>)")
+    return re.compile(r"(?:" + "|".join(_word(word) for word in words) + r")(?!\w)")
 
 
 def _is_word_reference(reference: re.Match | None) -> bool:
     return reference is not None and _WORD.match(unescape(reference.group(0))) is not None
 
 
+def _in_reference(html: str, start: int) -> bool:
+    """Whether ``start`` is inside a character reference: a whole word there starts right
+    after its ``&`` or ``&#`` (the rest of a reference is word characters)."""
+    for amp in (start - 1, start - 2):
+        if amp >= 0 and html[amp] == "&":
+            reference = _REFERENCE.match(html, amp)
+            return reference is not None and reference.end() > start
+    return False
+
+
 def _explain_part(html: str, regex: re.Pattern, glossary: dict[str, str]) -> str:
+    delimiter = [-1, False]  # the first "<" or ">" after the last match, and whether it is ">"
+
     def abbr(match: re.Match) -> str:
         start, end = match.span()
+        if end > delimiter[0]:
+            found = _DELIMITER.search(html, end)
+            delimiter[:] = (found.start(), found.group() == ">") if found else (len(html), False)
+        if delimiter[1] or "<" in match.group(0) or ">" in match.group(0) or _in_reference(html, start):
+            return match.group(0)  # in a tag (the next delimiter is its end), markup itself, in a reference
         if html[start - 1 : start] == ";" and _is_word_reference(_REFERENCE_BEFORE.search(html, max(0, start - 12), start)):
             return match.group(0)
         if html[end : end + 1] == "&" and _is_word_reference(_REFERENCE.match(html, end)):
             return match.group(0)
         word = unescape(match.group(0))
+        if word not in glossary:
+            return match.group(0)  # markup that a reader reads as another word (a key "&gt;" found as ">")
         return f'<abbr title="{escape(glossary[word], quote=True)}">{match.group(0)}</abbr>'
 
     return regex.sub(abbr, html)

@@ -5,7 +5,8 @@
  * protocol's JSON fragment holds its column, rendered by the same template.
  * This script fills the layout and marks every cell against the first
  * protocol's, with the marks in <template data-compare-marks> and the word
- * diff of worddiff.js (the same rules as the Python side's).
+ * diff of worddiff.js (the same rules as the Python side's); past the diff's
+ * limit a cell gets the note from that template and keeps its text unmarked.
  */
 import { changed, wordDiff } from "./worddiff.js";
 
@@ -76,7 +77,12 @@ function fill(layout, fragments) {
 
 function marks() {
   const content = document.querySelector("template[data-compare-marks]").content;
-  return { del: content.querySelector("del"), ins: content.querySelector("ins"), different: content.querySelector(".compare-different") };
+  return {
+    del: content.querySelector("del"),
+    ins: content.querySelector("ins"),
+    different: content.querySelector(".compare-different"),
+    tooMany: content.querySelector(".diff-too-many"),
+  };
 }
 
 /* Mark every cell against the first protocol's cell in its row. */
@@ -92,13 +98,16 @@ function mark(view, switchOn, originals) {
     if (cells.length < 2) continue;
     const reference = cells[0].textContent;
     const how = row.dataset.compareMark;
+    if (how === "switch" && !switchOn) continue;
     for (const cell of cells.slice(1)) {
       const segments = wordDiff(reference, cell.textContent);
       if (!changed(segments)) continue;
       if (how === "cell") {
         cell.classList.add("compare-cell--different");
         cell.prepend(kinds.different.cloneNode(true));
-      } else if (how === "words" || (how === "switch" && switchOn)) {
+      } else if (segments[0].op === "old") {
+        cell.prepend(kinds.tooMany.cloneNode(true), " "); // past the diff's limit: said, and the text as it is
+      } else {
         cell.replaceChildren(...segments.flatMap((segment, index) => {
           const space = index > 0 ? [document.createTextNode(" ")] : [];
           if (segment.op === "same") return [...space, document.createTextNode(segment.text)];

@@ -8,7 +8,10 @@
  *   as the new text writes it;
  * - Google's diff-match-patch (the same library as on the Python side), one
  *   private-use character per distinct word, no time limit, then
- *   diff_cleanupSemantic.
+ *   diff_cleanupSemantic;
+ * - past MAX_WORD_PAIRS (old words x new words between the words both texts
+ *   start and end with), or with more distinct words there than codes, the
+ *   texts are not marked: [{op: "old", text}, {op: "new", text}].
  * Needs the global diff_match_patch (assets/diff-match-patch/diff_match_patch.js).
  */
 
@@ -16,15 +19,39 @@
 const SPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 const FIRST_CODE = 0xe000;
 const LAST_CODE = 0xf8ff;
+/* generator/site/diff.py's MAX_WORD_PAIRS: the diff's time grows with this product. */
+export const MAX_WORD_PAIRS = 1000000;
 
 export function words(text) {
   return text.split(SPACE).filter((word) => word !== "");
 }
 
-/* [{op: "same" | "insert" | "delete", text}], adjacent segments of one kind merged. */
+/* How many words a and b start with and end with alike (case ignored). */
+function sharedEnds(a, b) {
+  const shortest = Math.min(a.length, b.length);
+  let start = 0;
+  while (start < shortest && a[start].toLowerCase() === b[start].toLowerCase()) start += 1;
+  let end = 0;
+  while (end < shortest - start && a[a.length - 1 - end].toLowerCase() === b[b.length - 1 - end].toLowerCase()) end += 1;
+  return [start, end];
+}
+
+function charDiff(textA, textB) {
+  const engine = new globalThis.diff_match_patch();
+  engine.Diff_Timeout = 0;
+  const diffs = engine.diff_main(textA, textB, false);
+  engine.diff_cleanupSemantic(diffs);
+  return diffs;
+}
+
+/* [{op: "same" | "insert" | "delete", text}], adjacent segments of one kind merged; past the
+   limit [{op: "old", text}, {op: "new", text}]. */
 export function wordDiff(oldText, newText) {
   const a = words(oldText);
   const b = words(newText);
+  const whole = [{ op: "old", text: a.join(" ") }, { op: "new", text: b.join(" ") }];
+  const [start, end] = sharedEnds(a, b);
+  if ((a.length - start - end) * (b.length - start - end) > MAX_WORD_PAIRS) return whole;
   const codes = new Map();
   const encode = (list) => {
     let out = "";
@@ -38,16 +65,17 @@ export function wordDiff(oldText, newText) {
     }
     return out;
   };
-  const textA = encode(a);
-  const textB = textA === null ? null : encode(b);
+  let textA = encode(a);
+  let textB = textA === null ? null : encode(b);
   let diffs;
-  if (textA === null || textB === null) {
-    diffs = [[-1, "x".repeat(a.length)], [1, "x".repeat(b.length)]];
+  if (textA !== null && textB !== null) {
+    diffs = charDiff(textA, textB);
   } else {
-    const engine = new globalThis.diff_match_patch();
-    engine.Diff_Timeout = 0;
-    diffs = engine.diff_main(textA, textB, false);
-    engine.diff_cleanupSemantic(diffs);
+    codes.clear();
+    textA = encode(a.slice(start, a.length - end));
+    textB = textA === null ? null : encode(b.slice(start, b.length - end));
+    if (textA === null || textB === null) return whole;
+    diffs = [[0, "x".repeat(start)], ...charDiff(textA, textB), [0, "x".repeat(end)]];
   }
   const segments = [];
   const add = (op, list) => {
