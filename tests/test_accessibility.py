@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from axe import violations
-from conftest import PAGE_SHARDS, built_pages, read_yaml, shard, variant_files
+from conftest import PAGE_SHARDS, PROTOCOLS, built_pages, read_yaml, shard, variant_files
 
 VARIANT_IDS = sorted(read_yaml(path)["id"] for path in variant_files())
 
@@ -198,3 +198,30 @@ def test_keyboard_answers_move_focus_to_each_new_question(desktop, base_url):
             page.wait_for_timeout(20)
         assert page.evaluate("document.activeElement.textContent").strip().startswith(next_text)
         assert _focus_is_visible(page)
+
+
+@pytest.mark.browser
+def test_an_abbreviation_shows_its_title_as_text_on_tab_and_on_tap(browser, desktop, base_url):
+    """The theme's tooltips are off (they read a title as HTML): Tab reaches the first of each
+    abbreviation on a page and a tap any of them; focused, it shows its title after it, as text."""
+    glossary = {a: t.get("tooltip") or t["term"] for t in read_yaml(PROTOCOLS / "begrippen.yaml")["terms"]
+                for a in t.get("abbreviations", [])}
+    shown = "(el => [el.localName, el.textContent, getComputedStyle(el, '::after').content])(document.activeElement)"
+    page = desktop
+    page.goto(base_url + "varianten/levwn/")
+    _tab_to(page, "el.localName === 'abbr'")
+    name, text, after = page.evaluate(shown)
+    assert after == f'" ({glossary[text]})"', (text, after)
+    context = browser.new_context(locale="nl-NL", viewport={"width": 360, "height": 740}, has_touch=True,
+                                  is_mobile=True)
+    try:
+        phone = context.new_page()
+        phone.goto(base_url + "varianten/levwn/")
+        texts = phone.locator("article abbr").all_inner_texts()
+        later = next(i for i, text in enumerate(texts) if text in texts[:i])  # not in the tab order
+        phone.locator("article abbr").nth(later).tap()
+        name, text, after = phone.evaluate(shown)
+        assert (name, after) == ("abbr", f'" ({glossary[text]})"'), (name, text, after)
+        assert violations(phone) == []
+    finally:
+        context.close()

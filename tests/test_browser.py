@@ -237,6 +237,59 @@ def test_a_double_click_on_each_question_answers_only_that_question(context, bas
     assert watch.foreign == [] and watch.errors == []
 
 
+def _open_with_time_standing_still(context, base_url, variant):
+    """The tool page with the engine held and the page's clock stopped before it loads: whatever
+    the machine's speed, every click falls in the first moment after a node appears, until
+    ``page.clock.run_for`` moves time on."""
+    page = context.new_page()
+    watch = Watch(page, base_url)
+    page.clock.install(time=datetime.datetime(2026, 1, 5, 9, 0))
+    page.clock.pause_at(datetime.datetime(2026, 1, 5, 9, 0, 1))
+    held = []
+    page.route("**/*.wasm", lambda route: held.append(route))
+    page.goto(base_url + TOOL.format(variant["id"]))
+    page.title_before, page.history_before = page.title(), page.evaluate("history.length")
+    return page, page.locator("[data-afwegingskader]"), watch
+
+
+@pytest.mark.parametrize("variant", VARIANTS[:2], ids=[v["id"] for v in VARIANTS[:2]])
+def test_a_click_at_first_paint_answers_question_one(context, base_url, variant):
+    """The page shows question 1 (the static kader), the tool swaps in its own copy of it, and the
+    reader clicks Ja at once: the same question was on screen, so the click counts (D16)."""
+    page, root, watch = _open_with_time_standing_still(context, base_url, variant)
+    _shows(page, root, "vermoeden-wegen")  # swapped in: the tool's own buttons
+    page.mouse.click(*_box_centre(_button(page, "Ja")))
+    _shows(page, root, "veiligheid")
+    assert root.get_attribute("data-settled") == "false"  # question 2 is new: its guard runs
+    _unchanged(page, context, page.url)
+    assert watch.foreign == [] and watch.errors == []
+
+
+def test_a_click_dropped_by_the_guard_is_shown_and_announced(context, base_url):
+    """The second click of a double click lands on question 2 and does not count; the reader is
+    told so, in a live region that was on the page (empty) before, and told nothing once a click counts."""
+    page, root, watch = _open_with_time_standing_still(context, base_url, VARIANTS[0])
+    _shows(page, root, "vermoeden-wegen")
+    page.clock.run_for(1000)  # question 1 has been read
+    notice = page.locator("[data-afwegingskader] [role='status']").filter(has_text="Klik nog een keer")
+    assert notice.count() == 0
+    page.evaluate("""() => {
+        for (const el of document.querySelectorAll("[data-afwegingskader] [role=status]"))
+            if (el.getClientRects().length && !el.textContent.trim()) el.dataset.testEmptyLiveRegion = "";
+    }""")
+    page.mouse.dblclick(*_box_centre(_button(page, "Ja")))
+    _shows(page, root, "veiligheid")  # the second click did not answer question 2 ...
+    assert notice.count() == 1 and notice.is_visible()  # ... and the reader sees why
+    # ... and hears it: the words went into a live region that was rendered, empty, before.
+    assert notice.evaluate("el => el.hasAttribute('data-test-empty-live-region')")
+    page.clock.run_for(1000)
+    page.mouse.click(*_box_centre(_button(page, "Nee")))
+    _shows(page, root, "hulp-mogelijk")
+    assert notice.count() == 0
+    _unchanged(page, context, page.url)
+    assert watch.foreign == [] and watch.errors == []
+
+
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v["id"] for v in VARIANTS])
 def test_ja_then_nee_while_the_engine_starts_keeps_to_the_question_shown(context, base_url, variant):
     page, root, watch, release = _open(context, base_url, variant, hold_engine=True)

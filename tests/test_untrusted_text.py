@@ -19,6 +19,10 @@ to another origin.
 A phone field holds a number only (issue 20): each gets a valid but tricky number
 (``+31 (0)...``, foreign, short) and a note, and the note gets a payload; every phone
 link of the site must dial exactly the number it shows.
+
+And on a page of every kind it hovers and focuses every element with a title and every
+text cut off with "...", with HTML in each field that reaches one (PINNED): nothing of it
+may become live.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from generator.loader import (
     BASISMODEL_FILE, BEGRIPPEN_FILE, CHECKS_FILE, CONTACTS_FILE, KADER_FILE, ROLES_FILE, SOURCES_FILE, VARIANTS_DIR,
 )
 from generator.model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant
+from generator.site.templating import markdown
 
 # One xdist worker builds this module's site and runs all its tests (make test: --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("payload_site")
@@ -76,8 +81,27 @@ PAYLOADS = [
 PHONES = ["+31 (0)88 222 05 00", "0800-2000", "088 - 222 05 00", "+44 20 7946 0000", "036-1234567", "112"]
 """Numbers that are well formed and easy to dial wrongly (a glued "(0)", a foreign code, 3 digits)."""
 
-PINNED = {"levwn.yaml:title": PAYLOADS[0], "consent-2018.yaml:title": "P{n} regel eindigt op \\"}
-"""The cases of the issue: a title that redirects every reader, a title that broke the front matter."""
+FAKE = ("<div style='position:fixed;top:0;left:0;right:0;z-index:9;background:yellow' class='xss'>Bel 0900-1234567</div>"
+        "<meta http-equiv='refresh' content='0;url=https://evil.example/'>")
+"""HTML that, made live, lays a fake number over the page and sends the reader to another site."""
+TITLED = "prisma-almere-2021.yaml"
+"""The variant whose texts reach a ``title`` attribute or a title the theme may cut off."""
+
+PINNED = {
+    # The cases of issue 11: a title that redirects every reader, a title that broke the front matter.
+    "levwn.yaml:title": PAYLOADS[0], "consent-2018.yaml:title": "P{n} regel eindigt op \\",
+    # The cases of issue 20: every text that reaches a title, holding HTML. A link title in hoe; a
+    # begrip's tooltip, with an abbreviation that hoe uses; a variant title and a section title so long
+    # that the header and the table of contents cut them off (one word wider than the sidebar). A wie
+    # and a role word that make a role page for that hoe.
+    f"{TITLED}:steps[0].hoe": f'P{{n}} De leerkracht belt VT of [Veilig Thuis](https://veiligthuis.nl/ "P{{n}}{FAKE}").',
+    f"{TITLED}:steps[0].wie": "P{n} leerkracht",
+    "roles.yaml:roles[0].words[0]": "leerkracht",
+    "begrippen.yaml:terms[0].abbreviations[0]": "VT",
+    "begrippen.yaml:terms[0].tooltip": f"P{{n}}{FAKE}",
+    f"{TITLED}:title": f"P{{n}}{FAKE} Meldcode stappenplan met een titel zo lang dat de kop van de pagina hem afbreekt",
+    f"{TITLED}:sections[0].title": f"P{{n}}{FAKE} Bij_twijfel_over_de_ernst_van_het_geweld_of_de_verwaarlozing",
+}
 
 SOURCES = {CONTACTS_FILE: Contacts, KADER_FILE: Kader, BASISMODEL_FILE: Basismodel, CHECKS_FILE: ChecksConfig,
            SOURCES_FILE: Sources, ROLES_FILE: Roles, BEGRIPPEN_FILE: Begrippen}
@@ -223,6 +247,14 @@ def test_every_text_field_of_the_model_got_a_payload(payload_site):
         assert expected in paths, sorted(paths)[:40]
     assert sum(1 for _, _, markdown in planted.by_marker.values() if markdown) >= 10
     assert len(planted.by_marker) >= 200
+
+
+def test_a_link_title_in_markdown_is_dropped():
+    """A link's title would reach a ``title`` attribute, which only a mouse shows (and a theme may
+    read as HTML): the link stays, its title goes, whatever it holds."""
+    html = str(markdown(f'Bel [Veilig Thuis](https://veiligthuis.nl/ "{FAKE}") of [VT](tel:08002000 \'0800\').'))
+    assert html == ('<p>Bel <a href="https://veiligthuis.nl/">Veilig Thuis</a> of '
+                    '<a href="tel:08002000">VT</a>.</p>\n'), html
 
 
 # ---------------------------------------------------------------- the built HTML
@@ -384,3 +416,170 @@ def test_chromium_sees_no_navigation_dialog_or_foreign_request(payload_site, bro
     finally:
         context.close()
         server.shutdown()
+
+
+# ---------------------------------------------------------------- titles in Chromium
+
+WATCH_ADDED = """() => {
+    // Every element added to the page from now on, with what in it a payload could have made.
+    const payload = "meta, script, iframe, object, embed, img, xss, .xss, #xss-id, [style*='position'], [onerror], [onclick]";
+    window.__added = [];
+    new MutationObserver((records) => {
+        for (const record of records) for (const node of record.addedNodes) {
+            if (node.nodeType !== 1) continue;
+            const live = [node, ...node.querySelectorAll("*")].filter((el) => el.matches(payload));
+            const tooltip = [node, ...node.querySelectorAll("*")].filter((el) =>
+                el.matches("[role=tooltip], [class*=tooltip]") && el.querySelector("*:not([class*=tooltip])"));
+            window.__added.push({
+                html: node.outerHTML.slice(0, 300),
+                live: live.map((el) => el.outerHTML.slice(0, 200)),
+                tooltip: tooltip.map((el) => el.outerHTML.slice(0, 200)),
+            });
+        }
+    }).observe(document, {subtree: true, childList: true});
+}"""
+
+LINK_WITH_TITLE = 'a[href="https://veiligthuis.nl/"]'
+"""The link in hoe whose source gives it a title: hovered and focused whether or not it keeps one."""
+
+TARGETS = """(extra) => {
+    // Every element with a title, one per tag and title, every element whose text is cut off with an
+    // ellipsis, and the extra ones; each marked so the test can find it again, with what it shows.
+    const seen = new Set();
+    const targets = [];
+    const add = (el, why) => {
+        const key = why === "title" ? el.tagName + "|" + el.getAttribute("title") : null;
+        if (el.hasAttribute("data-hover-target") || (key && seen.has(key))) return;
+        if (key) seen.add(key);
+        el.setAttribute("data-hover-target", targets.length);
+        const focusable = el.closest("a[href], button, [tabindex]");
+        targets.push({why, tag: el.tagName, title: el.getAttribute("title") || "", text: el.textContent.trim(),
+                      href: (el.closest("a[href]") || {}).href || "", focusable: !!focusable});
+    };
+    for (const el of document.body.querySelectorAll("*")) {
+        const style = getComputedStyle(el);
+        if (style.textOverflow === "ellipsis" && el.scrollWidth > el.clientWidth) add(el, "cut off");
+    }
+    for (const el of document.body.querySelectorAll("[title]")) add(el, "title");
+    for (const el of document.body.querySelectorAll(extra)) add(el, "source link");
+    return targets;
+}"""
+
+POINT_AT = """async (index) => {
+    // Scroll the target into view (the header shows the page's title once the page is scrolled) and
+    // the point a pointer would rest on; null if the reader cannot reach it there.
+    const el = document.querySelector(`[data-hover-target="${index}"]`);
+    const bottom = document.documentElement.scrollHeight - window.innerHeight;
+    if (!el.closest(".md-header")) el.scrollIntoView({block: "center"});
+    else if (window.scrollY < bottom - 1) {
+        window.scrollTo(0, bottom);
+        await new Promise((resolve) => setTimeout(resolve, 300));  // the header's title slides in
+    }
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height) return null;
+    const x = box.left + Math.min(box.width / 2, 20), y = box.top + box.height / 2;
+    const hit = document.elementFromPoint(x, y);
+    return hit && (el.contains(hit) || hit.contains(el)) ? {x, y} : null;
+}"""
+
+
+def _kind(path: str) -> str:
+    """What kind of page a path is: a variant's pages by what they are, not whose."""
+    parts = path.split("/")
+    if parts[0] == "overzicht":
+        return "/".join(parts[:2] + ["*"] * len(parts[2:]))
+    if parts[0] != "varianten" or len(parts) == 1:
+        return path
+    rest = ["wat-doe-ik-als-*" if part.startswith("wat-doe-ik-als-") else part for part in parts[2:]]
+    if rest[:1] == ["versies"] and len(rest) > 1:
+        rest[1] = "*"
+    return "/".join(["varianten", "*", *rest])
+
+
+def _title_pages(site: Path, titled_id: str) -> list[str]:
+    """A page of every kind (the TITLED variant's own where it has one) and the comparison of all."""
+    pages = sorted((p.parent.relative_to(site).as_posix() for p in site.rglob("index.html")),
+                   key=lambda p: (not p.startswith(f"varianten/{titled_id}"), p))
+    chosen: dict[str, str] = {}
+    for path in pages:
+        chosen.setdefault(_kind(path), path)
+    ids = sorted(p.parent.name for p in site.glob("varianten/*/afwegingskader"))
+    return ["" if p == "." else p + "/" for p in chosen.values()] + ["vergelijken/?" + "&".join(f"v={i}" for i in ids)]
+
+
+def _open_for_titles(page, url: str, navigations: list[str]) -> list[dict]:
+    page.goto(url, wait_until="load")
+    if "vergelijken/?" in url:
+        page.locator("[data-compare-view][data-chosen]").wait_for(timeout=20000)
+    page.wait_for_timeout(300)  # the theme's scripts have run; it knows which titles are cut off
+    navigations.clear()
+    page.evaluate(WATCH_ADDED)
+    return page.evaluate(TARGETS, LINK_WITH_TITLE)
+
+
+@pytest.mark.browser
+def test_no_title_becomes_html_when_hovered_or_focused(payload_site, browser):
+    """Hover, then focus, every element with a title and every text cut off with an ellipsis, on a
+    page of every kind: no element of a payload appears, no tooltip holds HTML, nothing navigates."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    site, planted = payload_site
+    server, base = serve(site)
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 800})
+    reached: list[dict] = []
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        navigations: list[str] = []
+        page.on("framenavigated", lambda f: f == page.main_frame and navigations.append(f.url))
+        titled_id = YAML(typ="safe").load((PROTOCOLS / VARIANTS_DIR / TITLED).read_text(encoding="utf-8"))["id"]
+        for path in _title_pages(site, titled_id):
+            targets = _open_for_titles(page, base + path, navigations)
+            for how in ("hover", "focus"):
+                for index, target in enumerate(targets):
+                    if how == "focus" and not target["focusable"]:
+                        continue
+                    try:
+                        if how == "hover":
+                            page.mouse.move(0, 0)  # nothing else under the pointer while the page scrolls
+                            point = page.evaluate(POINT_AT, index)
+                            if point is None:
+                                continue
+                            page.mouse.move(point["x"], point["y"])
+                        else:
+                            page.evaluate("(i) => document.querySelector(`[data-hover-target='${i}']`)"
+                                          ".closest('a[href], button, [tabindex]').focus()", index)
+                        reached.append({**target, "how": how, "page": path})
+                        page.wait_for_timeout(400)  # the theme showed a tooltip 250 ms after hover or focus
+                        live = [a for a in page.evaluate("window.__added") or [] if a["live"] or a["tooltip"]]
+                    except PlaywrightError:
+                        if not navigations:
+                            raise
+                        live = []
+                    if navigations or live:
+                        problems.append(f"{path} {how} {target['why']} <{target['tag']}> {target['text'][:60]!r}: "
+                                        f"{'navigated to ' + navigations[-1] if navigations else live}")
+                        targets = _open_for_titles(page, base + path, navigations)  # the same page again
+                page.mouse.move(0, 0)
+                page.evaluate("document.activeElement && document.activeElement.blur()")
+    finally:
+        context.close()
+        server.shutdown()
+    assert problems == [], "\n".join(problems)
+    # Every source field that reaches a title was reached, by pointer and by keyboard where it can be.
+    marker = {where: m for m, (_, where, _) in planted.by_marker.items()}
+
+    def reached_by(how, source, why=None, tag=None):
+        m = marker[source]
+        return [r for r in reached if r["how"] == how and (why is None or r["why"] == why)
+                and (tag is None or r["tag"] == tag) and (m in r["title"] or m in r["text"] or m in r["href"])]
+
+    assert reached_by("hover", "begrippen.yaml:terms[0].tooltip", "title", "ABBR"), "no abbreviation with the begrip"
+    assert reached_by("focus", "begrippen.yaml:terms[0].tooltip", "title", "ABBR"), "the abbreviation took no focus"
+    assert reached_by("hover", f"{TITLED}:title", "cut off"), "the variant title was not cut off in the header"
+    assert reached_by("hover", f"{TITLED}:sections[0].title", "cut off"), "the section title was not cut off"
+    assert reached_by("focus", f"{TITLED}:sections[0].title", "cut off"), "the cut-off section title took no focus"
+    links = [r for r in reached if r["href"] == "https://veiligthuis.nl/"]
+    assert {r["how"] for r in links} == {"hover", "focus"}, "the link with a title in hoe was not reached"
+    assert any("wat-doe-ik-als-" in r["page"] for r in reached_by("hover", "begrippen.yaml:terms[0].tooltip")), \
+        "no role page was reached"

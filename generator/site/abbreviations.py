@@ -10,8 +10,8 @@ tokenizer of every tag 1 ms): one finds the elements whose text stays as it is
 abbreviations in the rest, outside tags. Whole words with case as written,
 longest first (as the ``abbr`` extension matches), as a reader reads them: an
 abbreviation written with a character reference (``IB&#39;er``) is found, and a
-character reference is a word character where it stands for one. The theme's
-``content.tooltips`` feature shows the titles as tooltips.
+character reference is a word character where it stands for one. How readers see
+the titles: CONTRIBUTING D31.
 
 Never inside a tag or a character reference: an abbreviation that is also the name
 of a tag, an attribute or a reference (``p``, ``href``, ``gt``, ``amp``, ``39``) is

@@ -120,6 +120,12 @@ def _text_rule(renderer, tokens, idx, options, env) -> str:
     return str(escape_text(tokens[idx].content))
 
 
+def _link_open_rule(renderer, tokens, idx, options, env) -> str:
+    """A link without its title: a title is text only a mouse shows, and a theme may read it as HTML."""
+    tokens[idx].attrs.pop("title", None)
+    return renderer.renderToken(tokens, idx, options, env)
+
+
 def _markdown_renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["linkify", "table"])
@@ -128,6 +134,7 @@ def _markdown_renderer() -> MarkdownIt:
     # Text in the output is escaped like plain text, so that even in a Markdown
     # part of a page no "[...](...)" or "{ ... }" from a protocol becomes markup.
     md.add_render_rule("text", _text_rule)
+    md.add_render_rule("link_open", _link_open_rule)
     return md
 
 

@@ -10,8 +10,10 @@
  * changes.
  *
  * Every command names the node on screen, and a pointer click in the first
- * moment after a node appears does not count: an answer is never applied to a
- * question the user has not seen.
+ * moment after another node appears does not count: an answer is never applied
+ * to a question the user has not seen. The node the static kader showed counts
+ * as seen, so a click on it as the tool takes over counts at once. A click that
+ * does not count says so, in a live region.
  *
  * Machine-readable state for tests and benchmarks, on the root element:
  * data-engine is "loading", "ready", "failed" (no engine: the walk goes on by
@@ -37,12 +39,16 @@ function start(root) {
   const restart = part("restart");
   const actions = part("actions");
   const copied = part("copied");
+  const dropped = part("dropped");
 
   // The walk as shown: answers bound to their questions, and the answer being reconsidered.
   let walk = { answers: [], earlier: null };
   let engineReady = false;
   let settled = false;
   let settleTimer = null;
+  // The node on screen and since when: the one the static kader shows has been seen already.
+  let shownNode = staticShown();
+  let shownSince = -Infinity;
   let worker = null;
   let seq = 0;
   const sent = new Map(); // seq -> {command, shown}: shown is the walk already on screen (table mode)
@@ -51,6 +57,7 @@ function start(root) {
   nodes.hidden = true;
   current.hidden = false;
   controls.hidden = false;
+  dropped.hidden = false;
   render(false);
 
   root.addEventListener("click", (event) => {
@@ -59,7 +66,11 @@ function start(root) {
     if (button.hasAttribute("data-afweging-print")) return window.print();
     if (button.hasAttribute("data-afweging-copy")) return copyOutcome();
     // A pointer click in the first moment after a node appeared was aimed at the one before.
-    if (event.detail > 0 && !settled) return;
+    if (event.detail > 0 && !settled) {
+      dropped.textContent = dropped.dataset.message;
+      return;
+    }
+    dropped.textContent = "";
     const shown = root.dataset.node;
     if (button.dataset.answer) {
       const node = button.closest("[data-node]").dataset.node;
@@ -239,6 +250,11 @@ function start(root) {
         day: "numeric", month: "long", year: "numeric",
       });
     }
+    if (nodeId !== shownNode) {
+      shownNode = nodeId;
+      shownSince = performance.now();
+      dropped.textContent = "";
+    }
     root.dataset.node = nodeId;
     current.replaceChildren(node);
     back.hidden = walk.answers.length === 0;
@@ -255,13 +271,23 @@ function start(root) {
     clearTimeout(settleTimer);
   }
 
-  /* A pointer click counts once the node has been on screen for a moment. */
+  /* A pointer click counts once the node has been on screen for a moment (at once if it had). */
   function settleLater() {
     unsettle();
-    settleTimer = setTimeout(() => {
-      settled = true;
-      root.dataset.settled = "true";
-    }, SETTLE_MS);
+    const wait = SETTLE_MS - (performance.now() - shownSince);
+    if (wait <= 0) return settle();
+    settleTimer = setTimeout(settle, wait);
+  }
+
+  function settle() {
+    settled = true;
+    root.dataset.settled = "true";
+  }
+
+  /* The node the static kader shows (the linked one, else the first), before the tool takes over. */
+  function staticShown() {
+    const shown = [...nodes.children].find((el) => el.getClientRects().length > 0);
+    return shown ? shown.dataset.node : null;
   }
 
   function staticNode(nodeId) {
