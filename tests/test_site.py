@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -204,3 +205,45 @@ def test_finished_html_blocks_pass_markdown_whole_and_keep_their_anchors(site_di
     variant = (site_dir / "varianten" / "levwn" / "index.html").read_text(encoding="utf-8")
     assert variant.count('class="protocol-steps__step" id="stap-') == 5
     assert "<p><table" not in variant and "<p><div" not in variant
+
+
+class _Skeleton(HTMLParser):
+    """The tool's markup without its words: every element inside ``[data-afwegingskader]`` that
+    the script reads or acts on (``data-*``, class, role, ARIA state, hidden; every button and
+    section), not the links, abbreviations and list items of the protocol's own words."""
+
+    KEPT = ("class", "role", "hidden", "aria-live", "aria-atomic", "tabindex", "type")
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.tags = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if not self.depth and "data-afwegingskader" not in attrs:
+            return
+        if tag not in ("br", "img", "input", "meta", "link", "hr"):
+            self.depth += 1
+        kept = sorted((k, v) for k, v in attrs.items()
+                      if (k.startswith("data-") and k != "data-afweging-boot") or k in self.KEPT)
+        if kept or tag in ("button", "section", "form", "template"):  # not the words' own a, abbr, dt
+            self.tags.append((tag, kept))
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in ("br", "img", "input", "meta", "link", "hr"):
+            self.depth -= 1
+
+
+def test_every_variants_tool_has_the_same_controls_so_one_variant_stands_for_all(site_dir):
+    """The browser tests of the tool's behaviour (double clicks, throttling, held keys) run on one
+    variant each: what they exercise, the controls, nodes and routing, is the same on every
+    variant's tool page; only the words (contacts, who melds, the title) differ."""
+    skeletons = {}
+    for name, data in VARIANTS.items():
+        parser = _Skeleton()
+        parser.feed((site_dir / "varianten" / data["id"] / "afwegingskader" / "index.html").read_text("utf-8"))
+        assert len(parser.tags) > 50, name
+        skeletons[name] = parser.tags
+    first = next(iter(skeletons.values()))
+    for name, tags in skeletons.items():
+        assert tags == first, name
