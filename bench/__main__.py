@@ -21,7 +21,6 @@ import threading
 import time
 from pathlib import Path
 
-
 from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS, serve
 
 from .synthetic import school, synthetic

@@ -186,7 +186,7 @@ def _new_variant(args) -> int:
     users, unreadable = variant_id_users(variants, args.id)
     others = [file for file in users if file != target]
     if unreadable:
-        print(f"error: cannot tell which variant ids are in use; fix these files first:\n  "
+        print("error: cannot tell which variant ids are in use; fix these files first:\n  "
               + "\n  ".join(unreadable), file=sys.stderr)
         return 1
     if others:

@@ -7,9 +7,11 @@ Nothing here writes anything.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import fnmatch
+import itertools
 import os
 import re
 import stat
@@ -381,10 +383,8 @@ def _not_regular(file: Path, mode: int) -> str | None:
         return None
     kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
     if stat.S_ISLNK(mode):
-        try:
+        with contextlib.suppress(OSError):
             kind += f" (to {os.readlink(file)})"
-        except OSError:
-            pass
     return f"is {kind}; a source must be a regular file"
 
 
@@ -462,9 +462,7 @@ def _line_of(lines: Lines | None, loc: tuple) -> int | None:
         return None
     line, below = lines
     for key in loc:
-        if isinstance(below, dict) and key in below:
-            line, below = below[key]
-        elif isinstance(below, list) and isinstance(key, int) and 0 <= key < len(below):
+        if isinstance(below, dict) and key in below or isinstance(below, list) and isinstance(key, int) and 0 <= key < len(below):
             line, below = below[key]
         else:
             break
@@ -764,7 +762,7 @@ def _check_continuity(versions: list[Variant], files: dict, reads: dict, problem
     """Each version (oldest first) is of the same protocol as the one before it: it names the
     same organisation, or, where neither names one, has the same title; otherwise it says
     ``continues: <id>``. Another school's file that took this id would take its pages."""
-    for before, version in zip(versions, versions[1:]):
+    for before, version in itertools.pairwise(versions):
         by_organisation = bool(before.organisation.name or version.organisation.name)
         if version.continues is not None or (
             _same(before.organisation.name, version.organisation.name) if by_organisation

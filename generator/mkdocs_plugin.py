@@ -37,25 +37,31 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.utils import CountHandler
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import CountHandler
 
 from .checks import rechecked, run_checks
 from .dates import build_date, nl_date
+from .forking import default_workers
 from .loader import SourceError, load
 from .mkdocs_pages import (
-    LastBuild, PageBuildError, QuietAboutHeldBack, build_pages, digest, edited_variants, hold_back, rebuild_sitemap,
+    LastBuild,
+    PageBuildError,
+    QuietAboutHeldBack,
+    build_pages,
+    digest,
+    edited_variants,
+    hold_back,
+    rebuild_sitemap,
 )
 from .release import search
 from .release.atomic import staging_beside, swap_in
 from .site import assets
 from .site.abbreviations import explain, glossary_regex
-from .site.templating import HTML_BEGIN, HTML_END
 from .site.overviews import OVERVIEW_PAGE_SIZE
 from .site.pages import COMPARE_PAGE_SIZE
-from .forking import default_workers
+from .site.templating import HTML_BEGIN, HTML_END
 from .site.writer import write_pages
-
 
 log = logging.getLogger("mkdocs.plugins.meldcode")
 

@@ -12,9 +12,9 @@ import datetime as dt
 import re
 import string
 import unicodedata
-from re import _parser as _re_parser
 from enum import Enum
 from functools import cached_property
+from re import _parser as _re_parser
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -591,7 +591,7 @@ class Section(Strict):
     items: list[SectionItem] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _has_content(self) -> "Section":
+    def _has_content(self) -> Section:
         if not self.body and not self.items:
             raise ValueError("a section needs a body or items")
         return self
@@ -889,10 +889,10 @@ def _formats(text: str, *names: str) -> str:
     try:
         fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(text) if name is not None]
     except ValueError as exc:
-        fields, error = None, str(exc)
+        fields, error = None, f" ({exc})"
     if fields is None or any(name not in names or spec or conv for name, spec, conv in fields):
         allowed = ", ".join("{" + name + "}" for name in names)
-        raise ValueError(f"bad placeholder in {text[:80]!r}: use only {allowed}, "
+        raise ValueError(f"bad placeholder in {text[:80]!r}{error if fields is None else ''}: use only {allowed}, "
                          "and write a literal brace as {{ or }}")
     return text
 

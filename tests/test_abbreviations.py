@@ -7,8 +7,8 @@ rarely shows: character references, word boundaries, tags and their attributes.
 from __future__ import annotations
 
 import pytest
-
 from bounded import finishes
+
 from generator.site.abbreviations import explain
 
 GLOSSARY = {"VT": "Veilig Thuis", "IB'er": "intern begeleider", "AMK": "Advies- en Meldpunt Kindermishandeling"}

@@ -3,6 +3,7 @@ keyboard-only walks with visible focus, a proper heading outline, lang="nl" thro
 
 from __future__ import annotations
 
+import itertools
 from html.parser import HTMLParser
 
 import pytest
@@ -48,7 +49,7 @@ def test_every_page_is_dutch_with_one_h1_and_no_skipped_heading_level(site_dir):
         name = page.relative_to(site_dir)
         assert outline.lang == "nl", name
         assert outline.levels and outline.levels[0] == 1 and outline.levels.count(1) == 1, (name, outline.levels)
-        for before, after in zip(outline.levels, outline.levels[1:]):
+        for before, after in itertools.pairwise(outline.levels):
             assert after <= before + 1, f"{name}: h{before} followed by h{after}"
 
 
@@ -85,7 +86,7 @@ def test_axe_on_the_afwegingskader_at_the_start_and_at_an_outcome(browser, base_
     # Ja, Ja: a strong suspicion with acute danger ends in "direct melden".
     for label in ("Ja", "Ja"):
         root.locator(":scope[data-settled='true']").wait_for()
-        root.locator("[data-afweging-current] button[data-answer='%s']" % label).first.click()
+        root.locator(f"[data-afweging-current] button[data-answer='{label}']").first.click()
     root.locator("[data-afweging-current] [data-kind='outcome']").wait_for()
     assert violations(page) == []
     # "Wijzig": question 2 again, with the earlier answer marked.

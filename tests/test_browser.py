@@ -205,7 +205,7 @@ def test_every_path_of_the_kader_for_every_variant(context, base_url, variant, h
         # "Uw antwoorden": each question with its answer and a Wijzig button naming it.
         rows = live.locator(".afweging__summary-row")
         assert rows.count() == len(answers)
-        for number, (row, label) in enumerate(zip(rows.all(), answers), start=1):
+        for number, (row, label) in enumerate(zip(rows.all(), answers, strict=True), start=1):
             assert row.locator("dd").first.inner_text() == label
             assert row.get_by_role("button", name=f"Wijzig antwoord op vraag {number}").count() == 1
         assert page.get_by_role("button", name="Verslag afdrukken").is_visible()

@@ -11,7 +11,6 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -192,9 +191,11 @@ def test_declarative_rules_are_data_and_procedures_are_code(config):
 @pytest.mark.parametrize(
     "change, message",
     [
-        (("  two-decisions:\n    kind: procedure", "  two-decisions:\n    kind: mention"), "no entry of kind 'procedure' for rule 'two-decisions'"),
+        (("  two-decisions:\n    kind: procedure", "  two-decisions:\n    kind: mention"),
+         "no entry of kind 'procedure' for rule 'two-decisions'"),
         (("  amk-named:\n    kind: mention", "  amk-named:\n    kind: procedure"), "unknown procedure 'amk-named'"),
-        (("  too-old:\n    kind: procedure", "  too-old:\n    kind: sentence"), "rules.too-old.patterns: a rule of kind 'sentence' needs patterns"),
+        (("  too-old:\n    kind: procedure", "  too-old:\n    kind: sentence"),
+         "rules.too-old.patterns: a rule of kind 'sentence' needs patterns"),
     ],
 )
 def test_checks_file_and_code_must_agree(tmp_path, change, message):
@@ -311,7 +312,7 @@ def test_seed_findings_are_in_the_source_text(handbook):
     for variant_id, expected in SEED_FINDINGS.items():
         source = handbook.current(variant_id, TODAY).source.document
         text = " ".join((seeds / source).read_text(encoding="utf-8").split())
-        for rule_id, where, detail in expected:
+        for rule_id, _where, detail in expected:
             if detail and rule_id not in NOT_QUOTED:
                 assert detail in text, (variant_id, rule_id, detail)
 
@@ -403,7 +404,7 @@ def test_built_site_has_the_kwaliteitscheck(site_dir):
     rules = load(PROTOCOLS).checks.rules
     counts = [sum(1 for rule, _, _ in SEED_FINDINGS["levwn"] if rules[rule].severity is s) for s in Severity]
     words = [("fout", "fouten"), ("waarschuwing", "waarschuwingen"), ("tip", "tips")]
-    said = ", ".join(f"{n} {one if n == 1 else many}" for n, (one, many) in zip(counts, words))
+    said = ", ".join(f"{n} {one if n == 1 else many}" for n, (one, many) in zip(counts, words, strict=True))
     assert f"Meldcode stappenplan LEVWN (versie 1): {said}" in overview
 
 

@@ -7,9 +7,7 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-
-from conftest import PROTOCOLS, ROOT
+from conftest import ROOT
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

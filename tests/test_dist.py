@@ -46,7 +46,7 @@ def dist(site_dir, tmp_path_factory):
                               cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for out in outs]
     results = [proc.communicate() + (proc.returncode,) for proc in procs]
-    for stdout, stderr, code in results:
+    for _stdout, stderr, code in results:
         assert code == 0, stderr
     archives = [out / f"{TOP}.tar.gz" for out in outs]
     unpacked = tmp_path_factory.mktemp("unpacked")

@@ -102,7 +102,8 @@ def test_theme_search_worker_is_checked(tmp_path):
     config = '{"base": ".", "search": "assets/javascripts/workers/search.min.js"}'
     _page(site, "index.html", f'<script id="__config" type="application/json">{config}</script>')
     problems = check_site(site).problems
-    assert "index.html: assets/javascripts/workers/search.min.js: target assets/javascripts/workers/search.min.js does not exist" in problems
+    worker = "assets/javascripts/workers/search.min.js"
+    assert f"index.html: {worker}: target {worker} does not exist" in problems
 
 
 def test_pagefind_files_of_the_search_page_are_checked(site_dir, tmp_path):

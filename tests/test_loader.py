@@ -21,7 +21,7 @@ EXAMPLE = "prisma-almere-2021.yaml"
 def _edit(path: Path, old, new) -> None:
     """Replace ``old`` by ``new`` once; both may be lists, edited pairwise."""
     text = path.read_text(encoding="utf-8")
-    pairs = zip(old, new) if isinstance(old, list) else [(old, new)]
+    pairs = zip(old, new, strict=True) if isinstance(old, list) else [(old, new)]
     for before, after in pairs:
         assert before in text, f"test set-up: {before!r} not in {path.name}"
         text = text.replace(before, after, 1)

@@ -4,7 +4,6 @@ fits the pages and files made from it, so that `check` and the build agree."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from pathlib import Path

@@ -59,7 +59,7 @@ def test_an_outcome_prints_alone_with_path_and_date(browser, base_url):
     page.locator("[data-afwegingskader][data-engine='ready']").wait_for(timeout=60000)
     for label in ("Ja", "Nee", "Nee"):
         page.locator("[data-afwegingskader][data-settled='true']").wait_for()
-        page.locator("[data-afweging-current] button[data-answer='%s']" % label).click()
+        page.locator(f"[data-afweging-current] button[data-answer='{label}']").click()
     page.locator("[data-afwegingskader][data-node='melden-geen-hulp-mogelijk']").wait_for()
     page.emulate_media(media="print")
     visible = squash(page.locator("body").inner_text())

@@ -70,7 +70,7 @@ def test_role_page_lists_exactly_the_steps_whose_wie_names_the_role(site_dir, ke
     sections = re.findall(r'<section class="role-step".*?</section>', html, flags=re.S)
     assert len(sections) == len(numbers)
     variant_html = (site_dir / "varianten" / variant_id / "index.html").read_text(encoding="utf-8")
-    for number, section in zip(numbers, sections):
+    for number, section in zip(numbers, sections, strict=True):
         step = data["steps"][number - 1]
         text = _compact(re.sub(r"<[^>]+>", "", section))
         assert _compact(f"Stap {number}: {step['wat']}") in text.replace("&amp;", "&")
@@ -85,7 +85,8 @@ def test_variant_page_links_its_role_pages_and_no_others(site_dir, variant_id):
     line = re.search(r'<p class="role-links">.*?</p>', html, flags=re.S).group(0)
     linked = re.findall(r'href="wat-doe-ik-als-([a-z-]+)/"', line)
     assert linked == [role["id"] for role in ROLES if (variant_id, role["id"]) in EXPECTED]
-    pages = {p.parent.name.removeprefix("wat-doe-ik-als-") for p in (site_dir / "varianten" / variant_id).glob("wat-doe-ik-als-*/index.html")}
+    pages = {p.parent.name.removeprefix("wat-doe-ik-als-")
+             for p in (site_dir / "varianten" / variant_id).glob("wat-doe-ik-als-*/index.html")}
     assert pages == set(linked)
     assert html.index('class="role-links"') < html.index('<h2 id="stappenplan"')  # near the top
 

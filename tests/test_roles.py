@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from bounded import finishes
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bounded import finishes
 from conftest import PROTOCOLS
 from generator.checks.roles import RoleFinder, plain_sentence
 from generator.loader import load

@@ -20,8 +20,8 @@ import pytest
 
 from axe import violations
 from bench.synthetic import school, step_agreement, synthetic
-from generator.release.search import pages_to_index
 from conftest import PROTOCOLS, serve
+from generator.release.search import pages_to_index
 from test_accessibility import _tab_to
 from test_browser import Watch, _privacy
 
@@ -241,7 +241,7 @@ def test_paged_overviews_work_by_keyboard(browser, big_url):
         _tab_to(page, "el.matches('article a') && /pagina-\\d+\\/$/.test(el.getAttribute('href'))"
                       " && !location.href.endsWith(el.getAttribute('href'))", limit=400)
         page.keyboard.press("Enter")
-        page.wait_for_url(lambda url: url != current)
+        page.wait_for_url(lambda url, before=current: url != before)
     _tab_to(page, f"el.matches('article a') && el.getAttribute('href').endsWith('school-{number:04d}/')", limit=400)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"varianten/school-{number:04d}/$"))

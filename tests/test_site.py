@@ -14,8 +14,8 @@ import pytest
 
 from conftest import SEEDS, read_yaml, variant_files
 from generator.afwegingskader import engine
-from test_engine import EXPECTED_NEXT
 from htmltext import page_text, squash
+from test_engine import EXPECTED_NEXT
 
 VARIANTS = {path.stem: read_yaml(path) for path in variant_files()}
 DUTCH_MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",

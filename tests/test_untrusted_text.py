@@ -37,11 +37,18 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
+from test_phones import dialled
 
 from conftest import PROTOCOLS, serve
-from test_phones import dialled
 from generator.loader import (
-    BASISMODEL_FILE, BEGRIPPEN_FILE, CHECKS_FILE, CONTACTS_FILE, KADER_FILE, ROLES_FILE, SOURCES_FILE, VARIANTS_DIR,
+    BASISMODEL_FILE,
+    BEGRIPPEN_FILE,
+    CHECKS_FILE,
+    CONTACTS_FILE,
+    KADER_FILE,
+    ROLES_FILE,
+    SOURCES_FILE,
+    VARIANTS_DIR,
 )
 from generator.model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant
 from generator.site.templating import markdown
@@ -194,20 +201,20 @@ class Planted:
 
 
 def _plant(model, data, file_label: str, planted: Planted, cycle) -> None:
-    for container, key, path, markdown in list(text_slots(model, data, planted.phones)):
+    for container, key, path, is_markdown in list(text_slots(model, data, planted.phones)):
         original = container[key]
         pinned = PINNED.get(f"{file_label}:{path}")
         for attempt in range(len(PAYLOADS)):
             number = next(planted.counter)
             text = (pinned if pinned and attempt == 0 else next(cycle)).replace("{n}", str(number))
-            if not markdown:
+            if not is_markdown:
                 text = text.replace(EVIL, "plain-" + EVIL)
             container[key] = text
             try:
                 model.model_validate(data)
             except ValidationError:
                 continue
-            planted.by_marker[f"P{number}"] = (text, f"{file_label}:{path}", markdown)
+            planted.by_marker[f"P{number}"] = (text, f"{file_label}:{path}", is_markdown)
             break
         else:
             container[key] = original

@@ -6,11 +6,11 @@ built from it and read as HTML.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
-import os
 from pathlib import Path
 
 import pytest

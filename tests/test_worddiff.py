@@ -13,10 +13,10 @@ import shutil
 import subprocess
 
 import pytest
+from bounded import GENEROUS, finishes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bounded import GENEROUS, finishes
 from conftest import ROOT
 from generator.loader import load
 from generator.site.diff import MAX_WORD_PAIRS, Segment, reader_text, word_diff
@@ -42,7 +42,7 @@ def seed_pairs() -> list[tuple[str, str]]:
     variants = [handbook.versions(vid)[-1] for vid in handbook.variant_ids]
     pairs = []
     for one, other in itertools.combinations(variants, 2):
-        for a, b in zip(one.steps, other.steps):
+        for a, b in zip(one.steps, other.steps, strict=True):
             pairs += [(a.wat, b.wat), (a.wie, b.wie), (reader_text(a.hoe), reader_text(b.hoe))]
     return pairs
 

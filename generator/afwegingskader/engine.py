@@ -96,7 +96,7 @@ class Flow:
     outcomes: dict
 
     @classmethod
-    def from_data(cls, kader: dict) -> "Flow":
+    def from_data(cls, kader: dict) -> Flow:
         check(kader)
         return cls(
             start=kader["start"],
@@ -125,7 +125,7 @@ class Flow:
         offered = ", ".join(a["label"] for a in question["answers"])
         raise InvalidAnswer(f"question '{node_id}' offers {offered}, not '{label}'")
 
-    def walk(self, labels: tuple = ()) -> "Walk":
+    def walk(self, labels: tuple = ()) -> Walk:
         """The walk that answers ``labels`` in turn, each to the question it reaches.
 
         A shorthand for enumerating paths in tests and at build time; the browser
@@ -136,7 +136,7 @@ class Flow:
             walk = walk.answer(walk.node, label)
         return walk
 
-    def resume(self, memory: list) -> "Walk":
+    def resume(self, memory: list) -> Walk:
         """Rebuild a walk from what ``handle`` returned as ``answers``; refuse a forged one."""
         walk = Walk(self)
         earlier = None
@@ -208,19 +208,19 @@ class Walk:
         if node_id != self.node:
             raise InvalidAnswer(f"{what} names '{node_id}', but the current node is '{self.node}'")
 
-    def answer(self, node_id: str, label: str) -> "Walk":
+    def answer(self, node_id: str, label: str) -> Walk:
         self._at(node_id, "the answer")
         self.flow.next(node_id, label)
         return Walk(self.flow, self.answers + ((node_id, label),))
 
-    def back(self, node_id: str) -> "Walk":
+    def back(self, node_id: str) -> Walk:
         """To the question before, with the answer given there marked."""
         self._at(node_id, "back")
         if not self.answers:
             raise InvalidAnswer(f"'{node_id}' is the first question: there is nothing to go back to")
         return Walk(self.flow, self.answers[:-1], self.answers[-1])
 
-    def change(self, question_id: str, from_id: str) -> "Walk":
+    def change(self, question_id: str, from_id: str) -> Walk:
         """Back to an answered question, its answer marked; the questions after it are asked again."""
         self._at(from_id, "change")
         for index, (node_id, _label) in enumerate(self.answers):
@@ -228,7 +228,7 @@ class Walk:
                 return Walk(self.flow, self.answers[:index], self.answers[index])
         raise InvalidAnswer(f"'{question_id}' is not a question answered on this path")
 
-    def restart(self) -> "Walk":
+    def restart(self) -> Walk:
         return Walk(self.flow)
 
     @property

@@ -12,7 +12,7 @@ from functools import cached_property
 from ..dates import nl_date
 from ..forking import fork_map
 from ..loader import CHECKS_FILE, Handbook, Problem, SourceError
-from ..model import CheckSettings, ChecksConfig, RuleConfig, Severity, Variant
+from ..model import ChecksConfig, CheckSettings, RuleConfig, Severity, Variant
 from .roles import RoleFinder
 from .rules import CONTACT_RULES, Context, config_problems, rule_function
 from .text import PATH_ORDER, path_segments

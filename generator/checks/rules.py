@@ -15,11 +15,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import CheckSettings, ChecksConfig, Contacts, RuleConfig, RuleKind, Variant
+from ..model import ChecksConfig, CheckSettings, Contacts, RuleConfig, RuleKind, Variant
 from .roles import RoleFinder
 from .text import (
-    PLACE_NAMES, Hit, _DOMAIN, _EMAIL, _plain, contact_phones, emails_in_text, _without_links, is_valid_dutch_phone,
-    link_is_well_formed, links, phone_fields, phone_numbers, sentences, text_fields,
+    _DOMAIN,
+    _EMAIL,
+    PLACE_NAMES,
+    Hit,
+    _plain,
+    _without_links,
+    contact_phones,
+    emails_in_text,
+    is_valid_dutch_phone,
+    link_is_well_formed,
+    links,
+    phone_fields,
+    phone_numbers,
+    sentences,
+    text_fields,
 )
 
 

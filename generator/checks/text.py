@@ -7,7 +7,6 @@ the length of a text, since a protocol field may be very long.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from ..model import Contacts, Phone, Variant, phone_digits

@@ -164,17 +164,19 @@ def write_archive(root: Path, archive: Path, top: str, mtime: int) -> None:
         return item
 
     partial = archive.with_name(archive.name + ".partial")
-    with open(partial, "wb") as raw:
-        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=mtime) as packed:
-            with tarfile.open(fileobj=packed, mode="w", format=tarfile.PAX_FORMAT) as tar:
-                tar.addfile(info(top, True))
-                for path in entries:
-                    name = f"{top}/{path.relative_to(root).as_posix()}"
-                    if path.is_dir():
-                        tar.addfile(info(name, True))
-                    else:
-                        data = path.read_bytes()
-                        tar.addfile(info(name, False, len(data)), io.BytesIO(data))
+    with (
+        open(partial, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=mtime) as packed,
+        tarfile.open(fileobj=packed, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
+        tar.addfile(info(top, True))
+        for path in entries:
+            name = f"{top}/{path.relative_to(root).as_posix()}"
+            if path.is_dir():
+                tar.addfile(info(name, True))
+            else:
+                data = path.read_bytes()
+                tar.addfile(info(name, False, len(data)), io.BytesIO(data))
     os.replace(partial, archive)
 
 

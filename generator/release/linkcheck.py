@@ -163,10 +163,7 @@ def external_verdict(url: str) -> tuple[bool, str]:
 def _resolve(site: Path, page_rel: str, path: str) -> tuple[str | None, str]:
     """Site-relative target of ``path`` on page ``page_rel``; (None, why) if outside the site."""
     path = unquote(path)
-    if path.startswith("/"):
-        joined = path
-    else:
-        joined = posixpath.join("/" + posixpath.dirname(page_rel), path)
+    joined = path if path.startswith("/") else posixpath.join("/" + posixpath.dirname(page_rel), path)
     normal = posixpath.normpath(joined)
     # normpath keeps a leading "//"; and ".." above the root must be caught before normpath eats it.
     depth = 0
@@ -229,8 +226,8 @@ def check_site(site: Path, ignore: list[str] | None = None) -> Result:
             problems.append(f"{page_rel}: {value}: target {rel or '/'} does not exist{hint}")
             return
         fragment = unquote(parts.fragment)
-        if check_fragment and fragment and fragment.lower() != "top" and target.suffix == ".html":
-            if fragment not in ids_of(target):
+        if (check_fragment and fragment and fragment.lower() != "top" and target.suffix == ".html"
+                and fragment not in ids_of(target)):
                 where = target.relative_to(site).as_posix()
                 problems.append(f"{page_rel}: {value}: no id or name {fragment!r} in {where}")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .loopback import CHROMIUM, CHROMIUM_ARGS, serve
 
+
 def version_pages(site: Path) -> list[Path]:
     return sorted(site.glob("varianten/*/versies/*/index.html"))
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,7 +25,7 @@ from ..model import Kader, Phone, Role, SchoolType, Variant, VeiligThuisRegion, 
 from .checkpages import render_check_pages
 from .compare import column
 from .diff import changed, reader_text, word_diff
-from .overviews import LISTINGS, OVERVIEW_PAGE_SIZE, ListPage, Listing, by_group, by_initial, paginate, sorted_by
+from .overviews import LISTINGS, OVERVIEW_PAGE_SIZE, Listing, ListPage, by_group, by_initial, paginate, sorted_by
 from .templating import Page, environment, script_json
 
 
@@ -312,7 +311,7 @@ def _variant_pages(env: Environment, view: VariantView, common: dict, finder: Ro
                     "wie": word_diff(old.wie, new.wie),
                     "hoe": word_diff(reader_text(old.hoe), reader_text(new.hoe)),
                 }
-                for old, new in zip(previous.steps, version.steps)
+                for old, new in zip(previous.steps, version.steps, strict=True)
             ]
             pages.append(
                 Page(
