@@ -248,3 +248,36 @@ def test_plus_31_and_trunk_zero_dial_without_the_zero(protocols):
     links = _phone_links(render_pages(handbook, run_checks(handbook, TODAY), TODAY))
     shown = [(href, text) for found in links.values() for href, text in found if text == "+31 (0)88 222 05 00"]
     assert shown and set(shown) == {("tel:+31882220500", "+31 (0)88 222 05 00")}
+
+
+# ---------------------------------------------------------------- tel: links in protocol Markdown
+
+
+@pytest.mark.parametrize("source, shown", [
+    ("Bel [0800-2000](tel:08002000).", "0800-2000"),
+    ("Bel [+31 (0)88 222 05 00](tel:+31882220500).", "+31 (0)88 222 05 00"),
+    ("Bel [088 - 222 05 00](tel:088-222-05-00).", "088 - 222 05 00"),
+])
+def test_a_tel_link_in_markdown_that_dials_the_number_it_shows_stays(source, shown):
+    from generator.site.templating import markdown
+
+    found = re.findall(r'<a href="(tel:[^"]*)">([^<]*)</a>', str(markdown(source)))
+    assert len(found) == 1, found
+    href, text = found[0]
+    assert html.unescape(text) == shown
+    assert href == dialled(shown)
+
+
+@pytest.mark.parametrize("source, shown", [
+    ("Bel [0800-2000](tel:09001234567) voor advies.", "0800-2000"),  # shows one number, dials another
+    ("Bel [Veilig Thuis](tel:09001234567).", "Veilig Thuis"),  # shows no number at all
+    ("Bel [0800-2000 (gratis)](tel:08002000).", "0800-2000 (gratis)"),  # a note inside the link
+    ("Bel [0800\u20112000](tel:08002000).", "0800\u20112000"),  # not a number as a source may write one
+])
+def test_a_tel_link_in_markdown_that_shows_anything_else_stays_text(source, shown):
+    """A phone link dials exactly the number shown: a link whose text is not that number is no link."""
+    from generator.site.templating import markdown
+
+    out = str(markdown(source))
+    assert "<a" not in out and "tel:" not in out, out
+    assert shown in html.unescape(re.sub(r"<[^>]+>", "", out))

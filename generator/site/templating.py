@@ -126,6 +126,44 @@ def _link_open_rule(renderer, tokens, idx, options, env) -> str:
     return renderer.renderToken(tokens, idx, options, env)
 
 
+def _tel_links_dial_what_they_show(state) -> None:
+    """A ``tel:`` link in protocol Markdown stays a link only where its text is a phone number
+    that dials exactly what the link dials (then the link dials it as the model does); any other
+    ``[text](tel:...)`` is its text alone: a reader must see the number a link calls."""
+    for block in state.tokens:
+        children = block.children or []
+        keep = []
+        index = 0
+        while index < len(children):
+            token = children[index]
+            href = token.attrGet("href") if token.type == "link_open" else None
+            if not (href and str(href).lower().startswith("tel:")):
+                keep.append(token)
+                index += 1
+                continue
+            close = next(i for i in range(index + 1, len(children)) if children[i].type == "link_close"
+                         and children[i].level == token.level)
+            inner = children[index + 1:close]
+            shown = "".join(t.content for t in inner if t.type in ("text", "code_inline"))
+            dials = _dial(shown)
+            if dials is not None and dials == re.sub(r"[^0-9+]", "", str(href)[4:]):
+                token.attrSet("href", f"tel:{dials}")
+                keep += children[index:close + 1]
+            else:
+                keep += inner
+            index = close + 1
+        if block.children is not None:
+            block.children = keep
+
+
+def _dial(text: str) -> str | None:
+    """What ``text`` dials if it is a phone number as a source may write one, else None."""
+    try:
+        return Phone(number=text).dial
+    except ValueError:
+        return None
+
+
 def _markdown_renderer() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     md.enable(["linkify", "table"])
@@ -135,6 +173,7 @@ def _markdown_renderer() -> MarkdownIt:
     # part of a page no "[...](...)" or "{ ... }" from a protocol becomes markup.
     md.add_render_rule("text", _text_rule)
     md.add_render_rule("link_open", _link_open_rule)
+    md.core.ruler.push("tel_links", _tel_links_dial_what_they_show)
     return md
 
 
