@@ -1,7 +1,7 @@
 """A handbook of a few hundred variants: paged overviews and a search index in fragments.
 
 One build of 60 synthetic variants (``bench.synthetic``, as ``make bench`` makes
-them) with 8 variants per listing page, so that listings, letters and boards each
+them) with 6 variants per listing page, so that listings, letters and boards each
 span several pages, and a search index in three shards: the smallest handbook that
 pages everything. Sizes at 7,000 variants are measured by ``make bench``, not here.
 """
@@ -29,7 +29,7 @@ from test_browser import Watch, _privacy
 pytestmark = pytest.mark.xdist_group("big_site")
 
 COUNT = 60
-PAGE_SIZE = 8
+PAGE_SIZE = 6
 SHARD_PAGES = 25  # the search index in three shards, merged by the search page
 
 
