@@ -29,7 +29,10 @@ except ImportError:  # PyYAML built without libyaml
     _POSITION_IN_BYTES = False
 
 from .afwegingskader import engine
-from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant, version_slug
+from .model import (
+    Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, RuleKind, Situations, Sources, Variant, version_slug,
+)
+from .passages import PassageError, resolve
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -40,6 +43,7 @@ CHECKS_FILE = "checks.yaml"
 SOURCES_FILE = "sources.yaml"
 ROLES_FILE = "roles.yaml"
 BEGRIPPEN_FILE = "begrippen.yaml"
+SITUATIONS_FILE = "situaties.yaml"
 VARIANTS_DIR = "variants"
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -87,6 +91,8 @@ class Handbook:
     """The roles protocols name in their *wie* (``roles.yaml``)."""
     begrippen: Begrippen | None = None
     """The begrippenlijst (``begrippen.yaml``)."""
+    situations: Situations | None = None
+    """The situations a worry may be about, with a page per variant (``situaties.yaml``)."""
 
     @cached_property
     def _versions_by_id(self) -> dict[str, list[Variant]]:
@@ -450,12 +456,16 @@ def load(root: Path | str) -> Handbook:
     kader_file = root / KADER_FILE
     kader, kader_lines = _load_with_lines(kader_file, Kader, problems, cite)
     basismodel = _load_one(root / BASISMODEL_FILE, Basismodel, problems, cite)
-    checks = _load_one(root / CHECKS_FILE, ChecksConfig, problems, cite)
+    checks_file = root / CHECKS_FILE
+    checks, checks_lines = _load_with_lines(checks_file, ChecksConfig, problems, cite)
     roles = _load_one(root / ROLES_FILE, Roles, problems)
     begrippen = _load_one(root / BEGRIPPEN_FILE, Begrippen, problems, cite)
+    situations = _load_one(root / SITUATIONS_FILE, Situations, problems, cite)
 
     if kader is not None:
         _check_kader(kader, kader_lines, kader_file, problems)
+    if checks is not None and situations is not None:
+        _check_situation_rules(checks, checks_lines, checks_file, situations, problems)
 
     variants: list[Variant] = []
     files: dict[tuple[str, str], Path] = {}
@@ -481,6 +491,8 @@ def load(root: Path | str) -> Handbook:
                 Problem(file, read.region_line, "veilig_thuis.region",
                         f"unknown contact reference '{region}' (known regions in {CONTACTS_FILE}: {known})")
             )
+        if situations is not None:
+            _check_situation_ids(variant, read, file, situations, problems)
         files[variant.key] = file
         version_lines[variant.key] = read.version_line
         variants.append(variant)
@@ -489,7 +501,7 @@ def load(root: Path | str) -> Handbook:
     if problems:
         raise SourceError(problems)
     return Handbook(root, contacts, kader, basismodel, variants, checks, files,
-                    sources=sources, roles=roles, begrippen=begrippen)
+                    sources=sources, roles=roles, begrippen=begrippen, situations=situations)
 
 
 def _load_one(file: Path, model: type[M], problems: list[Problem], context: dict | None = None) -> M | None:
@@ -515,6 +527,8 @@ class _ReadVariant:
     variant: Variant
     version_line: int | None
     region_line: int | None
+    situation_lines: dict[str, int | None] = field(default_factory=dict)
+    """The line of each situation the variant marks passages for (its key under ``situations``)."""
 
 
 _CACHE: OrderedDict[Path, tuple[tuple[int, int], _ReadVariant]] = OrderedDict()
@@ -547,13 +561,50 @@ def _read_variant(file: Path, problems: list[Problem]) -> _ReadVariant | None:
     if variant is None:
         return None
     lines = read[1]
-    entry = _ReadVariant(variant, _line_of(lines, ("version",)), _line_of(lines, ("veilig_thuis", "region")))
+    if not _passages_exist(variant, lines, file, problems):
+        return None
+    entry = _ReadVariant(variant, _line_of(lines, ("version",)), _line_of(lines, ("veilig_thuis", "region")),
+                         {sid: _line_of(lines, ("situations", sid)) for sid in variant.situations})
     if path and stamp[0] < time.time_ns() - _RACY_NS:
         _CACHE[path] = (stamp, entry)
         _CACHE.move_to_end(path)
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return entry
+
+
+def _passages_exist(variant: Variant, lines: Lines | None, file: Path, problems: list[Problem]) -> bool:
+    """Every passage the variant marks for a situation names a place its text has."""
+    ok = True
+    for situation_id, answer in variant.situations.items():
+        for index, ref in enumerate(answer.passages):
+            try:
+                resolve(variant, ref)
+            except PassageError as exc:
+                where = ("situations", situation_id, "passages", index, exc.key)
+                problems.append(Problem(file, _line_of(lines, where), _dotted(where), str(exc)))
+                ok = False
+    return ok
+
+
+def _check_situation_ids(variant: Variant, read: _ReadVariant, file: Path, situations: Situations,
+                         problems: list[Problem]) -> None:
+    for situation_id in variant.situations:
+        if situation_id not in situations.by_id:
+            known = ", ".join(s.id for s in situations.situations)
+            problems.append(Problem(file, read.situation_lines.get(situation_id), f"situations.{situation_id}",
+                                    f"unknown situation '{situation_id}' (known in {SITUATIONS_FILE}: {known})"))
+
+
+def _check_situation_rules(checks: ChecksConfig, lines: Lines | None, file: Path, situations: Situations,
+                           problems: list[Problem]) -> None:
+    """A rule of kind ``situation`` names a situation that exists."""
+    for rule_id, rule in checks.rules.items():
+        if rule.kind is RuleKind.situation and rule.situation not in situations.by_id:
+            known = ", ".join(s.id for s in situations.situations)
+            where = ("rules", rule_id, "situation")
+            problems.append(Problem(file, _line_of(lines, where), _dotted(where),
+                                    f"unknown situation '{rule.situation}' (known in {SITUATIONS_FILE}: {known})"))
 
 
 def _check_kader(kader: Kader, lines: Lines | None, file: Path, problems: list[Problem]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant
+from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Situations, Sources, Variant
 
 SCHEMAS = {
     "variant.schema.json": Variant,
@@ -16,6 +16,7 @@ SCHEMAS = {
     "sources.schema.json": Sources,
     "roles.schema.json": Roles,
     "begrippen.schema.json": Begrippen,
+    "situaties.schema.json": Situations,
 }
 
 

@@ -31,9 +31,10 @@ from ruamel.yaml import YAML
 
 from conftest import PROTOCOLS, build_site, serve
 from generator.loader import (
-    BASISMODEL_FILE, BEGRIPPEN_FILE, CHECKS_FILE, CONTACTS_FILE, KADER_FILE, ROLES_FILE, SOURCES_FILE, VARIANTS_DIR,
+    BASISMODEL_FILE, BEGRIPPEN_FILE, CHECKS_FILE, CONTACTS_FILE, KADER_FILE, ROLES_FILE, SITUATIONS_FILE, SOURCES_FILE,
+    VARIANTS_DIR,
 )
-from generator.model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant
+from generator.model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Situations, Sources, Variant
 
 EVIL = "evil.example"
 PAYLOADS = [
@@ -68,7 +69,7 @@ PINNED = {"levwn.yaml:title": PAYLOADS[0], "consent-2018.yaml:title": "P{n} rege
 """The cases of the issue: a title that redirects every reader, a title that broke the front matter."""
 
 SOURCES = {CONTACTS_FILE: Contacts, KADER_FILE: Kader, BASISMODEL_FILE: Basismodel, CHECKS_FILE: ChecksConfig,
-           SOURCES_FILE: Sources, ROLES_FILE: Roles, BEGRIPPEN_FILE: Begrippen}
+           SOURCES_FILE: Sources, ROLES_FILE: Roles, BEGRIPPEN_FILE: Begrippen, SITUATIONS_FILE: Situations}
 
 
 # ---------------------------------------------------------------- the model's text fields
