@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROTOCOLS, ROOT, read_yaml
+from conftest import PROTOCOLS, ROOT, SEEDS, read_yaml
 from generator.checks import PROCEDURES, Context, RuleKind, Severity, rule_function, run_checks
 from generator.checks.roles import RoleFinder
 from generator.loader import SourceError, load
@@ -313,7 +313,7 @@ NOT_QUOTED = {"before-2019", "too-old"}  # their detail is the ISO date, not the
 
 def test_seed_findings_are_in_the_source_text(handbook):
     """Every quoted detail is text the source document really has (modulo line breaks)."""
-    seeds = ROOT.parent / "shared" / "seeds"
+    seeds = SEEDS
     for variant_id, expected in SEED_FINDINGS.items():
         source = handbook.current(variant_id, TODAY).source.document
         text = " ".join((seeds / source).read_text(encoding="utf-8").split())
