@@ -171,6 +171,12 @@ def payload_site(tmp_path_factory):
     for path, model in files:
         data = yaml.load(path.read_text(encoding="utf-8"))
         _plant(model, data, path.name, planted, cycle)
+        # A passage marked for a situation names a paragraph of a text that now holds a payload:
+        # keep each mark, on the whole text, so the situation pages show the payloads too.
+        for answer in (data.get("situations") or {}).values() if model is Variant else ():
+            for ref in answer["passages"]:
+                ref.pop("paragraph", None)
+                ref.pop("list_item", None)
         with path.open("w", encoding="utf-8") as handle:
             yaml.dump(data, handle)
     site = root / "site"
