@@ -35,7 +35,21 @@ except ImportError:  # PyYAML built without libyaml
     _POSITION_IN_BYTES = False
 
 from .afwegingskader import engine
-from .model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant, version_slug, visible
+from .model import (
+    Basismodel,
+    Begrippen,
+    ChecksConfig,
+    Contacts,
+    Kader,
+    Roles,
+    RuleKind,
+    Situations,
+    Sources,
+    Variant,
+    version_slug,
+    visible,
+)
+from .passages import PassageError, resolve
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -56,6 +70,7 @@ SOURCE_FILES: tuple[SourceFile, ...] = (
     SourceFile("checks.yaml", ChecksConfig, "checks.schema.json"),
     SourceFile("roles.yaml", Roles, "roles.schema.json"),
     SourceFile("begrippen.yaml", Begrippen, "begrippen.schema.json"),
+    SourceFile("situaties.yaml", Situations, "situaties.schema.json"),
     SourceFile("variants/", Variant, "variant.schema.json"),
 )
 """Every source there is, the one list of them: ``load`` reads these and refuses any other
@@ -72,7 +87,8 @@ _PASSED_OVER = re.compile("|".join(fnmatch.translate(pattern) for pattern in PAS
 _PATHS = {source.model: source.path for source in SOURCE_FILES}
 SOURCES_FILE, CONTACTS_FILE, KADER_FILE = _PATHS[Sources], _PATHS[Contacts], _PATHS[Kader]
 BASISMODEL_FILE, CHECKS_FILE, ROLES_FILE = _PATHS[Basismodel], _PATHS[ChecksConfig], _PATHS[Roles]
-BEGRIPPEN_FILE, VARIANTS_DIR = _PATHS[Begrippen], _PATHS[Variant].rstrip("/")
+BEGRIPPEN_FILE, SITUATIONS_FILE = _PATHS[Begrippen], _PATHS[Situations]
+VARIANTS_DIR = _PATHS[Variant].rstrip("/")
 
 MAX_FILE_BYTES = 1024 * 1024
 """The largest source file read (1 MiB; the longest protocol is about 32 KB)."""
@@ -119,6 +135,8 @@ class Handbook:
     """The roles protocols name in their *wie* (``roles.yaml``)."""
     begrippen: Begrippen | None = None
     """The begrippenlijst (``begrippen.yaml``)."""
+    situations: Situations | None = None
+    """The situations a worry may be about, with a page per variant (``situaties.yaml``)."""
 
     @cached_property
     def _versions_by_id(self) -> dict[str, list[Variant]]:
@@ -541,6 +559,9 @@ def load(root: Path | str) -> Handbook:
     kader, contacts = loaded.get(Kader), loaded.get(Contacts)
     if kader is not None:
         _check_kader(kader, lines[Kader], root / KADER_FILE, problems)
+    checks, situations = loaded.get(ChecksConfig), loaded.get(Situations)
+    if checks is not None and situations is not None:
+        _check_situation_rules(checks, lines.get(ChecksConfig), root / CHECKS_FILE, situations, problems)
 
     variants: list[Variant] = []
     files: dict[tuple[str, str], Path] = {}
@@ -565,6 +586,8 @@ def load(root: Path | str) -> Handbook:
                 Problem(file, read.region_line, "veilig_thuis.region",
                         f"unknown contact reference '{region}' (known regions in {CONTACTS_FILE}: {known})")
             )
+        if situations is not None:
+            _check_situation_ids(variant, read, file, situations, problems)
         files[variant.key] = file
         reads[variant.key] = read
         variants.append(variant)
@@ -573,7 +596,8 @@ def load(root: Path | str) -> Handbook:
     if problems:
         raise SourceError(problems)
     return Handbook(root, contacts, kader, loaded.get(Basismodel), variants, loaded.get(ChecksConfig), files,
-                    sources=loaded.get(Sources), roles=loaded.get(Roles), begrippen=loaded.get(Begrippen))
+                    sources=loaded.get(Sources), roles=loaded.get(Roles), begrippen=loaded.get(Begrippen),
+                    situations=loaded.get(Situations))
 
 
 @dataclass
@@ -663,6 +687,8 @@ class _ReadVariant:
     region_line: int | None
     title_line: int | None
     organisation_line: int | None
+    situation_lines: dict[str, int | None] = field(default_factory=dict)
+    """The line of each situation the variant marks passages for (its key under ``situations``)."""
 
 
 _CACHE: OrderedDict[Path, tuple[tuple[int, int], _ReadVariant]] = OrderedDict()
@@ -695,14 +721,51 @@ def _read_variant(file: Path, problems: list[Problem]) -> _ReadVariant | None:
     if variant is None:
         return None
     lines = read[1]
+    if not _passages_exist(variant, lines, file, problems):
+        return None
     entry = _ReadVariant(variant, _line_of(lines, ("version",)), _line_of(lines, ("veilig_thuis", "region")),
-                         _line_of(lines, ("title",)), _line_of(lines, ("organisation", "name")))
+                         _line_of(lines, ("title",)), _line_of(lines, ("organisation", "name")),
+                         {sid: _line_of(lines, ("situations", sid)) for sid in variant.situations})
     if path and stamp[0] < time.time_ns() - _RACY_NS:
         _CACHE[path] = (stamp, entry)
         _CACHE.move_to_end(path)
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
     return entry
+
+
+def _passages_exist(variant: Variant, lines: Lines | None, file: Path, problems: list[Problem]) -> bool:
+    """Every passage the variant marks for a situation names a place its text has."""
+    ok = True
+    for situation_id, answer in variant.situations.items():
+        for index, ref in enumerate(answer.passages):
+            try:
+                resolve(variant, ref)
+            except PassageError as exc:
+                where = ("situations", situation_id, "passages", index, exc.key)
+                problems.append(Problem(file, _line_of(lines, where), _dotted(where), str(exc)))
+                ok = False
+    return ok
+
+
+def _check_situation_ids(variant: Variant, read: _ReadVariant, file: Path, situations: Situations,
+                         problems: list[Problem]) -> None:
+    for situation_id in variant.situations:
+        if situation_id not in situations.by_id:
+            known = ", ".join(s.id for s in situations.situations)
+            problems.append(Problem(file, read.situation_lines.get(situation_id), f"situations.{situation_id}",
+                                    f"unknown situation '{situation_id}' (known in {SITUATIONS_FILE}: {known})"))
+
+
+def _check_situation_rules(checks: ChecksConfig, lines: Lines | None, file: Path, situations: Situations,
+                           problems: list[Problem]) -> None:
+    """A rule of kind ``situation`` names a situation that exists."""
+    for rule_id, rule in checks.rules.items():
+        if rule.kind is RuleKind.situation and rule.situation not in situations.by_id:
+            known = ", ".join(s.id for s in situations.situations)
+            where = ("rules", rule_id, "situation")
+            problems.append(Problem(file, _line_of(lines, where), _dotted(where),
+                                    f"unknown situation '{rule.situation}' (known in {SITUATIONS_FILE}: {known})"))
 
 
 def _check_kader(kader: Kader, lines: Lines | None, file: Path, problems: list[Problem]) -> None:

@@ -612,6 +612,46 @@ class Melding(Strict):
     )
 
 
+class PassageRef(Strict):
+    """A place in the protocol that answers a situation, shown there verbatim.
+
+    Either a step (its *hoe*) or a section (its body, or one of its items), whole or
+    one paragraph of it; in a paragraph that is a list, one item of the list. Every
+    number counts from 1 as a reader does; a paragraph is a block of the text between
+    empty lines. The loader checks that the place exists.
+    """
+
+    step: int | None = Field(None, ge=1, le=5, description="A step's number: the place is its hoe.")
+    section: int | None = Field(None, ge=1, description="A section by its position in `sections`, from 1.")
+    item: int | None = Field(None, ge=1, description="With section: one of its items, from 1 (else its body).")
+    paragraph: int | None = Field(
+        None, ge=1, description="One paragraph of the text (blocks between empty lines), from 1; none: all of it."
+    )
+    list_item: int | None = Field(
+        None, ge=1, description="With paragraph, where the paragraph is a list: one item of it, from 1."
+    )
+
+    @model_validator(mode="after")
+    def _one_place(self) -> PassageRef:
+        if (self.step is None) == (self.section is None):
+            raise ValueError("a passage names either a step or a section")
+        if self.item is not None and self.section is None:
+            raise ValueError("'item' belongs to a section; a step has no items")
+        if self.list_item is not None and self.paragraph is None:
+            raise ValueError("'list_item' needs the 'paragraph' that holds the list")
+        return self
+
+
+class SituationAnswer(Strict):
+    """What a protocol says about one situation: the places that answer it, and who acts."""
+
+    wie: Text | None = Field(
+        None, description="Who acts, or to whom the passages send the reader, in the protocol's own words "
+        "(words that stand in the passages); none where they name nobody.",
+    )
+    passages: list[PassageRef] = Field(min_length=1, description="The places, in the order a page shows them.")
+
+
 class Variant(Strict):
     """One version of one school's (or board's) meldcode protocol."""
 
@@ -640,6 +680,11 @@ class Variant(Strict):
     steps: list[Step]
     melding: Melding
     sections: list[Section] = Field(default_factory=list)
+    situations: dict[Slug, SituationAnswer] = Field(
+        default_factory=dict,
+        description="Per situation of situaties.yaml (by id), the places in this protocol that answer it; "
+        "a situation not listed here is one the protocol does not describe.",
+    )
 
     @field_validator("continues")
     @classmethod
@@ -752,6 +797,70 @@ class Basismodel(Strict):
 
 
 
+# ---------------------------------------------------------------- situations
+
+
+RESERVED_PAGE_NAMES = ("afwegingskader", "kwaliteitscheck", "versies", "index")
+"""Page names inside a variant's folder that a situation's page may not take."""
+
+
+class NationalText(Strict):
+    """What national law or guidance says about a situation, with its public source."""
+
+    text: Text = Field(description="The source's words, quoted or closely paraphrased.")
+    source: Cited = Field(description="The public source ([[id]] from sources.yaml), and where in it.")
+
+
+class Situation(Strict):
+    """A situation a worry may be about ("Waar gaat uw zorg over?"), with its own page per variant."""
+
+    id: Slug = Field(description="The page's folder name in each variant's folder.")
+    name: Text = Field(description="The Dutch name readers choose it by.")
+    description: Text = Field(description="One line: what the situation is.")
+    emergency: bool = Field(
+        False, description="The entry shows the emergency number and Veilig Thuis beside this situation."
+    )
+    meldcode: bool = Field(
+        False, description="The meldcode's own route: its page shows the five steps and the afwegingskader."
+    )
+    national: list[NationalText] = Field(
+        default_factory=list, description="What national law or guidance says, each with its source; none if unread."
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _free_page_name(cls, value: str) -> str:
+        if value in RESERVED_PAGE_NAMES or value.startswith("wat-doe-ik-als-"):
+            raise ValueError(f"'{value}' is the name of another page in a variant's folder; choose another id")
+        return value
+
+
+class Situations(Strict):
+    """``protocols/situaties.yaml``: the situations, in the order the entry lists them."""
+
+    schema_version: Literal[1]
+    consult_step: int = Field(
+        ge=1, le=5,
+        description="The step whose wie a page shows as who to ask where the protocol is silent "
+        "(the basismodel's collegiale consultatie).",
+    )
+    situations: list[Situation] = Field(min_length=1)
+
+    @field_validator("situations")
+    @classmethod
+    def _unique(cls, situations: list[Situation]) -> list[Situation]:
+        seen = set()
+        for situation in situations:
+            if situation.id in seen:
+                raise ValueError(f"situation id '{situation.id}' is used twice")
+            seen.add(situation.id)
+        return situations
+
+    @cached_property
+    def by_id(self) -> dict[str, Situation]:
+        return {s.id: s for s in self.situations}
+
+
 # ---------------------------------------------------------------- quality checks
 
 
@@ -778,6 +887,8 @@ class RuleKind(str, Enum):
     """Every domain name (with or without http:// or www.) whose host has a pattern."""
     procedure = "procedure"
     """A function in ``generator/checks/rules.py``, by the rule's id; it may use the patterns."""
+    situation = "situation"
+    """Once, where the protocol marks no passage for the rule's ``situation`` (it is silent on it)."""
 
 
 _REPEATS = (_re_parser.MAX_REPEAT, _re_parser.MIN_REPEAT, _re_parser.POSSESSIVE_REPEAT)
@@ -869,6 +980,15 @@ class RuleConfig(Strict):
     unless: list[Pattern] = Field(
         default_factory=list, description="Regular expressions that cancel a hit of the rule."
     )
+    situation: Slug | None = Field(
+        None, description="For a rule of kind situation: the id of the situation (situaties.yaml) it is about."
+    )
+
+    @model_validator(mode="after")
+    def _situation_for_its_kind(self) -> RuleConfig:
+        if (self.kind is RuleKind.situation) != (self.situation is not None):
+            raise ValueError("a rule of kind 'situation' names its situation, and only such a rule does")
+        return self
 
     @field_validator("title", "message", "reference")
     @classmethod

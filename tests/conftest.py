@@ -15,7 +15,8 @@ from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: F
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOCOLS = ROOT / "protocols"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = Path(os.environ.get("MELDCODE_SEEDS") or ROOT.parent / "shared" / "seeds")
+"""The seed documents (shared/seeds beside the checkout; $MELDCODE_SEEDS elsewhere, e.g. in a worktree)."""
 
 
 SITE_FIXTURES = frozenset({"site_dir", "build"})

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from conftest import PROTOCOLS, ROOT, read_yaml
+from conftest import PROTOCOLS, ROOT, SEEDS, read_yaml
 from generator.checks import PROCEDURES, Context, RuleKind, Severity, rule_function, run_checks
 from generator.checks.roles import RoleFinder
 from generator.loader import SourceError, load
@@ -148,6 +148,13 @@ BAD = {
     "valid-from-missing": (lambda v: v.model_copy(update={"valid_from": None}), [("valid_from", "")]),
     "before-2019": (lambda v: v.model_copy(update={"valid_from": dt.date(2018, 12, 31)}), [("valid_from", "2018-12-31")]),
     "too-old": (lambda v: v.model_copy(update={"valid_from": dt.date(2021, 11, 22)}), [("valid_from", "2021-11-22")]),
+    # The brochure marks passages for four situations; without the one a rule names, the rule fires.
+    "medewerker-not-described": (
+        lambda v: v.model_copy(update={"situations": {k: r for k, r in v.situations.items()
+                                                      if k != "zorg-over-een-medewerker"}}),
+        [("situations", "")],
+    ),
+    "acuut-gevaar-not-described": (lambda v: v.model_copy(update={"situations": {}}), [("situations", "")]),
 }
 
 def test_every_rule_has_a_bad_example(config):
@@ -238,6 +245,9 @@ SEED_FINDINGS = {
         ("two-decisions", "steps[4]", "Beslissen: hulp organiseren of melden"),
         ("no-melding-when-help", "steps[4].hoe", None),
         ("valid-from-missing", "valid_from", ""),
+        # Silent on a colleague and on acute danger (000_*, read whole).
+        ("medewerker-not-described", "situations", ""),
+        ("acuut-gevaar-not-described", "situations", ""),
     },
     # 002_*: LEVWN; AMK and Steunpunt throughout, no date, no Veilig Thuis number.
     "levwn": {
@@ -266,6 +276,8 @@ SEED_FINDINGS = {
         ("veilig-thuis-in-step-2", "steps[1]", None),
         ("melder-named", "melding.door", None),
         *{("wie-from-text", f"steps[{i}].wie", None) for i in range(5)},
+        # Step 1 (l.32-34) sends signals about a beroepskracht to the directie; nothing on acute danger.
+        ("acuut-gevaar-not-described", "situations", ""),
     },
     # 003_*: Prisma Almere, september 2021; 088-2000 and www.amk-nederland.nl (l.214).
     "prisma-almere": {
@@ -279,6 +291,9 @@ SEED_FINDINGS = {
         ("no-melding-when-help", "steps[4].hoe", None),
         ("too-old", "valid_from", "2021-09-01"),
         ("veilig-thuis-in-step-2", "steps[1]", "Collegiale Consultatie"),
+        # Silent on a colleague and on acute danger (003_*, read whole).
+        ("medewerker-not-described", "situations", ""),
+        ("acuut-gevaar-not-described", "situations", ""),
     },
     # 001_*: the national afwegingskader brochure (VO); no date, no number, silent on who tells the parents.
     "vo-brochure": {
@@ -308,7 +323,7 @@ NOT_QUOTED = {"before-2019", "too-old"}  # their detail is the ISO date, not the
 
 def test_seed_findings_are_in_the_source_text(handbook):
     """Every quoted detail is text the source document really has (modulo line breaks)."""
-    seeds = ROOT.parent / "shared" / "seeds"
+    seeds = SEEDS
     for variant_id, expected in SEED_FINDINGS.items():
         source = handbook.current(variant_id, TODAY).source.document
         text = " ".join((seeds / source).read_text(encoding="utf-8").split())

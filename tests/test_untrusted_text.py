@@ -47,10 +47,11 @@ from generator.loader import (
     CONTACTS_FILE,
     KADER_FILE,
     ROLES_FILE,
+    SITUATIONS_FILE,
     SOURCES_FILE,
     VARIANTS_DIR,
 )
-from generator.model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Sources, Variant
+from generator.model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Situations, Sources, Variant
 from generator.site.templating import markdown
 
 # One xdist worker builds this module's site and runs all its tests (make test: --dist loadgroup).
@@ -111,7 +112,7 @@ PINNED = {
 }
 
 SOURCES = {CONTACTS_FILE: Contacts, KADER_FILE: Kader, BASISMODEL_FILE: Basismodel, CHECKS_FILE: ChecksConfig,
-           SOURCES_FILE: Sources, ROLES_FILE: Roles, BEGRIPPEN_FILE: Begrippen}
+           SOURCES_FILE: Sources, ROLES_FILE: Roles, BEGRIPPEN_FILE: Begrippen, SITUATIONS_FILE: Situations}
 
 
 # ---------------------------------------------------------------- the model's text fields
@@ -234,6 +235,12 @@ def payload_site(build, tmp_path_factory):
     for path, model in files:
         data = yaml.load(path.read_text(encoding="utf-8"))
         _plant(model, data, path.name, planted, cycle)
+        # A passage marked for a situation names a paragraph of a text that now holds a payload:
+        # keep each mark, on the whole text, so the situation pages show the payloads too.
+        for answer in (data.get("situations") or {}).values() if model is Variant else ():
+            for ref in answer["passages"]:
+                ref.pop("paragraph", None)
+                ref.pop("list_item", None)
         with path.open("w", encoding="utf-8") as handle:
             yaml.dump(data, handle)
     site = root / "site"

@@ -4,7 +4,9 @@
     .venv/bin/python -m tools.screenshots site screenshots
 
 A variant page and the comparison of four protocols, each on a laptop
-(1280 px) and on a phone (360 px), in Debian's Chromium over loopback.
+(1280 px) and on a phone (360 px); the entry "Waar gaat uw zorg over?" at the
+top of a variant page on a phone and a situation page on a laptop; in Debian's
+Chromium over loopback.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ SHOTS = [
     ("variant-phone.png", PHONE, "varianten/flevoland-kwaliteitskaart/", "#stap-2"),
     ("compare-desktop.png", DESKTOP, COMPARE, "#in-een-oogopslag"),
     ("compare-phone.png", PHONE, COMPARE, "#in-een-oogopslag"),
+    ("entry-phone.png", PHONE, "varianten/consent/", ""),
+    ("situation-desktop.png", DESKTOP, "varianten/consent/zorg-over-een-medewerker/", ""),
 ]
 
 

@@ -251,10 +251,16 @@ def _domains(variant: Variant, ctx: Context) -> list[Hit]:
     return list(hits)
 
 
+def _situations(variant: Variant, ctx: Context) -> list[Hit]:
+    """Once, unless the variant marks passages for the rule's situation."""
+    return [] if ctx.rule.situation in variant.situations else [("situations", "")]
+
+
 KINDS: dict[RuleKind, Rule] = {
     RuleKind.mention: _mentions,
     RuleKind.sentence: _sentences,
     RuleKind.domain: _domains,
+    RuleKind.situation: _situations,
 }
 """The declarative kinds of rule: checks.yaml gives their patterns."""
 
@@ -297,7 +303,7 @@ def config_problems(config: ChecksConfig) -> list[tuple[str, str]]:
     for rule_id in sorted(procedures - set(PROCEDURES)):
         problems.append((f"rules.{rule_id}", f"unknown procedure '{rule_id}': no such function in the code"))
     for rule_id, rule in sorted(config.rules.items()):
-        if rule.kind in KINDS and not rule.patterns:
+        if rule.kind in KINDS and rule.kind is not RuleKind.situation and not rule.patterns:
             problems.append((f"rules.{rule_id}.patterns", f"a rule of kind '{rule.kind.value}' needs patterns"))
     for name in sorted(PLACE_NAMES - set(config.places)):
         problems.append(("places", f"no label for '{name}'"))

@@ -9,11 +9,13 @@ picker); no HTML and no wording here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..loader import Handbook
 from ..model import NationalContact, SectionKind, Variant, VeiligThuisRegion
+from .situations import SituationView
 
 if TYPE_CHECKING:
     from ..checks import Report
@@ -64,9 +66,12 @@ class Column:
     counts: dict[str, int] | None
     """The check's findings per severity; None: this version was not checked."""
     presence: list[Presence]
+    situations: tuple[SituationView, ...] = ()
+    """Per situation of situaties.yaml, its ``SituationView``: covered or not, and who acts."""
 
 
-def column(variant: Variant, handbook: Handbook, url: str, report: Report) -> Column:
+def column(variant: Variant, handbook: Handbook, url: str, report: Report,
+           situations: Iterable[SituationView] = ()) -> Column:
     """The comparison's column for ``variant``, its check results taken from ``report``."""
     key = variant.veilig_thuis.region
     checked = report.was_checked(variant.id, variant.version)
@@ -82,4 +87,5 @@ def column(variant: Variant, handbook: Handbook, url: str, report: Report) -> Co
         kader_used=kader_used,
         counts=report.counts(findings) if checked else None,
         presence=presence(variant),
+        situations=tuple(situations),
     )

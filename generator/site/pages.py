@@ -26,6 +26,7 @@ from .checkpages import render_check_pages
 from .compare import column
 from .diff import changed, reader_text, word_diff
 from .overviews import LISTINGS, OVERVIEW_PAGE_SIZE, Listing, ListPage, by_group, by_initial, paginate, sorted_by
+from .situations import consult_step, situation_views
 from .templating import Page, environment, script_json
 
 
@@ -290,19 +291,28 @@ def _variant_pages(env: Environment, view: VariantView, common: dict, finder: Ro
     base = view.url
     variant_template = env.get_template("variant.md.j2")
     roles = role_views(view.variant, finder)
+    situations = situation_views(view.variant, view.handbook)
     role_template = env.get_template("role.md.j2")
     pages = [
-        Page(f"{base}index.md", variant_template.render(view=view, roles=roles, **common)),
-        Page(f"{base}afwegingskader.md", env.get_template("tool.md.j2").render(view=view, **common)),
+        Page(f"{base}index.md", variant_template.render(view=view, roles=roles, situations=situations, **common)),
+        Page(f"{base}afwegingskader.md",
+             env.get_template("tool.md.j2").render(view=view, situations=situations, **common)),
         Page(f"{base}versies/index.md", env.get_template("history.md.j2").render(view=view, **common)),
     ]
     for role in roles:
-        pages.append(Page(f"{base}{role.slug}.md", role_template.render(view=view, role=role, **common)))
+        pages.append(Page(f"{base}{role.slug}.md",
+                          role_template.render(view=view, role=role, situations=situations, **common)))
+    situation_template = env.get_template("situation.md.j2")
+    consult = consult_step(view.variant, view.handbook)
+    for situation in situations:
+        pages.append(Page(f"{base}{situation.slug}.md", situation_template.render(
+            view=view, situation=situation, situations=situations, consult=consult, **common)))
     previous = None
     for version, _, _ in view.history:
         slug = version_slug(version.version)
         version_view = VariantView(version, view.handbook, view.today, up="../../")
-        pages.append(Page(f"{base}versies/{slug}/index.md", variant_template.render(view=version_view, roles=[], **common)))
+        pages.append(Page(f"{base}versies/{slug}/index.md",
+                          variant_template.render(view=version_view, roles=[], situations=[], **common)))
         if previous is not None:
             steps = [
                 {
@@ -349,17 +359,20 @@ class Comparison:
         self.template = env.get_template("compare.md.j2")
         self.comparison = env.get_template("partials/compare.html.j2").module.comparison
         self.basis = views[0].handbook.basismodel if views else None
+        situations = views[0].handbook.situations if views else None
+        self.situations = situations.situations if situations else []
 
     def pages(self, number: int) -> list[Page]:
         """Page ``number`` (from 1), then the fragments of its variants."""
         views, chunk, names = self.views, self.chunks[number - 1], self.names
-        columns = [column(v.variant, v.handbook, v.url, self.report) for v in chunk]
+        columns = [column(v.variant, v.handbook, v.url, self.report,
+                          situation_views(v.variant, v.handbook)) for v in chunk]
         pages = [
             Page(
                 f"vergelijken/{names[number - 1]}",
                 self.template.render(
                     views=views, columns=columns, number=number, pages=names, window=page_window(number, len(names)),
-                    picker=views if self.common["overview"].all_fit else chunk,
+                    picker=views if self.common["overview"].all_fit else chunk, situations=self.situations,
                     root="../" if number == 1 else "../../", **self.common,
                 ),
             )
@@ -368,6 +381,6 @@ class Comparison:
         # still in the caches).
         for item in columns:
             data = {"id": item.variant.id, "title": item.variant.title,
-                    "html": str(self.comparison([item], self.basis, ""))}
+                    "html": str(self.comparison([item], self.basis, "", self.situations))}
             pages.append(Page(f"vergelijken/varianten/{item.variant.id}.json", json.dumps(data, ensure_ascii=False)))
         return pages
