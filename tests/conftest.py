@@ -154,6 +154,28 @@ def shard(items: list, index: int) -> list:
     return items[index::PAGE_SHARDS]
 
 
+def line_of(path: Path, snippet: str) -> int:
+    """The number of the first line of ``path`` that holds ``snippet``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if snippet in line:
+            return number
+    raise AssertionError(f"{snippet!r} not in {path}")
+
+
+def assert_refused(protocols: Path, file: Path, snippet: str, words: list[str]) -> str:
+    """``load`` refuses the sources with an error at the file and line of ``snippet`` that says
+    every one of ``words``; the message, for further checks."""
+    from generator.loader import SourceError, load
+
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    message = str(info.value)
+    assert f"{file}:{line_of(file, snippet)}:" in message, message
+    for word in words:
+        assert word in message, message
+    return message
+
+
 def variant_files() -> list[Path]:
     return sorted((PROTOCOLS / "variants").glob("**/*.yaml"))
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROTOCOLS, ROOT
+from conftest import PROTOCOLS, ROOT, assert_refused, line_of
 from generator.loader import SourceError, load
 
 EXAMPLE = "prisma-almere-2021.yaml"
@@ -28,11 +28,6 @@ def _edit(path: Path, old, new) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _line_of(path: Path, snippet: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if snippet in line:
-            return number
-    raise AssertionError(f"{snippet!r} not in {path}")
 
 
 # (what is broken, edit old -> new, snippet on the line the error must name, words in the message)
@@ -60,7 +55,7 @@ def test_bad_variant_gives_file_line_and_message(protocols, case):
     with pytest.raises(SourceError) as info:
         load(protocols)
     message = str(info.value)
-    expected_line = _line_of(file, line_snippet)
+    expected_line = line_of(file, line_snippet)
     assert f"{file}:{expected_line}:" in message, message
     for word in words:
         assert word in message, message
@@ -155,12 +150,7 @@ def test_bad_shared_source_gives_file_line_and_message(protocols, case):
     name, old, new, line_snippet, words = case
     file = protocols / name
     _edit(file, old, new)
-    with pytest.raises(SourceError) as info:
-        load(protocols)
-    message = str(info.value)
-    assert f"{file}:{_line_of(file, line_snippet)}:" in message, message
-    for word in words:
-        assert word in message, message
+    assert_refused(protocols, file, line_snippet, words)
 
 
 @pytest.mark.parametrize("name", ["sources.yaml", "roles.yaml", "begrippen.yaml"])
@@ -199,7 +189,7 @@ def test_an_impossible_date_is_a_message_with_file_line_and_path(protocols):
     _edit(file, "valid_from: 2021-09-01", "valid_from: 2021-02-30")
     with pytest.raises(SourceError) as info:
         load(protocols)
-    assert f"{file}:{_line_of(file, '2021-02-30')}: valid_from: " in str(info.value)
+    assert f"{file}:{line_of(file, '2021-02-30')}: valid_from: " in str(info.value)
     assert "day value is outside expected range" in str(info.value)
 
 
@@ -237,7 +227,7 @@ def test_billion_laughs_is_refused_before_it_expands(protocols):
     )
     result = subprocess.run([sys.executable, "-c", code, str(protocols)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert f"{file}:{_line_of(file, 'lol0:')}: not valid YAML: anchor '&a0'" in result.stdout
+    assert f"{file}:{line_of(file, 'lol0:')}: not valid YAML: anchor '&a0'" in result.stdout
 
 
 def test_a_file_over_one_mib_is_refused_before_reading(protocols):
@@ -253,7 +243,7 @@ def test_a_field_over_100000_characters_is_refused_with_its_path(protocols):
     _edit(file, "wie: Intern begeleider en directie", "wie: " + "x" * 100_001)
     with pytest.raises(SourceError) as info:
         load(protocols)
-    assert f"{file}:{_line_of(file, 'wie: xxx')}: steps[4].wie: 'wie' is longer than 100,000 characters" in str(info.value)
+    assert f"{file}:{line_of(file, 'wie: xxx')}: steps[4].wie: 'wie' is longer than 100,000 characters" in str(info.value)
 
 
 def test_control_characters_in_text_are_refused(protocols):
@@ -378,7 +368,7 @@ def test_format_characters_are_refused_with_file_line_and_path(protocols, field,
     with pytest.raises(SourceError) as info:
         load(protocols)
     problem = next(p for p in info.value.problems if p.file == file)
-    assert problem.line == _line_of(file, snippet.replace("Veilig", "name: Veilig Thuis Flevoland")) - (
+    assert problem.line == line_of(file, snippet.replace("Veilig", "name: Veilig Thuis Flevoland")) - (
         1 if field == "region-key" else 0), str(info.value)
     assert path in problem.path, str(info.value)
     assert f"U+{ord(char):04X}" in problem.message, str(info.value)
@@ -429,7 +419,7 @@ def test_an_abbreviation_must_be_a_word(protocols, abbreviation):
     with pytest.raises(SourceError) as info:
         load(protocols)
     message = str(info.value)
-    assert f"{file}:{_line_of(file, 'abbreviations: [ZAT,')}:" in message, message
+    assert f"{file}:{line_of(file, 'abbreviations: [ZAT,')}:" in message, message
     assert ".abbreviations[1]" in message and "is not a word" in message, message
 
 
@@ -464,7 +454,7 @@ def test_a_checks_pattern_that_can_backtrack_for_ever_is_refused_with_its_rule(p
     with pytest.raises(SourceError) as info:
         load(protocols)
     message = str(info.value)
-    assert f"{file}:{_line_of(file, pattern)}:" in message, message
+    assert f"{file}:{line_of(file, pattern)}:" in message, message
     assert f"rules.{rule}.{where}" in message and "repeat" in message, message
 
 

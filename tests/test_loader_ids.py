@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, line_of
 from generator import cli
 from generator.checks import run_checks
 from generator.loader import SourceError, load
@@ -18,10 +18,6 @@ from generator.release.pdf import pdf_path
 from generator.site.writer import write_pages
 
 PRISMA = "prisma-almere-2021.yaml"
-
-
-def _line_of(path: Path, snippet: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if snippet in line)
 
 
 def _edit(path: Path, *pairs: tuple[str, str]) -> None:
@@ -54,7 +50,7 @@ def test_another_school_under_a_used_id_is_refused_naming_both_files(protocols):
         load(protocols)
     prisma = protocols / "variants" / PRISMA
     [problem] = info.value.problems
-    assert (problem.file, problem.line, problem.path) == (file, _line_of(file, "name: De Andere School"), "organisation.name")
+    assert (problem.file, problem.line, problem.path) == (file, line_of(file, "name: De Andere School"), "organisation.name")
     assert str(prisma) in problem.message and "'Prisma (Almere)'" in problem.message
     assert "'De Andere School'" in problem.message and "continues: prisma-almere" in problem.message
 
@@ -71,7 +67,7 @@ def test_a_new_title_without_an_organisation_is_refused(protocols):
     with pytest.raises(SourceError) as info:
         load(protocols)
     [problem] = info.value.problems
-    assert (problem.file, problem.line, problem.path) == (file, _line_of(file, "title: Meldcode De Zon"), "title")
+    assert (problem.file, problem.line, problem.path) == (file, line_of(file, "title: Meldcode De Zon"), "title")
     assert str(levwn) in problem.message
 
 
@@ -98,7 +94,7 @@ def test_continues_must_name_the_files_own_id(protocols):
     with pytest.raises(SourceError) as info:
         load(protocols)
     [problem] = info.value.problems
-    assert (problem.file, problem.line, problem.path) == (file, _line_of(file, "continues: levwn"), "continues")
+    assert (problem.file, problem.line, problem.path) == (file, line_of(file, "continues: levwn"), "continues")
     assert "prisma-almere" in problem.message
 
 
@@ -114,7 +110,7 @@ def test_an_over_long_id_version_or_region_is_refused_with_its_line(protocols, k
     with pytest.raises(SourceError) as info:
         load(protocols)
     assert [str(p) for p in info.value.problems] == [
-        f"{file}:{_line_of(file, value)}: {key}: '{key}' is longer than {limit} characters"
+        f"{file}:{line_of(file, value)}: {key}: '{key}' is longer than {limit} characters"
     ]
 
 
@@ -144,10 +140,10 @@ def test_check_names_file_and_line_of_each_problem_and_fails(protocols):
     result = subprocess.run([sys.executable, "-m", "generator", "--protocols", str(protocols), "check"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1
-    assert f"{variants / 'levwn.yaml'}:{_line_of(variants / 'levwn.yaml', 'l' * 70)}: id: " in result.stderr
-    assert f"{variants / 'consent-2018.yaml'}:{_line_of(variants / 'consent-2018.yaml', '1' * 70)}: version: " \
+    assert f"{variants / 'levwn.yaml'}:{line_of(variants / 'levwn.yaml', 'l' * 70)}: id: " in result.stderr
+    assert f"{variants / 'consent-2018.yaml'}:{line_of(variants / 'consent-2018.yaml', '1' * 70)}: version: " \
         in result.stderr
-    assert f"{reused}:{_line_of(reused, 'name: De Andere School')}: organisation.name: " in result.stderr
+    assert f"{reused}:{line_of(reused, 'name: De Andere School')}: organisation.name: " in result.stderr
     assert "all valid" not in result.stdout
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import line_of
 from generator.checks import run_checks
 from generator.loader import SourceError, load
 from generator.site.pages import render_pages
@@ -28,13 +29,6 @@ def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"test set-up: {old!r} not in {path.name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _line_of(path: Path, snippet: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if snippet in line:
-            return number
-    raise AssertionError(f"{snippet!r} not in {path}")
 
 
 def _yaml(text: str) -> str:
@@ -89,7 +83,7 @@ def _refused(protocols: Path, place: str, phone) -> tuple[str, Path, int, str]:
     _edit(file, old, new.format(phone=value))
     with pytest.raises(SourceError) as info:
         load(protocols)
-    return str(info.value), file, _line_of(file, f"phone{'_as_written' if place == 'phone-as-written' else ''}: {value}"), path
+    return str(info.value), file, line_of(file, f"phone{'_as_written' if place == 'phone-as-written' else ''}: {value}"), path
 
 
 @pytest.mark.parametrize("phone", list(BAD_PHONES.values()), ids=list(BAD_PHONES))
@@ -118,7 +112,7 @@ def test_an_unquoted_number_is_refused_not_read_as_an_integer(protocols, place):
     with pytest.raises(SourceError) as info:
         load(protocols)
     message = str(info.value)
-    line = _line_of(file, "phone_as_written: 0882220500" if place != "emergency" else "phone: 112")
+    line = line_of(file, "phone_as_written: 0882220500" if place != "emergency" else "phone: 112")
     assert f"{file}:{line}: {path}: " in message and "in quotes" in message, message
 
 
@@ -145,7 +139,7 @@ def test_a_phone_with_a_note_is_strict(protocols, mapping, words):
     for word in words:
         assert word in message, message
     problem = next(p for p in info.value.problems if p.file == file)
-    assert problem.line == _line_of(file, "phone: {"), message
+    assert problem.line == line_of(file, "phone: {"), message
 
 
 # A well-formed number, odd or not, as the source writes it -> what its link dials.

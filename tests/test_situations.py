@@ -18,7 +18,7 @@ import shutil
 import pytest
 from pydantic import ValidationError
 
-from conftest import PROTOCOLS, SEEDS, read_yaml
+from conftest import PROTOCOLS, SEEDS, assert_refused, line_of, read_yaml
 from generator.checks import run_checks
 from generator.loader import SourceError, load
 from generator.model import PassageRef, Situations
@@ -318,8 +318,6 @@ def _replace(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _line(path, snippet) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if snippet in line)
 
 
 # (case, file, old, new, snippet on the line the error must name, words in the message)
@@ -342,16 +340,11 @@ BROKEN = [
 
 
 @pytest.mark.parametrize("case", BROKEN, ids=[c[0] for c in BROKEN])
-def test_a_passage_the_protocol_does_not_have_is_refused_with_file_and_line(protocols, case):
+def test_a_passage_the_protocol_does_not_have_is_refused_with_file_andline_of(protocols, case):
     _, name, old, new, snippet, words = case
     file = protocols / "variants" / name
     _replace(file, old, new)
-    with pytest.raises(SourceError) as info:
-        load(protocols)
-    message = str(info.value)
-    assert f"{file}:{_line(file, snippet)}:" in message, message
-    for word in words:
-        assert word in message, message
+    assert_refused(protocols, file, snippet, words)
 
 
 def test_a_situation_rule_must_name_a_situation(protocols):
@@ -359,7 +352,7 @@ def test_a_situation_rule_must_name_a_situation(protocols):
     _replace(file, "situation: acuut-gevaar", "situation: acuut-gvaar")
     with pytest.raises(SourceError) as info:
         load(protocols)
-    assert f"{file}:{_line(file, 'acuut-gvaar')}: rules.acuut-gevaar-not-described.situation: unknown situation " \
+    assert f"{file}:{line_of(file, 'acuut-gvaar')}: rules.acuut-gevaar-not-described.situation: unknown situation " \
         "'acuut-gvaar'" in str(info.value)
 
 
