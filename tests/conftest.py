@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -40,6 +41,30 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.site)
         if fixtures & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` that works: a module marked ``xdist_group`` (its ``pytestmark``) runs on
+    one worker, so the site its module fixture builds is built once.
+
+    xdist 3.8 names a test's group by rewriting ``item._nodeid``, which pytest 9 no longer reads,
+    so its own loadgroup sends such tests to any worker (each then builds the module's site).
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if _grouped_module(config.rootpath / module) else nodeid
+
+    return ModuleGroups(config, log)
+
+
+@functools.cache
+def _grouped_module(path: Path) -> bool:
+    return path.suffix == ".py" and "\npytestmark = pytest.mark.xdist_group(" in path.read_text(encoding="utf-8")
 
 
 _running: list[pytest.Item] = []
