@@ -183,3 +183,62 @@ def test_an_unknown_owner_and_a_reread_without_a_note_are_refused(tmp_path):
     file.write_text(text.replace('version: "1"', 'version: "1"\nlees_opnieuw: true'), encoding="utf-8")
     with pytest.raises(SourceError, match=r"lees_opnieuw.*needs a change_note"):
         load(protocols)
+
+
+# ------------------------------------------------------------------ the built site
+
+SITE_URL = "https://handboek.example.nl/"
+
+
+@pytest.fixture(scope="module")
+def hosted(build, tmp_path_factory):
+    """The site with the new version, built as of 15 September 2024 for a handbook at SITE_URL."""
+    tmp = tmp_path_factory.mktemp("hosted")
+    protocols = tmp / "protocols"
+    shutil.copytree(PROTOCOLS, protocols)
+    _with_new_version(protocols, "lees_opnieuw: true\neigenaar: directie\nherzien_voor: 2025-08-01")
+    site = tmp / "site"
+    result = build(site, protocols=protocols, env={"MELDCODE_BUILD_DATE": "2024-09-15", "MELDCODE_SITE_URL": SITE_URL})
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+NEW_PAGES = ["wijzigingen/", "varianten/prisma-almere/", "varianten/prisma-almere/versies/",
+             "varianten/prisma-almere/wat-doe-ik-als-leerkracht/",
+             "varianten/prisma-almere/versies/augustus-2024/verschil-wat-doe-ik-als-leerkracht/"]
+
+
+def test_the_built_feeds_are_atom_with_absolute_links_and_every_page_links_them(hosted):
+    for path in ("wijzigingen/feed.xml", "varianten/prisma-almere/feed.xml"):
+        feed = _feed((hosted / path).read_text(encoding="utf-8"))
+        assert feed.entries[0].link == SITE_URL + "varianten/prisma-almere/versies/augustus-2024/"
+        assert feed.feed.id.startswith("tag:handboek.example.nl,2026:")
+    head = (hosted / "varianten" / "prisma-almere" / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" type="application/atom+xml" title="Wijzigingen in het Meldcode-handboek" ' \
+           'href="../../wijzigingen/feed.xml">' in head
+    assert '<link rel="alternate" type="application/atom+xml" title="Wijzigingen in dit protocol" href="feed.xml">' in head
+    other = (hosted / "begrippen" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../wijzigingen/feed.xml"' in other and "Wijzigingen in dit protocol" not in other
+    note = re.search(r'<div class="print-note">(.*?)</div>', head, flags=re.S).group(1)
+    assert "Protocol: versie augustus-2024." in note and "gebouwd op 15 september 2024" in note
+    assert f"kijk op {SITE_URL}varianten/prisma-almere/ of er een nieuwere versie is" in note
+
+
+@pytest.mark.browser
+def test_the_new_pages_pass_axe_and_fit_360_px(hosted, browser):
+    from axe import violations
+    from conftest import serve
+    from narrow import overflow
+
+    server, url = serve(hosted)
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    found = {}
+    for path in NEW_PAGES:
+        page.goto(url + path)
+        page.wait_for_load_state("networkidle")
+        if problems := overflow(page) + violations(page):
+            found[path] = problems[:5]
+    context.close()
+    server.shutdown()
+    assert found == {}
