@@ -22,6 +22,11 @@ def nl_date(value: dt.date | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
 
 
+def nl_month(value: dt.date | None) -> str:
+    """'augustus 2024': a month as a Dutch heading writes it."""
+    return f"{MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
 def build_date(option: str | None = None) -> dt.date:
     """The day to build or check as: the given option, else $MELDCODE_BUILD_DATE, else today.
 

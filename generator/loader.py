@@ -588,6 +588,8 @@ def load(root: Path | str) -> Handbook:
             )
         if situations is not None:
             _check_situation_ids(variant, read, file, situations, problems)
+        if variant.eigenaar is not None:
+            _check_owner(variant, read, file, loaded.get(Roles), problems)
         files[variant.key] = file
         reads[variant.key] = read
         variants.append(variant)
@@ -688,6 +690,8 @@ class _ReadVariant:
     title_line: int | None
     organisation_line: int | None
     situation_lines: dict[str, int | None] = field(default_factory=dict)
+    owner_line: int | None = None
+    """The line of ``eigenaar`` (a role id), checked against roles.yaml."""
     """The line of each situation the variant marks passages for (its key under ``situations``)."""
 
 
@@ -725,7 +729,8 @@ def _read_variant(file: Path, problems: list[Problem]) -> _ReadVariant | None:
         return None
     entry = _ReadVariant(variant, _line_of(lines, ("version",)), _line_of(lines, ("veilig_thuis", "region")),
                          _line_of(lines, ("title",)), _line_of(lines, ("organisation", "name")),
-                         {sid: _line_of(lines, ("situations", sid)) for sid in variant.situations})
+                         {sid: _line_of(lines, ("situations", sid)) for sid in variant.situations},
+                         _line_of(lines, ("eigenaar",)))
     if path and stamp[0] < time.time_ns() - _RACY_NS:
         _CACHE[path] = (stamp, entry)
         _CACHE.move_to_end(path)
@@ -755,6 +760,14 @@ def _check_situation_ids(variant: Variant, read: _ReadVariant, file: Path, situa
             known = ", ".join(s.id for s in situations.situations)
             problems.append(Problem(file, read.situation_lines.get(situation_id), f"situations.{situation_id}",
                                     f"unknown situation '{situation_id}' (known in {SITUATIONS_FILE}: {known})"))
+
+
+def _check_owner(variant: Variant, read: _ReadVariant, file: Path, roles: Roles | None,
+                 problems: list[Problem]) -> None:
+    known = [role.id for role in roles.roles] if roles is not None else []
+    if variant.eigenaar not in known:
+        problems.append(Problem(file, read.owner_line, "eigenaar",
+                                f"unknown role '{variant.eigenaar}' (known in {ROLES_FILE}: {', '.join(known)})"))
 
 
 def _check_situation_rules(checks: ChecksConfig, lines: Lines | None, file: Path, situations: Situations,

@@ -230,7 +230,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.indexed = []
         workers = self.config.workers or default_workers()
         options = {"compare_page_size": self.config.compare_page_size,
-                   "overview_page_size": self.config.overview_page_size}
+                   "overview_page_size": self.config.overview_page_size, "site_url": config.site_url}
         try:
             handbook = load(self.config.protocols)
             last = self.last if self.last is not None and self.last.report.today == self.today else None

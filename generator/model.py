@@ -664,6 +664,19 @@ class Variant(Strict):
     valid_until: dt.date | None = None
     superseded_by: Text | None = None
     change_note: Text | None = None
+    lees_opnieuw: bool = Field(
+        False, description="The change note asks staff to re-read this version in full: the variant page "
+        "says so for a while after valid_from (needs a change_note saying what changed).",
+    )
+    vastgesteld: dt.date | None = Field(
+        None, description="The day the school or board adopted this version, where the document says.",
+    )
+    eigenaar: Slug | None = Field(
+        None, description="Who keeps this protocol current: a role id of roles.yaml, where the document says.",
+    )
+    herzien_voor: dt.date | None = Field(
+        None, description="The day by which this version is to be reviewed, where the document says.",
+    )
     continues: Slug | None = Field(
         None,
         description="This file's own id, where this version names another organisation (or, without one, "
@@ -694,6 +707,13 @@ class Variant(Strict):
             raise ValueError(f"must be this file's own id '{own}': a version continues the versions of its "
                              f"own id (a school's protocol under another id is another variant)")
         return continues
+
+    @field_validator("lees_opnieuw")
+    @classmethod
+    def _read_again_says_why(cls, lees_opnieuw: bool, info: ValidationInfo) -> bool:
+        if lees_opnieuw and not info.data.get("change_note"):
+            raise ValueError("needs a change_note: it tells the reader what changed, and why to read it again")
+        return lees_opnieuw
 
     @field_validator("steps")
     @classmethod

@@ -69,7 +69,8 @@ def clean(handbook):
     base = handbook.current("vo-brochure", TODAY)
     steps = [s.model_copy(update={"wie_from_text": False}) for s in base.steps]
     steps[3] = steps[3].model_copy(update={"wie": "De zorgcoördinator, in de interne leerlingbespreking"})
-    variant = base.model_copy(update={"steps": steps, "valid_from": dt.date(2024, 8, 1)})
+    variant = base.model_copy(update={"steps": steps, "valid_from": dt.date(2024, 8, 1),
+                                      "herzien_voor": dt.date(2027, 8, 1)})
     variant = with_melding(variant, ouders_informeren="De zorgcoördinator informeert de ouders.", door_from_text=False)
     return with_vt(variant, phone_as_written="0800-2000")
 
@@ -148,6 +149,9 @@ BAD = {
     "valid-from-missing": (lambda v: v.model_copy(update={"valid_from": None}), [("valid_from", "")]),
     "before-2019": (lambda v: v.model_copy(update={"valid_from": dt.date(2018, 12, 31)}), [("valid_from", "2018-12-31")]),
     "too-old": (lambda v: v.model_copy(update={"valid_from": dt.date(2021, 11, 22)}), [("valid_from", "2021-11-22")]),
+    "review-overdue": (lambda v: v.model_copy(update={"herzien_voor": dt.date(2026, 11, 22)}),
+                       [("herzien_voor", "2026-11-22")]),
+    "review-missing": (lambda v: v.model_copy(update={"herzien_voor": None}), [("herzien_voor", "")]),
     # The brochure marks passages for four situations; without the one a rule names, the rule fires.
     "medewerker-not-described": (
         lambda v: v.model_copy(update={"situations": {k: r for k, r in v.situations.items()
@@ -175,6 +179,36 @@ def test_age_boundary_and_setting(clean, handbook, config):
     exactly_five = clean.model_copy(update={"valid_from": dt.date(2021, 11, 23)})
     assert hits("too-old", exactly_five, handbook, config) == []
     assert hits("too-old", exactly_five, handbook, config, max_age_years=2) == [("valid_from", "2021-11-23")]
+
+
+def test_review_date_boundary(clean, handbook, config):
+    """Due on the day itself is not overdue; the day after it is; MELDCODE_BUILD_DATE is "today"."""
+    due = clean.model_copy(update={"herzien_voor": dt.date(2026, 3, 1)})
+    assert hits("review-overdue", due, handbook, config, today=dt.date(2026, 2, 28)) == []
+    assert hits("review-overdue", due, handbook, config, today=dt.date(2026, 3, 1)) == []
+    assert hits("review-overdue", due, handbook, config, today=dt.date(2026, 3, 2)) == [("herzien_voor", "2026-03-01")]
+    assert hits("review-missing", due, handbook, config, today=dt.date(2026, 3, 2)) == []
+
+
+def test_the_review_rule_follows_the_build_date(tmp_path):
+    """`check --json` as of MELDCODE_BUILD_DATE: silent before the review date, a warning after it."""
+    protocols = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, protocols)
+    file = protocols / "variants" / "prisma-almere-2021.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace(
+        "valid_from: 2021-09-01", "valid_from: 2021-09-01\nherzien_voor: 2022-09-01"), encoding="utf-8")
+
+    def rules_on(day):
+        env = {**__import__("os").environ, "MELDCODE_BUILD_DATE": day}
+        out = subprocess.run([sys.executable, "-m", "generator", "--protocols", str(protocols), "check", "--json",
+                              "--variant", "prisma-almere"], capture_output=True, text=True, env=env, cwd=ROOT)
+        findings = json.loads(out.stdout)["variants"][0]["findings"]
+        return {f["rule_id"]: f for f in findings}
+
+    assert "review-overdue" not in rules_on("2022-09-01")
+    after = rules_on("2022-09-02")["review-overdue"]
+    assert (after["severity"], after["where"], after["detail"]) == ("waarschuwing", "herzien_voor", "2022-09-01")
+    assert "review-missing" not in rules_on("2022-09-02")
 
 
 @pytest.mark.parametrize("rule_id", sorted(BAD))
@@ -235,6 +269,8 @@ SEED_FINDINGS = {
         ("steunpunt-named", "steps[2].hoe", "Steunpunt Huiselijk Geweld"),  # l.513
         ("before-2019", "valid_from", "2018-10-30"),
         ("too-old", "valid_from", "2018-10-30"),
+        # No review date: "De werking van de meldcode wordt regelmatig geëvalueerd" (l.869-870), no date.
+        ("review-missing", "herzien_voor", ""),
         ("melden-not-required", "steps[4].hoe", "Melden is niet verplicht en kan ook anoniem."),  # l.713
         ("melder-named", "melding.door", None),
         *{("wie-from-text", f"steps[{i}].wie", None) for i in range(5)},
@@ -245,12 +281,14 @@ SEED_FINDINGS = {
         ("two-decisions", "steps[4]", "Beslissen: hulp organiseren of melden"),
         ("no-melding-when-help", "steps[4].hoe", None),
         ("valid-from-missing", "valid_from", ""),
+        ("review-missing", "herzien_voor", ""),  # no date at all in 000_*
         # Silent on a colleague and on acute danger (000_*, read whole).
         ("medewerker-not-described", "situations", ""),
         ("acuut-gevaar-not-described", "situations", ""),
     },
     # 002_*: LEVWN; AMK and Steunpunt throughout, no date, no Veilig Thuis number.
     "levwn": {
+        ("review-missing", "herzien_voor", ""),  # 002_*: no date at all
         ("afwegingskader-used", "steps[3]", None),
         ("two-decisions", "steps[4]", "Beslissen: zelf hulp organiseren of melden"),
         ("amk-named", "steps[1].wat", "Advies- en Meldpunt Kindermishandeling"),
@@ -290,6 +328,7 @@ SEED_FINDINGS = {
         ("veilig-thuis-phone-differs", "veilig_thuis.phone_as_written", "088-2000"),
         ("no-melding-when-help", "steps[4].hoe", None),
         ("too-old", "valid_from", "2021-09-01"),
+        ("review-missing", "herzien_voor", ""),  # 003_* names its month, no review date
         ("veilig-thuis-in-step-2", "steps[1]", "Collegiale Consultatie"),
         # Silent on a colleague and on acute danger (003_*, read whole).
         ("medewerker-not-described", "situations", ""),
@@ -301,6 +340,7 @@ SEED_FINDINGS = {
         # Step 4's wie names meetings, no function (l.350-351).
         ("wie-without-role", "steps[3].wie", None),
         ("valid-from-missing", "valid_from", ""),
+        ("review-missing", "herzien_voor", ""),  # 001_*: no date at all
         ("veilig-thuis-phone-missing", "veilig_thuis.phone_as_written", ""),
         *{("wie-from-text", f"steps[{i}].wie", None) for i in range(5)},
     },
@@ -318,7 +358,7 @@ def test_seed_findings(variant_id, handbook):
     assert {(r, w) for r, w, _ in found} == {(r, w) for r, w, _ in exact} | wildcard
 
 
-NOT_QUOTED = {"before-2019", "too-old"}  # their detail is the ISO date, not the source's words
+NOT_QUOTED = {"before-2019", "too-old", "review-overdue"}  # their detail is the ISO date, not the source's words
 
 
 def test_seed_findings_are_in_the_source_text(handbook):

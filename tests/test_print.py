@@ -73,3 +73,32 @@ def test_an_outcome_prints_alone_with_path_and_date(browser, base_url):
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     page.close()
+
+
+def test_every_printed_page_names_its_version_the_edition_and_where_to_look(site_dir):
+    """Without site_url the note names the handbook, not an address; version pages say their version."""
+    data = VARIANTS[0]
+    for path in (f"varianten/{data['id']}/", f"varianten/{data['id']}/versies/{_slug(data['version'])}/", "begrippen/"):
+        html = (site_dir / path / "index.html").read_text(encoding="utf-8")
+        note = squash(re.sub(r"<[^>]+>", " ", re.search(r'<div class="print-note">(.*?)</div>', html, re.S).group(1)))
+        assert ("Protocol: versie " + str(data["version"])) in note or path == "begrippen/"
+        assert re.search(r"Meldcode-handboek, editie \S+, gebouwd op \d{1,2} \w+ \d{4}", note), note
+        assert "kijk op de website van het Meldcode-handboek of er een nieuwere versie is" in note
+
+
+@pytest.mark.browser
+def test_the_print_note_shows_in_print_only_with_the_day_printed(browser, base_url):
+    import datetime as dt
+
+    from generator.dates import nl_date
+
+    page = browser.new_page()
+    page.goto(f"{base_url}varianten/{VARIANTS[0]['id']}/")
+    note = page.locator(".print-note")
+    assert not note.is_visible()
+    page.emulate_media(media="print")
+    assert note.is_visible()
+    text = squash(note.inner_text())
+    assert f"Afgedrukt op {nl_date(dt.date.today())}." in text
+    assert f"Protocol: versie {VARIANTS[0]['version']}." in text
+    page.close()

@@ -232,6 +232,17 @@ def too_old(variant: Variant, ctx: Context) -> list[Hit]:
     return [("valid_from", day.isoformat())] if day and day < cutoff else []
 
 
+def review_overdue(variant: Variant, ctx: Context) -> list[Hit]:
+    """``herzien_voor`` has passed: the day it was to be reviewed by is before today."""
+    day = variant.herzien_voor
+    return [("herzien_voor", day.isoformat())] if day and day < ctx.today else []
+
+
+def review_missing(variant: Variant, ctx: Context) -> list[Hit]:
+    """The version says neither by when it is to be reviewed nor who keeps it current."""
+    return [] if variant.herzien_voor else [("herzien_voor", "")]
+
+
 def _mentions(variant: Variant, ctx: Context) -> list[Hit]:
     return _pattern_hits(text_fields(variant), ctx.rule)
 
@@ -280,6 +291,8 @@ PROCEDURES: dict[str, Rule] = {
     "valid-from-missing": valid_from_missing,
     "before-2019": before_2019,
     "too-old": too_old,
+    "review-overdue": review_overdue,
+    "review-missing": review_missing,
 }
 """Rules of kind ``procedure``, by id: checks.yaml names each, and no others."""
 

@@ -16,7 +16,7 @@ Hit = tuple[str, str]
 
 
 PATH_ORDER = (
-    "valid_from", "source", "title", "intro", "steps", "wat", "wie", "hoe", "melding", "door",
+    "valid_from", "herzien_voor", "source", "title", "intro", "steps", "wat", "wie", "hoe", "melding", "door",
     "ouders_informeren", "sections", "items", "body", "contacts", "name", "role",
     "organisation", "phone", "email", "website", "veilig_thuis", "phone_as_written",
     "website_as_written", "note", "situations",

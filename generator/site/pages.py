@@ -22,6 +22,7 @@ from ..checks import Report
 from ..checks.roles import RoleFinder, RoleStep
 from ..loader import Handbook
 from ..model import Kader, Phone, Role, SchoolType, Variant, VeiligThuisRegion, version_slug
+from .changes import ChangeLog, change_pages
 from .checkpages import render_check_pages
 from .compare import column
 from .diff import changed, reader_text, word_diff
@@ -218,17 +219,17 @@ def _listing_pages(env: Environment, ov: Overview, common: dict) -> list[Page]:
 
 def render_pages(
     handbook: Handbook, report: Report, today: dt.date, *, compare_page_size: int = COMPARE_PAGE_SIZE,
-    overview_page_size: int = OVERVIEW_PAGE_SIZE,
+    overview_page_size: int = OVERVIEW_PAGE_SIZE, site_url: str | None = None,
 ) -> list[Page]:
     """Every generated page; a function of its inputs only (no clock, no disk)."""
     return list(iter_pages(handbook, report, today, compare_page_size=compare_page_size,
-                           overview_page_size=overview_page_size))
+                           overview_page_size=overview_page_size, site_url=site_url))
 
 
 def iter_pages(
     handbook: Handbook, report: Report, today: dt.date, *, compare_page_size: int = COMPARE_PAGE_SIZE,
     overview_page_size: int = OVERVIEW_PAGE_SIZE, shard: tuple[int, int] = (0, 1),
-    only: Collection[str] | None = None,
+    only: Collection[str] | None = None, site_url: str | None = None,
 ) -> Iterator[Page]:
     """The pages one at a time, so a caller can write each and keep none.
 
@@ -258,6 +259,7 @@ def iter_pages(
         "version_slug": version_slug,
     }
     finder = RoleFinder(handbook.roles) if handbook.roles else None
+    common["changes"] = ChangeLog(handbook, today, finder)
     if index == 0:
         yield Page("index.md", env.get_template("home.md.j2").render(views=views, by_type=by_type, **common))
         yield Page("varianten/index.md", env.get_template("variants.md.j2").render(views=views, **common))
@@ -278,6 +280,8 @@ def iter_pages(
         if only is None or any(view.variant.id in only for view in chunk):
             yield from comparison.pages(number)
     yield from render_check_pages(handbook, env, report, overview_page_size, shard, only)
+    yield from change_pages(env, handbook, today, common, page_size=overview_page_size, shard=shard, only=only,
+                            site_url=site_url)
 
 
 def role_views(variant: Variant, finder: RoleFinder | None) -> list[RoleView]:

@@ -28,7 +28,7 @@ from jinja2.nodes import EvalContext
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from ..dates import nl_date
+from ..dates import nl_date, nl_month
 from ..model import Phone
 from .diff import reader_text
 
@@ -263,7 +263,7 @@ def environment() -> Environment:
         finalize=_finalize,
     )
     env.filters.update(
-        markdown=markdown, nl_date=nl_date, tel_href=tel_href, weblink=weblink, reader_text=reader_text,
+        markdown=markdown, nl_date=nl_date, nl_month=nl_month, tel_href=tel_href, weblink=weblink, reader_text=reader_text,
         upper_first=upper_first,
         css_string=css_string, front_matter=front_matter, join=join, maillink=maillink, html_block=html_block,
     )
