@@ -28,6 +28,7 @@ from mkdocs.commands.build import _build_page, _build_theme_template, _populate_
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from . import urls
 from .checks import Report
 from .forking import fork_map
 from .loader import Handbook
@@ -186,5 +187,4 @@ class LastBuild:
 
 
 def _variant_of(path: str) -> str | None:
-    parts = path.split("/")
-    return parts[1] if len(parts) > 2 and parts[0] == "varianten" else None
+    return urls.variant_of(path)

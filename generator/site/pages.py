@@ -21,11 +21,12 @@ from ..afwegingskader import engine
 from ..checks import Report
 from ..checks.roles import RoleFinder, RoleStep
 from ..loader import Handbook
+from .. import urls
 from ..model import Kader, Phone, Role, SchoolType, Variant, VeiligThuisRegion, version_slug
 from .checkpages import render_check_pages
 from .compare import column
 from .diff import changed, reader_text, word_diff
-from .overviews import LISTINGS, OVERVIEW_PAGE_SIZE, Listing, ListPage, by_group, by_initial, paginate, sorted_by
+from .overviews import OVERVIEW_PAGE_SIZE, Listing, ListPage, by_group, by_initial, paginate, sorted_by
 from .situations import consult_step, situation_views
 from .templating import Page, environment, script_json
 
@@ -42,7 +43,54 @@ class VariantView:
 
     @property
     def url(self) -> str:
-        return variant_url(self.variant.id)
+        """The variant's folder from the docs root."""
+        return urls.variant_dir(self.variant.id)
+
+    @property
+    def page_path(self) -> str:
+        return urls.variant_page(self.variant.id)
+
+    @property
+    def tool_path(self) -> str:
+        return urls.tool_page(self.variant.id)
+
+    def _href(self, path: str) -> str:
+        """A page of this variant linked from this page (``up`` leads to the variant's folder)."""
+        return self.up + urls.within_variant(self.variant.id, path)
+
+    @property
+    def page_href(self) -> str:
+        return self._href(urls.variant_page(self.variant.id))
+
+    @property
+    def tool_href(self) -> str:
+        return self._href(urls.tool_page(self.variant.id))
+
+    @property
+    def versions_href(self) -> str:
+        return self._href(urls.versions_page(self.variant.id))
+
+    @property
+    def check_href(self) -> str:
+        return self._href(urls.check_page(self.variant.id))
+
+    @property
+    def pdf_href(self) -> str:
+        return self._href(urls.version_pdf(self.variant.id, self.variant.version))
+
+    def version_href(self, version: Variant) -> str:
+        """A version's page from the versions page (a served folder)."""
+        return urls.dir_url(urls.relative(urls.version_page(version.id, version.version),
+                                          urls.versions_page(version.id).rpartition("/")[0]))
+
+    def diff_href(self, version: Variant) -> str:
+        """What changed in a version, from the versions page (a served folder)."""
+        return urls.dir_url(urls.relative(urls.version_diff_page(version.id, version.version),
+                                          urls.versions_page(version.id).rpartition("/")[0]))
+
+    def previous_version_href(self, old: Variant) -> str:
+        """Another version's page from this version's diff page."""
+        return urls.relative(urls.version_page(old.id, old.version), urls.version_dir(self.variant.id, self.variant.version))
 
     @cached_property
     def current(self) -> Variant:
@@ -94,13 +142,9 @@ class VariantView:
         return routes_json(self.handbook.kader)
 
 
-def variant_url(variant_id: str) -> str:
-    return f"varianten/{variant_id}/"
-
-
 def role_slug(role: Role) -> str:
     """The folder of a role's page inside its variant's folder."""
-    return f"wat-doe-ik-als-{role.id}"
+    return urls.role_slug(role.id)
 
 
 @dataclass(frozen=True)
@@ -182,13 +226,13 @@ def overview(views: list[VariantView], size: int) -> Overview:
     return Overview(
         regions={
             school_type: by_group(
-                f"{LISTINGS}/{school_type.value.lower()}",
+                f"{urls.LISTINGS}/{school_type.value.lower()}",
                 [v for v in views if v.variant.school_type == school_type], size, _title, _region,
             )
             for school_type in SchoolType
         },
-        boards=paginate(f"{LISTINGS}/besturen", sorted_by(views, board, _title), size, board),
-        letters=by_initial(f"{LISTINGS}/a-z", views, size, _title),
+        boards=paginate(f"{urls.LISTINGS}/besturen", sorted_by(views, board, _title), size, board),
+        letters=by_initial(f"{urls.LISTINGS}/a-z", views, size, _title),
         all_fit=len(views) <= size,
     )
 
@@ -203,7 +247,7 @@ def _listing_pages(env: Environment, ov: Overview, common: dict) -> list[Page]:
             sections = [("", page.items)]
         return Page(page.path, template.render(
             kind=kind, listing_label=label, school_type=school_type, page=page, pages=pages,
-            sections=sections, prefix="../" * page.path.count("/"), **common,
+            sections=sections, prefix=urls.up_to_root(page.path), **common,
         ))
 
     out = []
@@ -259,12 +303,12 @@ def iter_pages(
     }
     finder = RoleFinder(handbook.roles) if handbook.roles else None
     if index == 0:
-        yield Page("index.md", env.get_template("home.md.j2").render(views=views, by_type=by_type, **common))
-        yield Page("varianten/index.md", env.get_template("variants.md.j2").render(views=views, **common))
-        yield Page("afwegingskader.md", env.get_template("kader.md.j2").render(views=views, **common))
+        yield Page(urls.HOME, env.get_template("home.md.j2").render(views=views, by_type=by_type, **common))
+        yield Page(urls.VARIANTS_INDEX, env.get_template("variants.md.j2").render(views=views, **common))
+        yield Page(urls.KADER, env.get_template("kader.md.j2").render(views=views, **common))
         yield from _listing_pages(env, ov, common)
         if handbook.begrippen:
-            yield Page("begrippen.md", env.get_template("begrippen.md.j2").render(
+            yield Page(urls.BEGRIPPEN, env.get_template("begrippen.md.j2").render(
                 begrippen=handbook.begrippen, **common))
     # A part is every n-th page of the comparison with its variants' own pages just before it:
     # each text is rendered while it is still in ``templating.markdown``'s cache.
@@ -288,30 +332,29 @@ def role_views(variant: Variant, finder: RoleFinder | None) -> list[RoleView]:
 
 
 def _variant_pages(env: Environment, view: VariantView, common: dict, finder: RoleFinder | None = None) -> list[Page]:
-    base = view.url
+    vid = view.variant.id
     variant_template = env.get_template("variant.md.j2")
     roles = role_views(view.variant, finder)
     situations = situation_views(view.variant, view.handbook)
     role_template = env.get_template("role.md.j2")
     pages = [
-        Page(f"{base}index.md", variant_template.render(view=view, roles=roles, situations=situations, **common)),
-        Page(f"{base}afwegingskader.md",
+        Page(urls.variant_page(vid), variant_template.render(view=view, roles=roles, situations=situations, **common)),
+        Page(urls.tool_page(vid),
              env.get_template("tool.md.j2").render(view=view, situations=situations, **common)),
-        Page(f"{base}versies/index.md", env.get_template("history.md.j2").render(view=view, **common)),
+        Page(urls.versions_page(vid), env.get_template("history.md.j2").render(view=view, **common)),
     ]
     for role in roles:
-        pages.append(Page(f"{base}{role.slug}.md",
+        pages.append(Page(urls.role_page(vid, role.role.id),
                           role_template.render(view=view, role=role, situations=situations, **common)))
     situation_template = env.get_template("situation.md.j2")
     consult = consult_step(view.variant, view.handbook)
     for situation in situations:
-        pages.append(Page(f"{base}{situation.slug}.md", situation_template.render(
+        pages.append(Page(urls.situation_page(vid, situation.situation.id), situation_template.render(
             view=view, situation=situation, situations=situations, consult=consult, **common)))
     previous = None
     for version, _, _ in view.history:
-        slug = version_slug(version.version)
         version_view = VariantView(version, view.handbook, view.today, up="../../")
-        pages.append(Page(f"{base}versies/{slug}/index.md",
+        pages.append(Page(urls.version_page(vid, version.version),
                           variant_template.render(view=version_view, roles=[], situations=[], **common)))
         if previous is not None:
             steps = [
@@ -325,7 +368,7 @@ def _variant_pages(env: Environment, view: VariantView, common: dict, finder: Ro
             ]
             pages.append(
                 Page(
-                    f"{base}versies/{slug}/verschil.md",
+                    urls.version_diff_page(vid, version.version),
                     env.get_template("version_diff.md.j2").render(
                         view=version_view, old=previous, new=version, steps=steps, changed=changed, **common
                     ),
@@ -355,7 +398,8 @@ class Comparison:
     def __init__(self, env: Environment, views: list[VariantView], common: dict, report: Report, size: int):
         self.env, self.views, self.common, self.report = env, views, common, report
         self.chunks = [views[i : i + size] for i in range(0, len(views), size)] or [[]]
-        self.names = ["index.md"] + [f"pagina-{n}.md" for n in range(2, len(self.chunks) + 1)]
+        self.paths = [urls.compare_page(n) for n in range(1, len(self.chunks) + 1)]
+        self.names = [path.rpartition("/")[2] for path in self.paths]
         self.template = env.get_template("compare.md.j2")
         self.comparison = env.get_template("partials/compare.html.j2").module.comparison
         self.basis = views[0].handbook.basismodel if views else None
@@ -369,11 +413,11 @@ class Comparison:
                           situation_views(v.variant, v.handbook)) for v in chunk]
         pages = [
             Page(
-                f"vergelijken/{names[number - 1]}",
+                self.paths[number - 1],
                 self.template.render(
                     views=views, columns=columns, number=number, pages=names, window=page_window(number, len(names)),
                     picker=views if self.common["overview"].all_fit else chunk, situations=self.situations,
-                    root="../" if number == 1 else "../../", **self.common,
+                    root=urls.up_to_root(urls.dir_url(self.paths[number - 1])), **self.common,
                 ),
             )
         ]
@@ -382,5 +426,5 @@ class Comparison:
         for item in columns:
             data = {"id": item.variant.id, "title": item.variant.title,
                     "html": str(self.comparison([item], self.basis, "", self.situations))}
-            pages.append(Page(f"vergelijken/varianten/{item.variant.id}.json", json.dumps(data, ensure_ascii=False)))
+            pages.append(Page(urls.compare_fragment(item.variant.id), json.dumps(data, ensure_ascii=False)))
         return pages
