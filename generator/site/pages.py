@@ -17,11 +17,11 @@ from functools import cached_property
 from jinja2 import Environment
 from markupsafe import Markup
 
+from .. import urls
 from ..afwegingskader import engine
 from ..checks import Report
 from ..checks.roles import RoleFinder, RoleStep
 from ..loader import Handbook
-from .. import urls
 from ..model import Kader, Phone, Role, SchoolType, Variant, VeiligThuisRegion, version_slug
 from .checkpages import render_check_pages
 from .compare import column
