@@ -12,7 +12,7 @@ from jinja2 import Environment
 from .. import urls
 from ..checks import Report, Severity
 from ..checks.text import path_segments
-from ..loader import Handbook
+from ..handbook import Handbook
 from ..model import Variant
 from .overviews import OVERVIEW_PAGE_SIZE, by_initial
 from .templating import Page

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..loader import Handbook
+from ..handbook import Handbook
 from ..model import NationalContact, SectionKind, Variant, VeiligThuisRegion
 from .situations import SituationView
 

@@ -21,7 +21,7 @@ from .. import urls
 from ..afwegingskader import engine
 from ..checks import Report
 from ..checks.roles import RoleFinder, RoleStep
-from ..loader import Handbook
+from ..handbook import Handbook
 from ..model import Kader, Phone, Role, SchoolType, Variant, VeiligThuisRegion, version_slug
 from .checkpages import render_check_pages
 from .compare import column
