@@ -22,9 +22,10 @@ from ..afwegingskader import engine
 from ..checks import Report
 from ..checks.roles import RoleFinder, RoleStep
 from ..handbook import Handbook
-from ..model import Kader, Phone, Role, SchoolType, Variant, VeiligThuisRegion, version_slug
+from ..model import Kader, Role, SchoolType, Variant, VeiligThuisRegion, version_slug
 from .checkpages import render_check_pages
 from .compare import column
+from .contacts import VeiligThuis, veilig_thuis
 from .diff import changed, reader_text, word_diff
 from .overviews import OVERVIEW_PAGE_SIZE, Listing, ListPage, by_group, by_initial, paginate, sorted_by
 from .situations import consult_step, situation_views
@@ -105,27 +106,17 @@ class VariantView:
         return self.handbook.history(self.variant.id)
 
     @cached_property
+    def veilig_thuis(self) -> VeiligThuis:
+        """Where staff call or report: the region's Veilig Thuis, else the national one."""
+        return veilig_thuis(self.variant, self.handbook.contacts)
+
+    @property
     def region(self) -> VeiligThuisRegion | None:
-        key = self.variant.veilig_thuis.region
-        return self.handbook.contacts.veilig_thuis_regions[key] if key else None
+        return self.veilig_thuis.region
 
     @property
     def national(self):
         return self.handbook.contacts.national
-
-    @property
-    def melding_phone(self) -> Phone:
-        """The number an outcome tells staff to call: the region's, else the national one."""
-        return self.region.phone if self.region else self.national.phone
-
-    @property
-    def melding_service(self) -> str:
-        return self.region.name if self.region else self.national.name
-
-    @property
-    def melding_is_national_number(self) -> bool:
-        """Whether the number to call is the national one, whose hours the contacts state."""
-        return self.melding_phone.digits == self.national.phone.digits
 
     @property
     def emergency(self):
