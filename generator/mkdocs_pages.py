@@ -28,9 +28,10 @@ from mkdocs.commands.build import _build_page, _build_theme_template, _populate_
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from . import handbook, urls
 from .checks import Report
 from .forking import fork_map
-from .loader import Handbook
+from .handbook import Handbook
 
 log = logging.getLogger("mkdocs.plugins.meldcode")
 
@@ -134,8 +135,9 @@ class QuietAboutHeldBack(logging.Filter):
 # ---------------------------------------------------------------- mkdocs serve --dirty
 
 
-SHARED_SOURCES = ("contacts", "kader", "basismodel", "checks", "sources", "roles", "begrippen")
-"""The sources every page may show: an edit of one of them rebuilds everything."""
+SHARED_SOURCES = handbook.SHARED_SOURCES
+"""The sources every page may show: an edit of one of them rebuilds everything (derived
+from the one table of sources, ``handbook.SOURCE_FILES``)."""
 
 
 def edited_variants(old: Handbook, new: Handbook) -> set[str] | None:
@@ -186,5 +188,4 @@ class LastBuild:
 
 
 def _variant_of(path: str) -> str | None:
-    parts = path.split("/")
-    return parts[1] if len(parts) > 2 and parts[0] == "varianten" else None
+    return urls.variant_of(path)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .loader import SOURCE_FILES
+from .handbook import SOURCE_FILES
 
 SCHEMAS = {source.schema: source.model for source in SOURCE_FILES}
-"""Each source's JSON Schema, by file name (the table is ``loader.SOURCE_FILES``)."""
+"""Each source's JSON Schema, by file name (the table is ``handbook.SOURCE_FILES``)."""
 
 
 def schema_text(model) -> str:

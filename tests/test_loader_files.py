@@ -7,6 +7,7 @@ ever (a FIFO). Each case is a problem naming the file; nothing is skipped silent
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import resource
@@ -178,3 +179,19 @@ def test_the_table_of_sources_is_what_the_seeds_have():
     expected = {f"./protocols/schema/{s.schema}": "protocols/" + (s.path + "**/*.yaml" if s.path.endswith("/") else s.path)
                 for s in SOURCE_FILES}
     assert settings == expected
+
+
+def test_an_edit_of_any_single_source_rerenders_every_page():
+    """Under ``serve``, an edit of a source that is not a variant's file rebuilds every page:
+    each single source of SOURCE_FILES is one of serve's shared sources."""
+    from generator.loader import SOURCE_FILES, load
+    from generator.mkdocs_pages import edited_variants
+
+    handbook = load(PROTOCOLS)
+    singles = [s for s in SOURCE_FILES if not s.path.endswith("/")]
+    missed = []
+    for source in singles:
+        [name] = [f.name for f in dataclasses.fields(handbook) if isinstance(getattr(handbook, f.name), source.model)]
+        if edited_variants(handbook, dataclasses.replace(handbook, **{name: object()})) is not None:
+            missed.append(source.path)
+    assert missed == []

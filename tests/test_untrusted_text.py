@@ -40,18 +40,8 @@ from ruamel.yaml import YAML
 from test_phones import dialled
 
 from conftest import PROTOCOLS, serve
-from generator.loader import (
-    BASISMODEL_FILE,
-    BEGRIPPEN_FILE,
-    CHECKS_FILE,
-    CONTACTS_FILE,
-    KADER_FILE,
-    ROLES_FILE,
-    SITUATIONS_FILE,
-    SOURCES_FILE,
-    VARIANTS_DIR,
-)
-from generator.model import Basismodel, Begrippen, ChecksConfig, Contacts, Kader, Roles, Situations, Sources, Variant
+from generator.handbook import SOURCE_FILES, VARIANTS_DIR
+from generator.model import Variant
 from generator.site.templating import markdown
 
 # One xdist worker builds this module's site and runs all its tests (make test: --dist loadgroup).
@@ -111,8 +101,8 @@ PINNED = {
     f"{TITLED}:sections[0].title": f"P{{n}}{FAKE} Bij_twijfel_over_de_ernst_van_het_geweld_of_de_verwaarlozing",
 }
 
-SOURCES = {CONTACTS_FILE: Contacts, KADER_FILE: Kader, BASISMODEL_FILE: Basismodel, CHECKS_FILE: ChecksConfig,
-           SOURCES_FILE: Sources, ROLES_FILE: Roles, BEGRIPPEN_FILE: Begrippen, SITUATIONS_FILE: Situations}
+SOURCES = {source.path: source.model for source in SOURCE_FILES if not source.path.endswith("/")}
+"""Every single source of the one table; the variants' files are added where they are read."""
 
 
 # ---------------------------------------------------------------- the model's text fields

@@ -15,17 +15,18 @@ import sys
 import time
 from pathlib import Path
 
+from .. import urls
 from .loopback import CHROMIUM, CHROMIUM_ARGS, serve
 
 
 def version_pages(site: Path) -> list[Path]:
-    return sorted(site.glob("varianten/*/versies/*/index.html"))
+    return sorted(site.glob(urls.VERSION_PAGES_HTML))
 
 
 def pdf_path(page: Path) -> Path:
-    version = page.parent.name
-    variant = page.parent.parent.parent.name
-    return page.parent / f"{variant}-{version}.pdf"
+    """The PDF beside a built version page (the name the pages link to)."""
+    variant, slug = urls.version_of_built_page("/".join(page.parts[-5:]))
+    return page.parent / urls.pdf_name(variant, slug)
 
 
 def make_pdfs(site: Path) -> list[tuple[Path, float]]:

@@ -18,15 +18,16 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import urls
 from ..afwegingskader import engine
 from .stdlib import StdlibError, slim_stdlib
 from .templating import script_json
 
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
-PYODIDE_DIR = "assets/pyodide"
-TOOL_DIR = "assets/afwegingskader"
+PYODIDE_DIR = urls.PYODIDE_DIR
+TOOL_DIR = urls.TOOL_DIR
 """The glue and the worker live here; the boot data's URLs are relative to it."""
-DIFF_URI = "assets/diff-match-patch/diff_match_patch.js"
+DIFF_URI = urls.DIFF_URI
 """diff-match-patch, pinned in package-lock.json, for the comparison page's word marking
 (the same library as the Python side's, see ``generator/site/diff.py``)."""
 DIFF_SOURCE = ("diff-match-patch", "index.js")

@@ -24,9 +24,10 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment
 
+from .. import urls
 from ..checks.roles import RoleFinder
-from ..loader import Handbook
-from ..model import Role, Variant, version_slug
+from ..handbook import Handbook
+from ..model import Role, Variant
 from .diff import changed, reader_text, word_diff
 from .overviews import OVERVIEW_PAGE_SIZE, paginate, sort_key
 from .templating import Page
@@ -35,8 +36,6 @@ READ_AGAIN_MONTHS = 3
 """How long after ``valid_from`` a version marked ``lees_opnieuw`` says so on its page
 (CONTRIBUTING, D-changes): a school term, and half of a six-monthly review cycle."""
 
-CHANGES_FOLDER = "wijzigingen"
-FEED_NAME = "feed.xml"
 
 TAG_AUTHORITY = "meldcode-handboek.invalid"
 """The tagging authority of the feeds' ids (RFC 4151) where ``site_url`` is not set: a name
@@ -71,15 +70,15 @@ class Change:
     @property
     def version_path(self) -> str:
         """The version's stable page, from the docs root (a folder URL)."""
-        return f"varianten/{self.variant.id}/versies/{version_slug(self.variant.version)}/"
+        return urls.dir_url(urls.version_page(self.variant.id, self.variant.version))
 
     @property
     def diff_path(self) -> str | None:
-        return f"{self.version_path}verschil/" if self.previous is not None else None
+        return urls.dir_url(urls.version_diff_page(self.variant.id, self.variant.version)) if self.previous is not None else None
 
     @property
     def variant_path(self) -> str:
-        return f"varianten/{self.variant.id}/"
+        return urls.dir_url(urls.variant_page(self.variant.id))
 
 
 def change_list(handbook: Handbook, variant_ids: Collection[str] | None = None) -> list[Change]:
@@ -112,11 +111,6 @@ class RoleChange:
     """Those of them whose wat, wie or hoe differ."""
     diff_path: str
     """The diff of just those steps, relative to the variant's folder (a folder URL)."""
-
-
-def role_diff_name(role: Role) -> str:
-    """The role's diff page inside a version's folder: ``verschil-wat-doe-ik-als-<role>``."""
-    return f"verschil-wat-doe-ik-als-{role.id}"
 
 
 def step_diffs(old: Variant, new: Variant, numbers: Collection[int] | None = None) -> list[dict]:
@@ -176,7 +170,7 @@ class ChangeLog:
         if not differing:
             return None
         return RoleChange(variant.valid_from, previous, numbers, differing,
-                          f"versies/{version_slug(variant.version)}/{role_diff_name(role)}/")
+                          urls.dir_url(urls.within_variant(variant.id, urls.role_diff_page(variant.id, variant.version, role.id))))
 
 
 def tag(authority: str, path: str) -> str:
@@ -200,6 +194,13 @@ class Feed:
     site_url: str | None
     variant: Variant | None = None
     """The protocol of a variant's feed; None for the handbook's."""
+
+    @property
+    def page(self) -> str:
+        """The page a feed reader opens for the feed: the protocol's versions, else "Wijzigingen"."""
+        if self.variant is not None:
+            return urls.dir_url(urls.versions_page(self.variant.id))
+        return urls.dir_url(urls.paged(urls.CHANGES, 1))
 
     @property
     def authority(self) -> str:
@@ -241,13 +242,13 @@ def change_pages(
     feed_template = xml.get_template("feed.xml.j2")
     if index == 0:
         changes = change_list(handbook)
-        pages = paginate(CHANGES_FOLDER, changes, page_size, lambda c: c.variant.title)
+        pages = paginate(urls.CHANGES, changes, page_size, lambda c: c.variant.title)
         template = env.get_template("changes.md.j2")
         for page in pages:
             yield Page(page.path, template.render(page=page, pages=pages, months=by_month(page.items),
-                                                  feed=FEED_NAME, **common))
+                                                  feed=urls.FEED_NAME, **common))
         dated = [c for c in changes if c.start][:page_size]
-        feed = Feed(f"{CHANGES_FOLDER}/{FEED_NAME}", dated, today, site_url)
+        feed = Feed(urls.changes_feed(), dated, today, site_url)
         yield Page(feed.path, feed_template.render(feed=feed, **common))
     log: ChangeLog = common["changes"]
     role_template = env.get_template("role_diff.md.j2")
@@ -255,7 +256,7 @@ def change_pages(
         if only is not None and variant_id not in only:
             continue
         mine = [c for c in change_list(handbook, [variant_id]) if c.start]
-        feed = Feed(f"varianten/{variant_id}/{FEED_NAME}", mine, today, site_url, handbook.current(variant_id, today))
+        feed = Feed(urls.variant_feed(variant_id), mine, today, site_url, handbook.current(variant_id, today))
         yield Page(feed.path, feed_template.render(feed=feed, **common))
         yield from _role_diffs(role_template, log, handbook.current(variant_id, today), common)
 
@@ -269,7 +270,10 @@ def _role_diffs(template, log: ChangeLog, variant: Variant, common: dict) -> Ite
         if change is None:
             continue
         steps = step_diffs(change.previous, variant, change.steps)
-        yield Page(f"varianten/{variant.id}/{change.diff_path.rstrip('/')}.md", template.render(
+        folder = urls.version_dir(variant.id, variant.version)
+        yield Page(urls.role_diff_page(variant.id, variant.version, role.id), template.render(
             variant=variant, old=change.previous, role=role, role_change=change, steps=steps,
+            old_href=urls.relative(urls.version_page(change.previous.id, change.previous.version), folder),
+            role_href=urls.relative(urls.role_page(variant.id, role.id), folder),
             changed=changed, **common))
 

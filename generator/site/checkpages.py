@@ -9,9 +9,10 @@ from typing import Any
 
 from jinja2 import Environment
 
+from .. import urls
 from ..checks import Report, Severity
 from ..checks.text import path_segments
-from ..loader import Handbook
+from ..handbook import Handbook
 from ..model import Variant
 from .overviews import OVERVIEW_PAGE_SIZE, by_initial
 from .templating import Page
@@ -75,7 +76,7 @@ class VariantCheck:
 
     @property
     def url(self) -> str:
-        return f"varianten/{self.variant.id}/kwaliteitscheck.md"
+        return urls.check_page(self.variant.id)
 
 
 def _version_check(variant: Variant, report: Report) -> VersionCheck:
@@ -134,18 +135,18 @@ def render_check_pages(
            if only is None or check.variant.id in only]
     if index != 0:
         return own
-    letters = by_initial("kwaliteitscheck/a-z", views, page_size, lambda check: check.variant.title)
+    letters = by_initial(urls.CHECKS_LETTERS, views, page_size, lambda check: check.variant.title)
     overview = env.get_template("checks_overview.md.j2").render(
         checks=views, totals=report.counts(), rules=rule_views(report), contacts=contact_views(report),
         all_fit=len(views) <= page_size,
         letters=letters, **common,
     )
-    pages = [Page("kwaliteitscheck/index.md", overview)]
+    pages = [Page(urls.CHECKS_INDEX, overview)]
     if len(views) > page_size:
         listing_page = env.get_template("checks_listing.md.j2")
         for listing in letters:
             pages += [
-                Page(page.path, listing_page.render(listing=listing, page=page, prefix="../" * page.path.count("/"), **common))
+                Page(page.path, listing_page.render(listing=listing, page=page, prefix=urls.up_to_root(page.path), **common))
                 for page in listing.pages
             ]
     return pages + own

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..loader import Handbook
-from ..model import NationalContact, SectionKind, Variant, VeiligThuisRegion
+from ..handbook import Handbook
+from ..model import SectionKind, Variant
+from .contacts import VeiligThuis, veilig_thuis
 from .situations import SituationView
 
 if TYPE_CHECKING:
@@ -59,8 +60,8 @@ class Column:
     variant: Variant
     url: str
     """Path of the protocol's page from the site root."""
-    region: VeiligThuisRegion | None
-    national: NationalContact
+    veilig_thuis: VeiligThuis
+    """Where its staff call or report."""
     kader_used: bool | None
     """Steps 4 and 5 use the afwegingskader (the check found nothing); None: not checked."""
     counts: dict[str, int] | None
@@ -73,7 +74,6 @@ class Column:
 def column(variant: Variant, handbook: Handbook, url: str, report: Report,
            situations: Iterable[SituationView] = ()) -> Column:
     """The comparison's column for ``variant``, its check results taken from ``report``."""
-    key = variant.veilig_thuis.region
     checked = report.was_checked(variant.id, variant.version)
     findings = report.findings_for(variant.id, variant.version) if checked else []
     kader_used = None
@@ -82,8 +82,7 @@ def column(variant: Variant, handbook: Handbook, url: str, report: Report,
     return Column(
         variant=variant,
         url=url,
-        region=handbook.contacts.veilig_thuis_regions[key] if key else None,
-        national=handbook.contacts.national,
+        veilig_thuis=veilig_thuis(variant, handbook.contacts),
         kader_used=kader_used,
         counts=report.counts(findings) if checked else None,
         presence=presence(variant),

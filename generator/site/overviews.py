@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Generic, TypeVar
 
+from .. import urls
+
 T = TypeVar("T")
 
 OVERVIEW_PAGE_SIZE = 100
 """Default variants per listing page (the plugin's ``overview_page_size``)."""
-
-LISTINGS = "overzicht"
-"""Folder of the listing pages. Not under ``varianten/``: a variant id could be any slug."""
 
 
 def sort_key(text: str) -> str:
@@ -86,7 +85,7 @@ def paginate(folder: str, items: Sequence[T], size: int, name: Callable[[T], str
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)] or [[]]
     return [
         ListPage(
-            f"{folder}/index.md" if number == 1 else f"{folder}/pagina-{number}.md",
+            urls.paged(folder, number),
             number,
             chunk,
             name(chunk[0]) if chunk else "",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..loader import Handbook
+from ..handbook import Handbook
 from ..model import Situation, Step, Variant
 from ..passages import Passage, passages
 

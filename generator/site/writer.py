@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..checks import Report
 from ..forking import fork_map
-from ..loader import Handbook
+from ..handbook import Handbook
 from .pages import iter_pages
 
 
