@@ -23,7 +23,7 @@ LAYERS = {
     "checks": 1,    # generator.checks
     "site": 2,      # generator.site: views, templates, pages
     "release": 2,   # generator.release: pdf, dist, linkcheck (on a built site)
-    "adapters": 3,  # generator.cli, generator.mkdocs_plugin (+ mkdocs_pages), python -m generator
+    "adapters": 3,  # generator.cli, build (+ build_config, serve), the engines (mkdocs_plugin + mkdocs_pages, zensical_engine)
 }
 RENDERING = ("jinja2", "markdown_it", "markupsafe", "babel", "mkdocs", "material", "linkify_it")
 
@@ -35,7 +35,7 @@ def layer_of(module: str) -> str:
     top = parts[1] if len(parts) > 1 else "__init__"
     if top in ("checks", "site", "release"):
         return top
-    if top in ("cli", "mkdocs_plugin", "mkdocs_pages", "__main__"):
+    if top in ("cli", "mkdocs_plugin", "mkdocs_pages", "__main__", "build", "build_config", "zensical_engine", "serve"):
         return "adapters"
     return "model"
 
