@@ -21,10 +21,13 @@ relates to MkDocs (and Zensical)".
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import yaml
@@ -55,6 +58,9 @@ def build(config_file: Path, site_dir: Path | None = None, options: BuildOptions
     handbook = steps.load_sources(options)
     report = steps.check(handbook, day, options)
     files = steps.runtime(options)
+    before = None
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        before = signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so that `finally` removes the work folder
     work = staging_beside(site_dir, "zensical")
     try:
         docs = work / "docs"
@@ -86,6 +92,21 @@ def build(config_file: Path, site_dir: Path | None = None, options: BuildOptions
         swap_in(site, site_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if before is not None:
+            signal.signal(signal.SIGTERM, before)
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _default_sigterm_in_child() -> None:
+    """A forked worker dies of SIGTERM as it would without this build (``fork_map`` terminates so)."""
+    if signal.getsignal(signal.SIGTERM) is _exit_on_sigterm:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+os.register_at_fork(after_in_child=_default_sigterm_in_child)
 
 
 def html_path(markdown_path: str) -> str:
