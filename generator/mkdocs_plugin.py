@@ -124,7 +124,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         """What the previous build of this ``mkdocs serve --dirty`` session made."""
         self.indexed: list[str] = []
         """The built pages marked for the search index (site-relative paths)."""
-        self.build: list[File] = []
+        self.to_build: list[File] = []
         self.held: list[File] = []
         """The generated pages: built by ``mkdocs_pages.build_pages``, not by MkDocs' own loop."""
         self.quiet: QuietAboutHeldBack | None = None
@@ -237,7 +237,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             files.append(file)
         self.files = files
         self.held = [file for file in files if file.generated_by == "meldcode" and file.is_documentation_page()]
-        self.build = self.held if self.changed is None else [f for f in self.held if f.src_uri in self.changed]
+        self.to_build = self.held if self.changed is None else [f for f in self.held if f.src_uri in self.changed]
         hold_back(self.held)
         self._quiet({file.src_uri for file in self.held})
         for src_uri, path in self.runtime.files:
@@ -279,7 +279,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def _build_generated(self, *, config) -> None:
         """Build the generated pages, in one process per core (``mkdocs_pages``)."""
         try:
-            build_pages(config, self.files, self.nav, self.env, self.build,
+            build_pages(config, self.files, self.nav, self.env, self.to_build,
                         workers=build.workers(self.options), indexed=self.indexed)
         except PageBuildError as exc:
             raise PluginError(str(exc)) from None
@@ -302,7 +302,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         try:
             if self.changed is not None:
                 log.info("meldcode: %d changed page(s) built; the search index is still that of the first build",
-                         len(self.build))
+                         len(self.to_build))
             elif not (self.warnings is not None and self.warnings.get_counts()):
                 # A dirty build leaves the pages it did not change unwritten, so none of them were
                 # noted: then the pages on disk are read for the mark.
