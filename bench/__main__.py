@@ -57,14 +57,19 @@ def build(protocols: Path, dest: Path) -> tuple[float, float]:
     return seconds, mib
 
 
-def build_measured(protocols: Path, dest: Path) -> tuple[float, float, float]:
-    """Seconds, peak memory of the whole process tree (PSS, MiB, sampled every 0.2 s) and CPU seconds."""
+ENGINES = [name for name in os.environ.get("BENCH_ENGINES", "mkdocs,zensical").split(",") if name.strip()]
+"""The engines whose builds are measured (``make build ENGINE=...``)."""
+
+
+def build_measured(protocols: Path, dest: Path, engine: str = "mkdocs") -> tuple[float, float, float]:
+    """Seconds, peak memory of the whole process tree (PSS, MiB, sampled every 0.2 s) and CPU seconds
+    of one build: ``mkdocs build``, or ``python -m generator build --engine zensical``."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MELDCODE_PROTOCOLS": str(protocols)}
+    command = ([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"), "-d", str(dest)]
+               if engine == "mkdocs" else
+               [sys.executable, "-m", "generator", "build", "--engine", engine, "-d", str(dest)])
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"), "-d", str(dest)],
-        cwd=ROOT, env=env, stderr=subprocess.PIPE,
-    )
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
     peak = 0
     errors: list[bytes] = []
     reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
@@ -144,25 +149,27 @@ def report_builds() -> None:
     then one search on the largest."""
     last_site = None
     tmp = Path(tempfile.mkdtemp(prefix="meldcode-bench-site-"))
-    print("== build (mkdocs build: pages and search index; BENCH_VARIANTS=" + ",".join(map(str, counts())) + ")")
-    print("| variants | build s | CPU s | peak memory | site size | search index | largest page | pages > 100 KiB |")
-    print("|---:|---:|---:|---:|---:|---:|---|---:|", flush=True)
+    print("== build (pages and search index, per engine: BENCH_ENGINES=" + ",".join(ENGINES)
+          + "; BENCH_VARIANTS=" + ",".join(map(str, counts())) + ")")
+    print("| variants | engine | build s | CPU s | peak memory | site size | search index | largest page | pages > 100 KiB |")
+    print("|---:|---|---:|---:|---:|---:|---:|---|---:|", flush=True)
     try:
         for n in counts():
             protocols = ROOT / "protocols" if n == 5 else synthetic(ROOT / "protocols", n)
-            site = tmp / f"site-{n}"
             try:
-                seconds, mib, cpu = build_measured(protocols, site)
+                for engine in ENGINES:
+                    site = tmp / f"site-{n}-{engine}"
+                    seconds, mib, cpu = build_measured(protocols, site, engine)
+                    info = sizes(site)
+                    path, size = info["largest"]
+                    print(f"| {n:,} | {engine} | {seconds:.0f} | {cpu:.0f} | {mib:.0f} MiB | {_mib(info['site'])} "
+                          f"| {_mib(info['index'])} | {size / 1024:.0f} KiB ({path}) | {info['over_100k']} |", flush=True)
+                    if last_site is not None:
+                        shutil.rmtree(last_site)
+                    last_site, last_n, last_info = site, n, info
             finally:
                 if protocols != ROOT / "protocols":
                     shutil.rmtree(protocols.parent)
-            info = sizes(site)
-            path, size = info["largest"]
-            print(f"| {n:,} | {seconds:.0f} | {cpu:.0f} | {mib:.0f} MiB | {_mib(info['site'])} | {_mib(info['index'])} "
-                  f"| {size / 1024:.0f} KiB ({path}) | {info['over_100k']} |", flush=True)
-            if last_site is not None:
-                shutil.rmtree(last_site)
-            last_site, last_n, last_info = site, n, info
         query = "Consent" if last_n == 5 else school(min(last_n - 1, 4242))["title"]
         found = search_bytes(last_site, query)
         print(f"search for {query!r} at {last_n:,} variants: {found['bytes'] / 1024:.0f} KiB in {found['requests']} "

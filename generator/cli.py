@@ -1,15 +1,18 @@
-"""Command line: ``python -m generator {check,new-variant,schema,render}``.
+"""Command line: ``python -m generator {check,new-variant,schema,render,build,serve}``.
 
 An adapter, like the MkDocs plugin: it resolves the folder and the date once
 (``$MELDCODE_PROTOCOLS``, ``$MELDCODE_BUILD_DATE``, as the plugin does) and
 passes them down. ``check`` exits 1 when a finding of severity ``fout`` is in
 the selection, else 0, so a board can run it in its own CI; ``check`` itself
-loads no rendering library.
+loads no rendering library. ``build`` is ``generator.build.build`` (the same site as
+``mkdocs build``, or Zensical's with ``--engine zensical``); ``render`` writes the generated
+pages with the options of ``mkdocs.yml``, as the build does.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -24,6 +27,7 @@ from .model import MAX_ID_CHARS, SLUG_PATTERN
 from .schema import write_schemas
 
 PROTOCOLS_ENV = "MELDCODE_PROTOCOLS"
+CONFIG_FILE = "mkdocs.yml"
 
 
 def add_check_command(subparsers) -> argparse.ArgumentParser:
@@ -131,6 +135,14 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("schema", help="write the JSON Schemas to protocols/schema/")
     render = sub.add_parser("render", help="write the generated Markdown pages to a folder")
     render.add_argument("out", type=Path)
+    render.add_argument("-f", "--config-file", type=Path, default=Path(CONFIG_FILE),
+                        help=f"the build's options from this file's meldcode plugin (default: {CONFIG_FILE})")
+    for name, text in (("build", "build the whole site: pages, runtime files, search index, atomically"),
+                       ("serve", "build, then serve the site at http://127.0.0.1:8000 and rebuild on edits")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
+        command.add_argument("-f", "--config-file", type=Path, default=Path(CONFIG_FILE))
+        command.add_argument("-d", "--site-dir", type=Path, help="default: the config's site_dir")
     args = parser.parse_args(argv)
 
     if args.command == "new-variant":
@@ -138,6 +150,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":
         for path in write_schemas(args.protocols / "schema"):
             print(f"wrote {path}")
+        return 0
+    if args.command in ("build", "serve"):
+        os.environ[PROTOCOLS_ENV] = str(args.protocols)  # mkdocs.yml reads it
+        from . import build  # the rendering libraries, only when building
+
+        try:
+            if args.command == "serve":
+                from .serve import serve
+
+                return serve(args.config_file, args.site_dir, args.engine)
+            build.build(args.config_file, args.site_dir, args.engine)
+        except build.BuildError as exc:
+            print(exc, file=sys.stderr)
+            return 1
         return 0
     try:
         today = build_date()
@@ -161,12 +187,15 @@ def main(argv: list[str] | None = None) -> int:
         print()
         return run_check_command(args, handbook, today)
     if args.command == "render":
-        from .forking import default_workers
-        from .site.writer import write_pages  # the rendering libraries, only when rendering
+        from . import build  # the rendering libraries, only when rendering
+        from .build_config import BuildOptions, OptionError
 
         try:
-            pages = write_pages(args.out, handbook, run_checks(handbook, today), today, workers=default_workers())
-        except SourceError as exc:
+            options = BuildOptions.from_config_file(args.config_file) if args.config_file.is_file() else BuildOptions()
+            options = dataclasses.replace(options, protocols=args.protocols)
+            day = build.today(options)
+            _, pages = build.render(handbook, build.check(handbook, day, options), day, options, folder=args.out)
+        except (build.BuildError, OptionError) as exc:
             print(exc, file=sys.stderr)
             return 1
         print(f"wrote {len(pages)} pages to {args.out}")

@@ -7,8 +7,10 @@ the checks (``run_checks``), the page writer and the MkDocs page builder.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -37,7 +39,35 @@ def fork_map(function: Callable[[Any, P], R], job: Any, parts: Sequence[P], work
         return [function(job, part) for part in parts]
     _JOB = (function, job)
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(parts))) as pool:
+        with _signals_held():  # a SIGTERM raised inside the pool's start would leave it running
+            pool = multiprocessing.get_context("fork").Pool(min(workers, len(parts)))
+        try:
             return pool.map(_run, parts)
+        finally:
+            with _signals_held():
+                pool.terminate()
     finally:
         _JOB = None
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """SIGINT and SIGTERM wait until the pool has started or stopped: an exception raised by their
+    handlers inside it (the MkDocs plugin's SIGTERM raises SystemExit) leaves the pool's own thread
+    starting new workers that nobody stops, which outlive the build and keep its pipes open."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _unhold_in_child() -> None:
+    """A worker forked while the signals are held gets them as any process does."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+os.register_at_fork(after_in_child=_unhold_in_child)

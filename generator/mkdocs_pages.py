@@ -11,13 +11,18 @@ configuration, files, navigation and theme without copying them. Warnings and
 errors of a worker are logged again in the build's own process, so strict mode
 and the atomic build still see every one of them.
 
-The two steps are MkDocs' internals (``mkdocs.commands.build``, 1.6); pinned in
-``requirements.lock`` and covered by every test that builds the site.
+This module is the one place that uses MkDocs' private API (``PRIVATE_API``): the two
+steps and ``_build_theme_template`` of ``mkdocs.commands.build`` (1.6), and the live-reload
+server's ``_inject_js_into_html`` (``allow_livereload_script``, D10). MkDocs is pinned in
+``requirements.lock``; ``tests/test_mkdocs_private_api.py`` fails when any of them is gone or
+takes other parameters, before a build would fail in a less obvious way.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import inspect
 import logging
 import shutil
 from collections.abc import Sequence
@@ -25,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -34,6 +40,25 @@ from .forking import fork_map
 from .handbook import Handbook
 
 log = logging.getLogger("mkdocs.plugins.meldcode")
+
+PRIVATE_API = {
+    _populate_page: ("page", "config", "files", "dirty"),
+    _build_page: ("page", "config", "doc_files", "nav", "env", "dirty", "excluded"),
+    _build_theme_template: ("template_name", "env", "files", "config", "nav"),
+    LiveReloadServer._inject_js_into_html: ("self", "content", "epoch"),
+}
+"""Every private function of MkDocs this module calls, with the parameters it expects."""
+
+
+def private_api_changes() -> list[str]:
+    """How MkDocs' private functions differ from ``PRIVATE_API`` (empty: as expected)."""
+    changes = []
+    for function, expected in PRIVATE_API.items():
+        found = tuple(inspect.signature(function).parameters)
+        if found != expected:
+            changes.append(f"{function.__qualname__}{found}: expected {expected}")
+    return changes
+
 
 def hold_back(files: Sequence[File]) -> None:
     """Keep MkDocs' own loops off these pages (``build_pages`` builds them)."""
@@ -113,6 +138,30 @@ def rebuild_sitemap(config, files: Files, nav, env, held: Sequence[File]) -> Non
         if file.page is None:
             Page(None, file, config)
     _build_theme_template("sitemap.xml", env, files, config, nav)
+
+
+LIVERELOAD_HASH_SLOT = "'sha256-livereload-script'"
+"""Under `mkdocs serve`, the CSP's place for the hash of MkDocs' live-reload script."""
+
+
+def allow_livereload_script(server: LiveReloadServer) -> None:
+    """Wrap ``server``'s injection of its inline live-reload script so that this exact script's
+    hash is put into the page's CSP: the one inline script a served page may run (D10)."""
+    original = server._inject_js_into_html
+    server._inject_js_into_html = lambda content, epoch: with_livereload_hash(original, content, epoch)
+
+
+def with_livereload_hash(original, content: bytes, epoch: int) -> bytes:
+    """MkDocs writes ``<script>...</script>`` before ``</body>``, with a counter and a time stamp
+    in it, so the hash is taken per response."""
+    injected = original(content, epoch)
+    before = content.rfind(b"</body>")
+    before = len(content) if before == -1 else before
+    script = injected[before : len(injected) - (len(content) - before)]
+    if not (script.startswith(b"<script>") and script.endswith(b"</script>")):
+        return injected  # MkDocs changed its injection: the script stays blocked
+    digest = base64.b64encode(hashlib.sha256(script[len(b"<script>") : -len(b"</script>")]).digest())
+    return injected.replace(LIVERELOAD_HASH_SLOT.encode(), b"'sha256-" + digest + b"'", 1)
 
 
 class QuietAboutHeldBack(logging.Filter):

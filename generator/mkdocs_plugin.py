@@ -1,8 +1,8 @@
-"""The thin MkDocs adapter: sources in, virtual pages and assets out.
+"""The MkDocs adapter: the steps of ``generator.build``, taken from MkDocs' events.
 
-All the work is in ``loader``, ``checks`` and ``site``; this class resolves
-the folder and the build date once (as the command line does), and hands
-their result to MkDocs. Sources are loaded and every page rendered in
+All the work is in ``generator.build`` (and below it ``loader``, ``checks``, ``site``,
+``release``); this class reads the options (``build_config.BuildOptions``) and the build
+date once, and hands the result to MkDocs. Sources are loaded and every page rendered in
 ``on_pre_build``, before MkDocs cleans the site directory, so a bad protocol
 stops the build with nothing written.
 
@@ -21,16 +21,13 @@ folder and the staging folder (``on_shutdown``, which MkDocs runs in a ``finally
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import logging
 import os
-import re
 import shutil
 import signal
-import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -40,14 +37,14 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from .checks import rechecked, run_checks
-from .dates import build_date, nl_date
-from .forking import default_workers
-from .loader import SourceError, load
+from . import build
+from .build_config import BuildOptions
 from .mkdocs_pages import (
+    LIVERELOAD_HASH_SLOT,
     LastBuild,
     PageBuildError,
     QuietAboutHeldBack,
+    allow_livereload_script,
     build_pages,
     digest,
     edited_variants,
@@ -57,37 +54,8 @@ from .mkdocs_pages import (
 from .release import search
 from .release.atomic import staging_beside, swap_in
 from .site import assets
-from .site.abbreviations import explain, glossary_regex
-from .site.overviews import OVERVIEW_PAGE_SIZE
-from .site.pages import COMPARE_PAGE_SIZE
-from .site.templating import HTML_BEGIN, HTML_END
-from .site.writer import write_pages
 
 log = logging.getLogger("mkdocs.plugins.meldcode")
-
-HTML_BLOCK = re.compile(re.escape(HTML_BEGIN) + r"\n(.*?)\n" + re.escape(HTML_END), re.DOTALL)
-PLACEHOLDER = re.compile(r"<!--meldcode-block-(\d+)-->")
-ANCHOR = re.compile(r"<[a-zA-Z][^>]*?\sid=\"([^\"]+)\"")
-
-LIVERELOAD_HASH_SLOT = "'sha256-livereload-script'"
-"""Under `mkdocs serve`, the CSP's place for the hash of MkDocs' live-reload script."""
-
-
-def allow_livereload_script(original, content: bytes, epoch: int) -> bytes:
-    """MkDocs' injection of its inline live-reload script, with that exact script's
-    hash put into the page's CSP: the one inline script a served page may run.
-
-    MkDocs writes ``<script>...</script>`` before ``</body>``, with a counter and a
-    time stamp in it, so the hash is taken per response.
-    """
-    injected = original(content, epoch)
-    before = content.rfind(b"</body>")
-    before = len(content) if before == -1 else before
-    script = injected[before : len(injected) - (len(content) - before)]
-    if not (script.startswith(b"<script>") and script.endswith(b"</script>")):
-        return injected  # MkDocs changed its injection: the script stays blocked
-    digest = base64.b64encode(hashlib.sha256(script[len(b"<script>") : -len(b"</script>")]).digest())
-    return injected.replace(LIVERELOAD_HASH_SLOT.encode(), b"'sha256-" + digest + b"'", 1)
 
 
 _terminated = 0
@@ -127,23 +95,23 @@ def _dirty_build_is_ours(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
+_DEFAULTS = BuildOptions()
+
+
 class MeldcodeConfig(Config):
-    protocols = c.Dir(exists=True, default="protocols")
-    """Folder with the YAML sources."""
-    node_modules = c.Type(str, default="node_modules")
-    """Where npm installed the pinned packages (Pyodide, diff-match-patch) copied into the site."""
+    """``build_config.BuildOptions`` in MkDocs' terms (what each means is said there)."""
+
+    protocols = c.Dir(exists=True, default=str(_DEFAULTS.protocols))
+    node_modules = c.Type(str, default=str(_DEFAULTS.node_modules))
     build_date = c.Optional(c.Type(str))
-    """ISO date to build as (which version is in force); default: $MELDCODE_BUILD_DATE, else today."""
-    compare_page_size = c.Type(int, default=COMPARE_PAGE_SIZE)
-    """Variants per static comparison page, so that no page embeds them all."""
-    overview_page_size = c.Type(int, default=OVERVIEW_PAGE_SIZE)
-    """Variants per listing page (overviews by region, board, name), so no overview holds them all."""
-    workers = c.Type(int, default=0)
-    """Processes that render the pages; 0: one per core."""
-    search_index = c.Type(bool, default=True)
-    """Run Pagefind over the built site (the search page needs its index)."""
-    search_shard_pages = c.Type(int, default=search.SHARD_PAGES)
-    """Pages per Pagefind index; more pages are indexed in shards the search page merges."""
+    compare_page_size = c.Type(int, default=_DEFAULTS.compare_page_size)
+    overview_page_size = c.Type(int, default=_DEFAULTS.overview_page_size)
+    workers = c.Type(int, default=_DEFAULTS.workers)
+    search_index = c.Type(bool, default=_DEFAULTS.search_index)
+    search_shard_pages = c.Type(int, default=_DEFAULTS.search_shard_pages)
+
+    def options(self) -> BuildOptions:
+        return BuildOptions(**{**self, "protocols": Path(self.protocols), "node_modules": Path(self.node_modules)})
 
 
 class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
@@ -157,7 +125,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         """What the previous build of this ``mkdocs serve --dirty`` session made."""
         self.indexed: list[str] = []
         """The built pages marked for the search index (site-relative paths)."""
-        self.build: list[File] = []
+        self.to_build: list[File] = []
         self.held: list[File] = []
         """The generated pages: built by ``mkdocs_pages.build_pages``, not by MkDocs' own loop."""
         self.quiet: QuietAboutHeldBack | None = None
@@ -166,7 +134,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.env = None
         self.blocks: list[str] = []
         """The current page's stashed HTML blocks (on_page_markdown to on_page_content)."""
-        self.glossary: dict[str, str] = {}
+        self.abbreviations = build.Abbreviations()
+        self.options = BuildOptions()
         self.runtime: assets.Runtime | None = None
         self.command = "build"
         self.dirty = False
@@ -202,20 +171,11 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             self.sigterm = None
 
     def on_config(self, config):
+        self.options = replace(self.config.options(), site_url=config.site_url or None)
         try:
-            self.today = build_date(self.config.build_date)
-        except ValueError as exc:
+            self.today = build.today(self.options)
+        except build.BuildError as exc:
             raise PluginError(str(exc)) from None
-        if self.config.compare_page_size < 1:
-            raise PluginError("meldcode: compare_page_size must be 1 or more")
-        if self.config.search_shard_pages < 1:
-            raise PluginError("meldcode: search_shard_pages must be 1 or more")
-        if self.config.overview_page_size < 1:
-            raise PluginError("meldcode: overview_page_size must be 1 or more")
-        config.extra["build_date"] = nl_date(self.today)
-        # `mkdocs serve` injects an inline live-reload script; only then does the
-        # page's CSP have a slot for its hash, filled in per response (on_serve).
-        config.extra["livereload_hash_slot"] = LIVERELOAD_HASH_SLOT if self.command == "serve" else ""
         if self.command == "build" and not self.dirty:
             self.site_dir = Path(config.site_dir)
             self.staging = staging_beside(self.site_dir)
@@ -228,30 +188,20 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self.indexed = []
-        workers = self.config.workers or default_workers()
-        options = {"compare_page_size": self.config.compare_page_size,
-                   "overview_page_size": self.config.overview_page_size, "site_url": config.site_url}
         try:
-            handbook = load(self.config.protocols)
+            handbook = build.load_sources(self.options)
             last = self.last if self.last is not None and self.last.report.today == self.today else None
             edited = edited_variants(last.handbook, handbook) if last is not None else None
-            if edited is None:
-                report = run_checks(handbook, self.today, workers=workers)
-            else:
-                report = rechecked(last.report, handbook, edited, workers=workers)
-        except SourceError as exc:
+            report = build.check(handbook, self.today, self.options, previous=last and last.report, edited=edited)
+            # Each page goes to a temporary folder as it is rendered (in one process per
+            # core) and MkDocs reads it from there: no list of every page in memory.
+            fresh, rendered = build.render(handbook, report, self.today, self.options, only=edited)
+        except build.BuildError as exc:
             raise PluginError(str(exc)) from None
-        # Each page goes to a temporary folder as it is rendered (in one process per
-        # core) and MkDocs reads it from there: no list of every page in memory.
-        fresh = Path(tempfile.mkdtemp(prefix="meldcode-pages-"))
         try:
-            rendered = write_pages(fresh, handbook, report, self.today, workers=workers,
-                                   only=edited, **options)
             _stop_if_terminated()
-        except BaseException as exc:  # Ctrl-C too: no half-written folder is left
+        except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
-            if isinstance(exc, OSError):  # a full disk, say
-                raise PluginError(f"meldcode: cannot write the generated pages: {exc}") from None
             raise
         if edited is not None:  # `mkdocs serve --dirty` after an edit: what changed only
             try:
@@ -267,15 +217,15 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             self.page_dir, self.pages = fresh, sorted(rendered)
             if self.command == "serve" and self.dirty:
                 self.last = LastBuild(handbook, report, fresh, {path: digest(fresh / path) for path in rendered})
-        self.glossary = handbook.begrippen.glossary if handbook.begrippen else {}
-        self._abbr = glossary_regex(self.glossary)
+        self.abbreviations = build.Abbreviations(handbook)
         try:
-            self.runtime = assets.runtime(Path(self.config.node_modules))
-        except assets.AssetError as exc:
+            self.runtime = build.runtime(self.options)
+        except build.BuildError as exc:
             raise PluginError(str(exc)) from None
-        # The tool pages' head preloads Pyodide and embeds what the worker boots from (main.html).
-        config.extra["afwegingskader_preload"] = list(self.runtime.preload)
-        config.extra["afwegingskader_boot"] = self.runtime.boot_json()
+        # The build date, the tool pages' preloads and boot data for main.html; under `mkdocs
+        # serve`, the CSP's slot for the hash of the live-reload script (filled in per response).
+        config.extra.update(build.template_extra(
+            self.today, self.runtime, LIVERELOAD_HASH_SLOT if self.command == "serve" else ""))
 
     def on_files(self, files: Files, *, config) -> Files:
         _stop_if_terminated()
@@ -288,7 +238,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             files.append(file)
         self.files = files
         self.held = [file for file in files if file.generated_by == "meldcode" and file.is_documentation_page()]
-        self.build = self.held if self.changed is None else [f for f in self.held if f.src_uri in self.changed]
+        self.to_build = self.held if self.changed is None else [f for f in self.held if f.src_uri in self.changed]
         hold_back(self.held)
         self._quiet({file.src_uri for file in self.held})
         for src_uri, path in self.runtime.files:
@@ -298,22 +248,17 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def on_page_markdown(self, markdown, *, page, config, files):
         """Stash the finished HTML blocks of a generated page (``templating.html_block``) before
         Python-Markdown, which would only parse them to leave them as they are."""
-        self.blocks = []
-
-        def stash(match: re.Match) -> str:
-            self.blocks.append(match.group(1))
-            return f"\n\n<!--meldcode-block-{len(self.blocks) - 1}-->\n\n"
-
-        return HTML_BLOCK.sub(stash, markdown)
+        markdown, self.blocks = build.HtmlBlocks.stash(markdown)
+        return markdown
 
     def on_page_content(self, html, *, page, config, files):
         """Put the stashed HTML blocks back (their ids count as the page's anchors) and explain
         every abbreviation of begrippen.yaml where it occurs (see site/abbreviations.py)."""
         if self.blocks:
             blocks, self.blocks = self.blocks, []
-            html = PLACEHOLDER.sub(lambda match: blocks[int(match.group(1))], html)
-            page.present_anchor_ids.update(id for block in blocks for id in ANCHOR.findall(block))
-        return explain(html, self.glossary, self._abbr)
+            html = build.HtmlBlocks.restore(html, blocks)
+            page.present_anchor_ids.update(build.HtmlBlocks.anchors(blocks))
+        return self.abbreviations.explain(html)
 
 
     def on_post_page(self, output, *, page, config):
@@ -335,8 +280,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
     def _build_generated(self, *, config) -> None:
         """Build the generated pages, in one process per core (``mkdocs_pages``)."""
         try:
-            build_pages(config, self.files, self.nav, self.env, self.build,
-                        workers=self.config.workers or default_workers(), indexed=self.indexed)
+            build_pages(config, self.files, self.nav, self.env, self.to_build,
+                        workers=build.workers(self.options), indexed=self.indexed)
         except PageBuildError as exc:
             raise PluginError(str(exc)) from None
         _stop_if_terminated()
@@ -358,15 +303,12 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         try:
             if self.changed is not None:
                 log.info("meldcode: %d changed page(s) built; the search index is still that of the first build",
-                         len(self.build))
-            elif self.config.search_index and not (self.warnings is not None and self.warnings.get_counts()):
+                         len(self.to_build))
+            elif not (self.warnings is not None and self.warnings.get_counts()):
                 # A dirty build leaves the pages it did not change unwritten, so none of them were
                 # noted: then the pages on disk are read for the mark.
-                pages = None if self.dirty else sorted(self.indexed)
-                search.index_site(Path(config.site_dir), Path(self.config.node_modules), pages,
-                                  shard_pages=self.config.search_shard_pages,
-                                  workers=self.config.workers or default_workers())
-        except search.SearchIndexError as exc:
+                build.index(Path(config.site_dir), self.options, None if self.dirty else sorted(self.indexed))
+        except build.BuildError as exc:
             raise PluginError(str(exc)) from None
         finally:
             removing.join()
@@ -435,6 +377,5 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
 
     def on_serve(self, server, *, config, builder):
         server.watch(self.config.protocols)
-        original = server._inject_js_into_html
-        server._inject_js_into_html = lambda content, epoch: allow_livereload_script(original, content, epoch)
+        allow_livereload_script(server)
         return server

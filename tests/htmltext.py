@@ -72,3 +72,22 @@ def script_data(html: str, attribute: str) -> str:
     if len(parser.found) != 1:
         raise AssertionError(f"expected one <script {attribute}>, found {len(parser.found)}")
     return parser.found[0]
+
+
+_ARTICLE = re.compile(r"<article\b[^>]*>.*?</article>", re.DOTALL)
+
+
+def article_html(path: Path) -> str:
+    """The page's ``<article>`` (its main content, without the theme's header, navigation and
+    footer), with blank lines and trailing spaces dropped."""
+    found = _ARTICLE.findall(path.read_text(encoding="utf-8"))
+    if len(found) != 1:
+        raise AssertionError(f"{path}: expected one <article>, found {len(found)}")
+    return "\n".join(line.rstrip() for line in found[0].splitlines() if line.strip()) + "\n"
+
+
+def article_text(path: Path) -> str:
+    """The visible text of the page's ``<article>``."""
+    parser = _Text()
+    parser.feed(article_html(path))
+    return squash("".join(parser.parts))

@@ -90,11 +90,11 @@ def test_swap_in_replaces_the_site_and_leaves_nothing_beside_it(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
-@pytest.mark.parametrize("step", ["mkdocs build", "generator.release.pdf"])
+@pytest.mark.parametrize("step", ["generator build", "generator.release.pdf"])
 def test_make_build_swaps_in_only_after_the_pdfs(step):
     """`make build` builds and prints the PDFs beside site/, then swaps: read from its recipe."""
     result = subprocess.run(["make", "-n", "build"], cwd=ROOT, capture_output=True, text=True)
-    lines = [line for line in result.stdout.splitlines() if "mkdocs build" in line or "generator.release" in line]
+    lines = [line for line in result.stdout.splitlines() if "generator build" in line or "generator.release" in line]
     swap = next(i for i, line in enumerate(lines) if "generator.release.atomic" in line)
     position = next(i for i, line in enumerate(lines) if step in line)
     assert position < swap and ".site.staging" in lines[position] and lines[swap].endswith(".site.staging site")

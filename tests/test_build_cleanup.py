@@ -22,7 +22,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from conftest import ROOT
-from generator import mkdocs_plugin
+from generator import build
 
 
 def _plugin(monkeypatch, tmp_path: Path, protocols: Path):
@@ -56,7 +56,7 @@ def _shutdown(plugin) -> None:
 def test_a_failed_write_of_the_pages_leaves_no_folder(monkeypatch, tmp_path, protocols):
     """Disk full, or a name too long: a clear error, and neither folder is left."""
     plugin, config = _plugin(monkeypatch, tmp_path, protocols)
-    monkeypatch.setattr(mkdocs_plugin, "write_pages", _writes_then_fails(
+    monkeypatch.setattr(build, "write_pages", _writes_then_fails(
         OSError(errno.ENOSPC, "No space left on device")))
     with pytest.raises(PluginError, match="cannot write the generated pages: .*No space left on device"):
         plugin.on_pre_build(config=config)
@@ -69,7 +69,7 @@ def test_a_failed_write_of_the_pages_leaves_no_folder(monkeypatch, tmp_path, pro
 def test_an_interrupted_write_of_the_pages_leaves_no_folder(monkeypatch, tmp_path, protocols):
     """Ctrl-C: MkDocs calls no on_build_error for a KeyboardInterrupt, only on_shutdown."""
     plugin, config = _plugin(monkeypatch, tmp_path, protocols)
-    monkeypatch.setattr(mkdocs_plugin, "write_pages", _writes_then_fails(KeyboardInterrupt()))
+    monkeypatch.setattr(build, "write_pages", _writes_then_fails(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         plugin.on_pre_build(config=config)
     _shutdown(plugin)

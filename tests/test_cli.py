@@ -73,3 +73,27 @@ def test_check_and_render_refuse_a_bad_phone_with_file_and_line_and_make_nothing
     render = run("--protocols", str(protocols), "render", str(out))
     assert render.returncode == 1 and f"{file}:{line}:" in render.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_render_makes_the_pages_of_the_build_with_its_page_sizes(tmp_path):
+    """`render` takes compare_page_size and overview_page_size from mkdocs.yml's meldcode entry, as
+    `mkdocs build` does: with 2 of each, the seeds' comparison and A-Z overview have several pages."""
+    import datetime as dt
+
+    from generator.checks import run_checks
+    from generator.loader import load
+    from generator.site.pages import render_pages
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("plugins:\n  - meldcode:\n      compare_page_size: 2\n      overview_page_size: 2\n",
+                      encoding="utf-8")
+    out = tmp_path / "pages"
+    result = run("render", str(out), "--config-file", str(config), env={"MELDCODE_BUILD_DATE": "2026-11-23"})
+    assert result.returncode == 0, result.stderr
+    day = dt.date(2026, 11, 23)
+    handbook = load(ROOT / "protocols")
+    expected = {page.path for page in render_pages(handbook, run_checks(handbook, day), day,
+                                                   compare_page_size=2, overview_page_size=2)}
+    written = {path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()}
+    assert written == expected
+    assert expected != {page.path for page in render_pages(handbook, run_checks(handbook, day), day)}
