@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from . import build
-from .build_config import BuildOptions, plugin_entry, read_config
+from .build_config import BuildOptions, read_config
 
 ADDRESS = ("127.0.0.1", 8000)
 

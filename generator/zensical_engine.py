@@ -33,7 +33,7 @@ from pathlib import Path
 import yaml
 
 from . import build as steps
-from .build_config import BuildOptions, plugin_entry, read_config
+from .build_config import BuildOptions, read_config
 from .forking import fork_map
 from .release.atomic import staging_beside, swap_in
 from .release.search import MARK
