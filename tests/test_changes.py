@@ -214,9 +214,9 @@ def test_the_built_feeds_are_atom_with_absolute_links_and_every_page_links_them(
         assert feed.entries[0].link == SITE_URL + "varianten/prisma-almere/versies/augustus-2024/"
         assert feed.feed.id.startswith("tag:handboek.example.nl,2026:")
     head = (hosted / "varianten" / "prisma-almere" / "index.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" type="application/atom+xml" title="Wijzigingen in het Meldcode-handboek" ' \
+    assert '<link rel="alternate feed" type="application/atom+xml" title="Wijzigingen in het Meldcode-handboek" ' \
            'href="../../wijzigingen/feed.xml">' in head
-    assert '<link rel="alternate" type="application/atom+xml" title="Wijzigingen in dit protocol" href="feed.xml">' in head
+    assert '<link rel="alternate feed" type="application/atom+xml" title="Wijzigingen in dit protocol" href="feed.xml">' in head
     other = (hosted / "begrippen" / "index.html").read_text(encoding="utf-8")
     assert 'href="../wijzigingen/feed.xml"' in other and "Wijzigingen in dit protocol" not in other
     note = re.search(r'<div class="print-note">(.*?)</div>', head, flags=re.S).group(1)
