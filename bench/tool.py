@@ -160,6 +160,8 @@ def measure(browser, base: str, profile: Profile | None, runs: int) -> dict:
     return {
         "paint": _median(r.get("paint") for r in tool),
         "moved": _median(r.get("moved") for r in tool),
+        # Per run, then the median: how long the question shown at first paint did not yet answer.
+        "paint to moved": _median(r["moved"] - r["paint"] for r in tool if r.get("moved") and r.get("paint")),
         "ready": _median(r.get("ready") for r in tool),
         "failed": sum(1 for r in tool if r.get("failed")),
         "failed at": _median(r.get("failed") for r in tool),
@@ -175,6 +177,7 @@ def print_result(title: str, m: dict) -> None:
     print(f"-- {title} (median of {m['runs']})")
     print(f"   first contentful paint            {_ms(m['paint'])}")
     print(f"   first answer moved on             {_ms(m['moved'])}")
+    print(f"   FCP -> first answer (keyboard)    {_ms(m['paint to moved'])}")
     ready = _ms(m["ready"])
     if m["failed"]:
         ready += f"   (fell back to the static kader in {m['failed']} of {m['runs']}, at {_ms(m['failed at']).strip()})"
