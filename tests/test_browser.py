@@ -8,6 +8,7 @@ to another origin.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 
 import pytest
@@ -365,16 +366,74 @@ def test_the_engine_replays_every_path_onto_the_node_shown(context, base_url, va
     assert watch.foreign == [] and watch.errors == []
 
 
+def _tampered_table(tamper):
+    """A route handler that serves the tool page with its embedded table changed by ``tamper``."""
+    def handler(route):
+        response = route.fetch()
+        html = response.text()
+        found = re.search(r"(<script type=\"application/json\" data-afweging-table>)(.*?)(</script>)", html, re.S)
+        table = json.loads(found.group(2))
+        tamper(table)
+        changed = json.dumps(table).replace("<", "\\u003c")
+        route.fulfill(response=response, body=html[:found.start(2)] + changed + html[found.end(2):])
+    return handler
+
+
+def test_the_page_only_looks_up_in_the_engines_table(context, base_url):
+    """The glue holds no rule: what the table says a command does, the page does, for answer,
+    back, change and restart alike (the engine, held back, would refuse these steps)."""
+    variant = VARIANTS[1]
+
+    def tamper(table):
+        states = table["states"]
+        states["1.0"]["go"]["back hulp-mogelijk"] = "1.0.1.1.0"  # "Vorige vraag" to an outcome
+        states["1.0.1.1.0"]["go"]["change veiligheid melden-geen-resultaat"] = "1.2"  # "Wijzig" to another
+        states["1.2"]["go"]["restart"] = "1.0.1"  # "Opnieuw beginnen" to question 4
+
+    context.route("**/" + TOOL.format(variant["id"]), _tampered_table(tamper))
+    page, root, watch, _ = _open(context, base_url, variant, hold_engine=True)
+    for label in ("Ja", "Nee"):
+        _button(page, label).press("Enter")
+    _shows(page, root, "hulp-mogelijk")
+    page.get_by_role("button", name="Vorige vraag").press("Enter")
+    _shows(page, root, "melden-geen-resultaat")
+    page.get_by_role("button", name="Wijzig antwoord op vraag 2").press("Enter")
+    _shows(page, root, "direct-melden")
+    rows = page.locator("[data-afweging-current] .afweging__summary-row")
+    assert [" ".join(r.locator("dd").first.inner_text().split()) for r in rows.all()] == ["Ja", "Twijfel"]
+    page.get_by_role("button", name="Opnieuw beginnen").press("Enter")
+    _shows(page, root, "hulp-aanvaard")
+    assert root.get_attribute("data-engine") == "loading"
+    assert watch.foreign == [] and watch.errors == []
+
+
+def test_the_first_question_answers_before_the_themes_scripts_have_loaded(context, base_url):
+    """The tool's buttons work as soon as they are visible: the glue does not wait for the
+    theme's bundle at the end of the page (held back here until the walk is done)."""
+    page = context.new_page()
+    watch = Watch(page, base_url)
+    held = []
+    page.route("**/assets/javascripts/bundle.*.min.js", lambda route: held.append(route))
+    page.goto(base_url + TOOL.format(VARIANTS[2]["id"]), wait_until="commit")
+    root = page.locator("[data-afwegingskader]")
+    _button(page, "Ja").press("Enter", timeout=15000)
+    _shows(page, root, "veiligheid")
+    _button(page, "Nee").press("Enter")
+    _shows(page, root, "hulp-mogelijk")
+    assert held and page.evaluate("document.readyState") == "loading"  # the theme's bundle still on its way
+    for route in held:
+        route.continue_()
+    assert watch.foreign == []
+
+
 def test_an_engine_that_disagrees_with_the_page_stops_the_walk(context, base_url):
     """If the table in the page and the engine ever differ, the page says so and goes no further."""
     variant = VARIANTS[0]
 
-    def tamper(route):
-        response = route.fetch()
-        html = response.text().replace('"Nee":"hulp-mogelijk"', '"Nee":"direct-melden"', 1)
-        route.fulfill(response=response, body=html)
+    def tamper(table):  # question 2's Nee leads where its Ja does
+        table["states"]["1"]["go"]["answer veiligheid Nee"] = table["states"]["1"]["go"]["answer veiligheid Ja"]
 
-    context.route("**/" + TOOL.format(variant["id"]), tamper)
+    context.route("**/" + TOOL.format(variant["id"]), _tampered_table(tamper))
     page, root, _, release = _open(context, base_url, variant, hold_engine=True)
     _answer(page, "Ja")
     _answer(page, "Nee")

@@ -102,13 +102,97 @@ ALL_NODES = sorted(set(EXPECTED_NEXT) | OUTCOME_IDS)
 KADER_JSON = json.dumps(KADER, default=str)
 
 
-def test_routes_give_every_nodes_next_node_per_answer(flow):
-    table = engine.routes(KADER)
-    assert table["start"] == "vermoeden-wegen"
-    assert table["total"] == 5  # the M of "Vraag N van 5": the kader has five questions
-    assert {n: v["next"] for n, v in table["nodes"].items() if v["kind"] == "question"} == EXPECTED_NEXT
-    assert {n: v["number"] for n, v in table["nodes"].items() if v["kind"] == "question"} == QUESTION_NUMBERS
-    assert {n for n, v in table["nodes"].items() if v["kind"] == "outcome"} == OUTCOME_IDS
+def _key(walk) -> str:
+    """A walk's key as engine.Walk.key documents it, written out here: each answer's place
+    among its question's answers, joined by ".", then "~" and the earlier answer's place."""
+    def place(node, label):
+        return str([a["label"] for a in QUESTIONS[node]["answers"]].index(label))
+    key = ".".join(place(node, label) for node, label in walk.answers)
+    return key + ("~" + place(*walk.earlier) if walk.earlier else "")
+
+
+def _command_key(command: dict) -> str:
+    return " ".join(command[name] for name in ("do", "node", "from", "label") if name in command)
+
+
+QUESTIONS = {q["id"]: q for q in KADER["questions"]}
+# Every command the page could send on any screen, the stale ones (naming another node) included.
+ANY_COMMAND = (
+    [{"do": "answer", "node": node, "label": label} for node in ALL_NODES for label in ("Nee", "Ja", "Twijfel")]
+    + [{"do": "back", "node": node} for node in ALL_NODES]
+    + [{"do": "change", "node": q, "from": node} for q in EXPECTED_NEXT for node in ALL_NODES]
+    + [{"do": "restart"}]
+)
+
+
+def _by_walk_api(walk, command):
+    """The command through Walk's own methods (not Walk.do, not the table); None if refused."""
+    try:
+        if command["do"] == "answer":
+            return walk.answer(command["node"], command["label"])
+        if command["do"] == "back":
+            return walk.back(command["node"])
+        if command["do"] == "change":
+            return walk.change(command["node"], command["from"])
+        return walk.restart()
+    except InvalidAnswer:
+        return None
+
+
+def test_the_table_is_every_walk_state_and_every_command_as_the_engine_walks_it(flow):
+    """Every state reached from the start by any command, every command in it: the table
+    says what the engine's Walk and its worker interface (handle) do, and refuses what they refuse."""
+    table = engine.table(KADER)
+    states = table["states"]
+    assert table["start"] == "" and states[""]["node"] == "vermoeden-wegen"
+    assert table["numbers"] == QUESTION_NUMBERS
+    seen, todo = {}, [flow.walk()]
+    while todo:
+        walk = todo.pop()
+        key = _key(walk)
+        if key in seen:
+            assert seen[key] == (walk.answers, walk.earlier), key  # one key, one walk
+            continue
+        seen[key] = (walk.answers, walk.earlier)
+        entry = states[key]
+        assert entry["node"] == walk.node
+        assert entry["path"] == [list(answer) for answer in walk.answers]
+        assert entry["earlier"] == (walk.earlier[1] if walk.earlier else None)
+        accepted = {}
+        for command in ANY_COMMAND:
+            reached = _by_walk_api(walk, command)
+            out = json.loads(handle(KADER_JSON, json.dumps(walk.memory()), json.dumps(command)))
+            if reached is None:
+                assert out["error"] and out["key"] == key, (key, command)
+                continue
+            accepted[_command_key(command)] = _key(reached)
+            assert out["error"] is None and out["key"] == _key(reached), (key, command)
+            todo.append(reached)
+        assert entry["go"] == accepted, key  # nothing more, nothing less
+    assert set(states) == set(seen)
+    # By hand: the 12 answer prefixes of the 7 paths (start, 2, 3, 2, 2, 2 deep), plus each
+    # question asked again with one of its answers marked (2 + 3 + 2 + 2 + 2).
+    assert len(states) == 12 + 11
+
+
+def test_the_table_names_states_and_commands_as_documented(flow):
+    states = engine.table(KADER)["states"]
+    assert states["1.0"] == {
+        "node": "hulp-mogelijk",
+        "path": [["vermoeden-wegen", "Ja"], ["veiligheid", "Nee"]],
+        "earlier": None,
+        "go": {
+            "answer hulp-mogelijk Nee": "1.0.0",
+            "answer hulp-mogelijk Ja": "1.0.1",
+            "back hulp-mogelijk": "1~0",
+            "change vermoeden-wegen hulp-mogelijk": "~1",
+            "change veiligheid hulp-mogelijk": "1~0",
+            "restart": "",
+        },
+    }
+    assert states["1~2"]["node"] == "veiligheid" and states["1~2"]["earlier"] == "Twijfel"
+    assert engine.command_key({"do": "answer", "node": "veiligheid", "label": "Ja"}) == "answer veiligheid Ja"
+    assert engine.command_key({"do": "change", "node": "a", "from": "b"}) == "change a b"
 
 
 class Session:

@@ -147,35 +147,23 @@ def _embedded(html: str, name: str):
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
-def test_the_tool_page_embeds_the_engines_routing_for_every_node(site_dir, name):
-    """The table the page follows before Pyodide runs is what the engine does, node by node."""
+def test_the_tool_page_embeds_the_engines_table_of_every_walk_state(site_dir, name):
+    """The table the page looks up in before Pyodide runs is what the engine does
+    (test_engine.py checks the engine's table against its Walk at every state)."""
     html = (site_dir / "varianten" / VARIANTS[name]["id"] / "afwegingskader" / "index.html").read_text("utf-8")
-    table = _embedded(html, "routes")
+    table = _embedded(html, "table")
     kader = _embedded(html, "kader")  # what the worker's engine walks
-    assert {n: v["next"] for n, v in table["nodes"].items() if v["kind"] == "question"} == EXPECTED_NEXT
-    assert table["start"] == kader["start"] == "vermoeden-wegen" and table["total"] == 5
-    # Ask the engine itself, through the worker's JSON interface, at every node of every path.
-    reached = set()
-    for path in engine.Flow.from_data(kader).all_paths():
-        answers, node = "[]", table["start"]
-        for label in path:
-            for offered, target in table["nodes"][node]["next"].items():
-                out = json.loads(engine.handle(json.dumps(kader), answers, json.dumps(
-                    {"do": "answer", "node": node, "label": offered})))
-                assert out["error"] is None and out["state"]["node"] == target, (node, offered)
-            reached.add(node)
-            out = json.loads(engine.handle(json.dumps(kader), answers, json.dumps(
-                {"do": "answer", "node": node, "label": label})))
-            answers, node = json.dumps(out["answers"]), out["state"]["node"]
-            assert table["nodes"][node]  # every node the engine names is in the table
-        reached.add(node)
-    assert reached == set(table["nodes"])
-    # The static kader's links (the tool without JavaScript) go where the table goes.
-    for section in re.findall(r'<section [^>]*data-node="([^"]+)"[^>]*>(.*?)</section>', html, re.S):
-        node, body = section
-        links = dict((label, href) for href, label in re.findall(r'href="#([^"]+)" data-answer="([^"]+)"', body))
-        if table["nodes"][node]["kind"] == "question":
-            assert links == table["nodes"][node]["next"], node
+    assert {q["id"]: {a["label"]: a["next"] for a in q["answers"]} for q in kader["questions"]} == EXPECTED_NEXT
+    assert table == engine.table(kader)
+    # The static kader's links (the tool without JavaScript) go where the table goes, from
+    # every state that shows their question.
+    links = {}
+    for node, body in re.findall(r'<section [^>]*data-node="([^"]+)"[^>]*>(.*?)</section>', html, re.S):
+        links[node] = dict((label, href) for href, label in re.findall(r'href="#([^"]+)" data-answer="([^"]+)"', body))
+    for state in table["states"].values():
+        if state["node"] in EXPECTED_NEXT:
+            assert {label: table["states"][state["go"][f"answer {state['node']} {label}"]]["node"]
+                    for label in links[state["node"]]} == links[state["node"]] == EXPECTED_NEXT[state["node"]]
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-__all__ = ["KaderError", "InvalidAnswer", "Flow", "Walk", "check", "handle", "routes"]
+__all__ = ["KaderError", "InvalidAnswer", "Flow", "Walk", "check", "command_key", "handle", "table"]
 
 
 class KaderError(ValueError):
@@ -152,22 +152,43 @@ class Flow:
             raise InvalidAnswer(f"an earlier answer for '{earlier[0]}' while at '{walk.node}'")
         return Walk(self, walk.answers, earlier)
 
-    def routes(self) -> dict:
-        """Every node's next node per answer, as the engine walks them.
+    def table(self) -> dict:
+        """Every state a walk can reach and where each command the page can send leads from it.
 
-        The tool page embeds this table so that the browser can move on at once,
-        before Pyodide has started; the worker's engine later confirms each step.
+        The tool page embeds this table and only looks up in it, so that the
+        browser moves on at once, before Pyodide has started; the worker's engine
+        later confirms each step by its own key (``handle``'s ``key``). A state is
+        a ``Walk`` (answers given, answer being reconsidered), named by
+        ``Walk.key``; states are reached from the start by every command the
+        page can send (``Walk.commands``), so those after back, change and
+        restart are in it too. ``{"start": <key of the start>,
+        "numbers": {question: its number}, "states": {key: {"node", "path":
+        [[question, label], ...], "earlier": label or null, "go": {command_key:
+        key}}}}``: a command that is not in ``go`` is one the engine refuses.
         """
-        nodes: dict = {}
-        for node_id, question in self.questions.items():
-            nodes[node_id] = {
-                "kind": "question",
-                "number": question["number"],
-                "next": {a["label"]: self.next(node_id, a["label"]) for a in question["answers"]},
+        start = Walk(self)
+        states: dict = {}
+        todo = [start]
+        while todo:
+            walk = todo.pop()
+            if walk.key in states:
+                continue
+            go = {}
+            for command in walk.commands():
+                reached = walk.do(command)
+                go[command_key(command)] = reached.key
+                todo.append(reached)
+            states[walk.key] = {
+                "node": walk.node,
+                "path": [[node_id, label] for node_id, label in walk.answers],
+                "earlier": walk.earlier[1] if walk.earlier else None,
+                "go": go,
             }
-        for node_id in self.outcomes:
-            nodes[node_id] = {"kind": "outcome"}
-        return {"start": self.start, "total": self.total, "nodes": nodes}
+        return {
+            "start": start.key,
+            "numbers": {node_id: q["number"] for node_id, q in self.questions.items()},
+            "states": dict(sorted(states.items())),
+        }
 
     def all_paths(self) -> list[tuple]:
         """Every sequence of answers from the start to an outcome."""
@@ -231,6 +252,52 @@ class Walk:
     def restart(self) -> Walk:
         return Walk(self.flow)
 
+    def do(self, command: dict) -> Walk:
+        """The walk after one of the browser's commands (see ``handle``); refuses as the methods do."""
+        do = command.get("do")
+        if do == "answer":
+            return self.answer(_named(command, "node"), _named(command, "label"))
+        if do == "back":
+            return self.back(_named(command, "node"))
+        if do == "change":
+            return self.change(_named(command, "node"), _named(command, "from"))
+        if do == "restart":
+            return self.restart()
+        if do == "state":
+            return self
+        raise InvalidAnswer(f"unknown command {do!r}")
+
+    def commands(self) -> list[dict]:
+        """Every command the page can send while this walk is on screen and the engine accepts.
+
+        An answer per option of the question shown, back (once something is answered),
+        change per answered question and restart.
+        """
+        node_id = self.node
+        question = self.flow.questions.get(node_id)
+        commands = [{"do": "answer", "node": node_id, "label": a["label"]} for a in question["answers"]] if question else []
+        if self.answers:
+            commands.append({"do": "back", "node": node_id})
+        commands += [{"do": "change", "node": answered, "from": node_id} for answered, _label in self.answers]
+        commands.append({"do": "restart"})
+        return commands
+
+    @property
+    def key(self) -> str:
+        """The walk's name in the page's table: each answer's place among its question's answers
+        (0 for the first), joined by ".", then "~" and the earlier answer's place if one is being
+        reconsidered. "" is the start, "1.0" the first question's second answer and then the
+        next question's first, "1~2" that next question asked again with its third answer marked.
+        The answers from the start fix every node on the way, so the key names the walk exactly."""
+        places = [str(self._place(node_id, label)) for node_id, label in self.answers]
+        key = ".".join(places)
+        if self.earlier:
+            key += "~" + str(self._place(*self.earlier))
+        return key
+
+    def _place(self, node_id: str, label: str) -> int:
+        return [a["label"] for a in self.flow.questions[node_id]["answers"]].index(label)
+
     @property
     def path(self) -> list[dict]:
         return [
@@ -260,9 +327,16 @@ class Walk:
         }
 
 
-def routes(kader: dict) -> dict:
-    """The routing table the tool page embeds (see ``Flow.routes``)."""
-    return Flow.from_data(kader).routes()
+def table(kader: dict) -> dict:
+    """The table of walk states the tool page embeds (see ``Flow.table``)."""
+    return Flow.from_data(kader).table()
+
+
+def command_key(command: dict) -> str:
+    """A command as the table names it: its ``do``, ``node``, ``from`` and ``label``, those it
+    has, in that order, joined by spaces ("answer veiligheid Ja", "back veiligheid",
+    "change vermoeden-wegen veiligheid", "restart"). The browser builds the same string."""
+    return " ".join(command[name] for name in ("do", "node", "from", "label") if name in command)
 
 
 def handle(kader_json: str, answers_json: str, command_json: str) -> str:
@@ -280,27 +354,19 @@ def handle(kader_json: str, answers_json: str, command_json: str) -> str:
 
     A command that names another node than the current one (a click meant for a
     question no longer on screen), an answer the question does not offer or an
-    unknown command leaves the walk unchanged and says why in ``error``.
+    unknown command leaves the walk unchanged and says why in ``error``. ``key``
+    names the walk as the page's table does (``Walk.key``), so the page can check
+    that the engine is where it went.
     """
     flow = Flow.from_data(json.loads(kader_json))
     walk = flow.resume(json.loads(answers_json))
     command = json.loads(command_json)
     error = None
     try:
-        do = command.get("do")
-        if do == "answer":
-            walk = walk.answer(_named(command, "node"), _named(command, "label"))
-        elif do == "back":
-            walk = walk.back(_named(command, "node"))
-        elif do == "change":
-            walk = walk.change(_named(command, "node"), _named(command, "from"))
-        elif do == "restart":
-            walk = walk.restart()
-        elif do != "state":
-            raise InvalidAnswer(f"unknown command {do!r}")
+        walk = walk.do(command)
     except InvalidAnswer as exc:
         error = str(exc)
-    return json.dumps({"answers": walk.memory(), "state": walk.state(), "error": error})
+    return json.dumps({"answers": walk.memory(), "state": walk.state(), "key": walk.key, "error": error})
 
 
 def _named(command: dict, key: str) -> str:

@@ -120,10 +120,10 @@ class VariantView:
 
         return kader_json(self.handbook.kader)
 
-    def routes_json(self) -> Markup:
-        from .kinds.tool import routes_json
+    def table_json(self) -> Markup:
+        from .kinds.tool import table_json
 
-        return routes_json(self.handbook.kader)
+        return table_json(self.handbook.kader)
 
 
 def role_slug(role: Role) -> str:

@@ -3,7 +3,8 @@
  * CPython) in Pyodide, off the main thread; boot.mjs starts it. Holds the answers given so far in
  * this worker's memory only; they are gone when the page goes. Commands that
  * arrive while Pyodide starts are replayed in order before "ready"; each reply
- * carries the command's seq, so the page can check it against what it showed.
+ * carries the command's seq and the engine's key for the walk, so the page can
+ * check it against the state it showed.
  */
 import { bootEngine } from "./boot.mjs";
 
@@ -15,7 +16,7 @@ const pending = [];
 function run({ seq, command }) {
   const out = JSON.parse(handle(kader, answers, JSON.stringify(command)));
   answers = JSON.stringify(out.answers);
-  self.postMessage({ type: "state", seq, state: out.state, error: out.error });
+  self.postMessage({ type: "state", seq, state: out.state, key: out.key, error: out.error });
 }
 
 async function init(message) {

@@ -35,13 +35,13 @@ def kader_json(kader: Kader) -> Markup:
     return _script_json(kader_data(kader))
 
 
-def routes_json(kader: Kader) -> Markup:
-    """Every node's next node per answer, computed by the engine itself at build time.
+def table_json(kader: Kader) -> Markup:
+    """Every walk state and where each command leads from it, computed by the engine at build time.
 
-    The browser follows this table from first paint, before Pyodide runs; the
-    engine in the worker then replays the answers and must land where it did.
+    The browser only looks up in this table, from first paint, before Pyodide runs; the
+    engine in the worker then replays the commands and must land where the page went.
     """
-    return _script_json(engine.routes(kader_data(kader)))
+    return _script_json(engine.table(kader_data(kader)))
 
 
 def _script_json(data) -> Markup:
