@@ -1,8 +1,7 @@
 // The search page: a small form over Pagefind's JavaScript API.
 //
-// Pagefind's index is split into small fragments; a query loads only the
-// fragments for its words and the pages it shows, so the bytes a reader
-// downloads do not grow with the number of protocols. Everything comes from
+// Pagefind's index is split into small files; a query loads only the index
+// chunks for its words and the fragments of the results it shows. Everything comes from
 // this site (pagefind/ is written at build time); nothing is stored and the
 // query never enters the URL. All wording is in the page (data-label-*).
 
@@ -27,17 +26,21 @@ function label(name, n) {
   return (form.dataset[name] || "").replace("{n}", String(n));
 }
 
-async function load() {
+// One Pagefind for the page: the first keystroke and the Enter key that follows it both ask for
+// it, and must share it (two would each fetch every file twice). It runs on this thread
+// (noWorker): a worker would download Pagefind's code a second time for a search that takes
+// milliseconds. The index is one, however many pages (generator/release/search.py).
+function load() {
   if (!pagefind) {
-    const api = await import(new URL("pagefind/pagefind.js", root).href);
-    await api.options({ baseUrl: root.pathname, excerptLength: 24 });
-    // A large handbook's index is made in shards (generator/release/search.py): merged here,
-    // each loads only the chunks for the words searched, as the first does.
-    const response = await fetch(new URL("pagefind/shards.json", root), { credentials: "same-origin" });
-    const shards = response.ok ? await response.json() : [];
-    for (const shard of shards) await api.mergeIndex(new URL(`pagefind/${shard}`, root).pathname);
-    await api.init();
-    pagefind = api;
+    pagefind = (async () => {
+      const api = await import(new URL("pagefind/pagefind.js", root).href);
+      await api.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true });
+      await api.init();
+      return api;
+    })();
+    pagefind.catch(() => {
+      pagefind = null; // a failed download may be tried again with the next query
+    });
   }
   return pagefind;
 }
@@ -127,11 +130,16 @@ function item(data, query) {
   return li;
 }
 
+// Each result's fragment is fetched when the result is to be shown, and a result is shown
+// as soon as it and those above it have arrived: the first does not wait for the tenth.
 async function showMore(current) {
   const batch = results.slice(shown, shown + PAGE);
-  const data = await Promise.all(batch.map((r) => r.data()));
-  if (current !== generation) return;
-  for (const d of data) list.append(item(d, query));
+  const pending = batch.map((r) => r.data());
+  for (const data of pending) {
+    const d = await data;
+    if (current !== generation) return;
+    list.append(item(d, query));
+  }
   shown += batch.length;
   more.hidden = shown >= results.length;
 }
