@@ -34,7 +34,7 @@ function load() {
   if (!pagefind) {
     pagefind = (async () => {
       const api = await import(new URL("pagefind/pagefind.js", root).href);
-      await api.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true });
+      await api.options({ baseUrl: root.pathname, excerptLength: 30, noWorker: true });
       await api.init();
       return api;
     })();
@@ -67,17 +67,16 @@ function excerpt(html) {
 
 // The part of the page the words were found in: a step of the step table
 // (stap-N) or another heading; the page itself when it is the first heading.
-// The part whose excerpt shows the most words of the query as typed wins (so
+// The part in which the most words of the query as typed were found wins (so
 // "drie" in a query picks step 3 even if "van" and "school" are more often in
 // another step, and "Driemaster" does not count for "drie"); then Pagefind's
-// scores.
+// scores. A part's words are read at its locations in the page's text, split as
+// Pagefind splits it (its excerpt, 30 words, may end before the last of them).
 const plain = (word) => word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
 
-function wordsShown(sub, terms) {
-  const marked = new Set(
-    ((sub.excerpt || "").match(/<mark>(.*?)<\/mark>/g) || []).map((m) => plain(m.replace(/<\/?mark>/g, ""))),
-  );
-  return terms.filter((term) => marked.has(term)).length;
+function wordsFound(sub, terms, words) {
+  const found = new Set((sub.locations || []).map((at) => plain(words[at] || "")));
+  return terms.filter((term) => found.has(term)).length;
 }
 
 function score(sub) {
@@ -86,9 +85,10 @@ function score(sub) {
 
 function bestSubResult(data, query) {
   const terms = [...new Set(query.split(/\s+/).map(plain).filter(Boolean))];
+  const words = (data.content || "").split(/[^\S\uFEFF]+/);
   const subs = (data.sub_results || []).filter((s) => s.anchor && s.anchor.element !== "h1");
   if (!subs.length) return null;
-  const rank = (s) => [wordsShown(s, terms), score(s)];
+  const rank = (s) => [wordsFound(s, terms, words), score(s)];
   return subs.reduce((best, s) => {
     const [a, b] = [rank(s), rank(best)];
     return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]) ? s : best;
