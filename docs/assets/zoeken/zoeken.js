@@ -186,4 +186,7 @@ if (form && input) {
     const link = next && next.querySelector("a");
     if (link) link.focus();
   });
+  // Words typed before this module ran (it runs after the page is parsed; on a slow network
+  // that can be after the first keystrokes) are searched for too.
+  if (input.value.trim()) run(input.value, false);
 }
