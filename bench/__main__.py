@@ -21,9 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS, serve
-
-from .synthetic import school, synthetic
+from .synthetic import school, step_agreement, synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -113,46 +111,41 @@ def counts() -> list[int]:
     return [int(n) for n in os.environ.get("BENCH_VARIANTS", default).split(",") if n.strip()]
 
 
-def search_bytes(site: Path, query: str) -> dict:
-    """Bytes a reader downloads for one search on zoeken/, after the page itself has loaded."""
-    from playwright.sync_api import sync_playwright
+def index_measured(site: Path, workers: int = 2) -> tuple[float, float]:
+    """Seconds and peak memory (MiB, PSS of the process tree) of the search index alone, made
+    again over a built site as the build makes it (``workers`` Pagefind runs at a time)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "generator.release.search", str(site), str(workers)], cwd=ROOT)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.2)
+    if proc.returncode != 0:
+        raise SystemExit("indexing failed")
+    return time.perf_counter() - start, peak / 1024 / 1024
 
-    server, base = serve(site)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context()
-            page = context.new_page()
-            page.goto(f"{base}zoeken/")
-            page.wait_for_load_state("networkidle")
-            seen: list[tuple[str, int]] = []
 
-            def finished(request):
-                size = request.sizes()
-                seen.append((request.url, size["responseBodySize"] + size["responseHeadersSize"]))
-
-            context.on("requestfinished", finished)
-            page.get_by_role("searchbox").fill(query)
-            page.get_by_role("searchbox").press("Enter")
-            page.locator(".zoeken__result").first.wait_for(timeout=120000)
-            page.wait_for_load_state("networkidle")
-            first = page.locator(".zoeken__result a").first.inner_text()
-            browser.close()
-    finally:
-        server.shutdown()
-    return {"bytes": sum(n for _, n in seen), "requests": len(seen), "first": first,
-            "index_bytes": sum(n for url, n in seen if "/pagefind/" in url and not url.endswith((".js", ".pagefind")))}
+def search_queries(n: int) -> list[str]:
+    """A first query by a school's name and one by a phrase of its step 3: a seed protocol's
+    at 5 variants, a synthetic school's (``bench.synthetic``) otherwise."""
+    if n == 5:
+        return ["Stichting Consent", "Bespreek de signalen met de ouder/verzorger"]
+    number = min(n - 1, 4242)
+    return [school(number)["title"], step_agreement(number, 3).rstrip(".")]
 
 
 def report_builds() -> None:
     """The table of the README: one real build per count (a row as soon as it is measured),
-    then one search on the largest."""
-    last_site = None
+    then, per count, a first search by a school's name and by a phrase of its step 3
+    (``bench.search``)."""
+    from .search import report as report_search
+
     tmp = Path(tempfile.mkdtemp(prefix="meldcode-bench-site-"))
     print("== build (pages and search index, per engine: BENCH_ENGINES=" + ",".join(ENGINES)
           + "; BENCH_VARIANTS=" + ",".join(map(str, counts())) + ")")
     print("| variants | engine | build s | CPU s | peak memory | site size | search index | largest page | pages > 100 KiB |")
     print("|---:|---|---:|---:|---:|---:|---:|---|---:|", flush=True)
+    searches = []
     try:
         for n in counts():
             protocols = ROOT / "protocols" if n == 5 else synthetic(ROOT / "protocols", n)
@@ -164,18 +157,23 @@ def report_builds() -> None:
                     path, size = info["largest"]
                     print(f"| {n:,} | {engine} | {seconds:.0f} | {cpu:.0f} | {mib:.0f} MiB | {_mib(info['site'])} "
                           f"| {_mib(info['index'])} | {size / 1024:.0f} KiB ({path}) | {info['over_100k']} |", flush=True)
-                    if last_site is not None:
-                        shutil.rmtree(last_site)
-                    last_site, last_n, last_info = site, n, info
+                    print(f"   largest variant page at {n:,} variants ({engine}): {info['largest_variant'] / 1024:.0f} KiB",
+                          flush=True)
+                    if engine == ENGINES[0]:  # the search index is the same whichever engine wrote the pages
+                        seconds, mib = index_measured(site)
+                        print(f"   search index alone (Pagefind in parts, merged): {seconds:.0f} s, peak memory {mib:.0f} MiB",
+                              flush=True)
+                        searches.append((n, report_search(site, search_queries(n), label=f"at {n:,} variants for ")))
+                    shutil.rmtree(site)
             finally:
                 if protocols != ROOT / "protocols":
                     shutil.rmtree(protocols.parent)
-        query = "Consent" if last_n == 5 else school(min(last_n - 1, 4242))["title"]
-        found = search_bytes(last_site, query)
-        print(f"search for {query!r} at {last_n:,} variants: {found['bytes'] / 1024:.0f} KiB in {found['requests']} "
-              f"requests (of which index chunks and fragments {found['index_bytes'] / 1024:.0f} KiB); "
-              f"first result: {found['first']}")
-        print(f"largest variant page at {last_n:,} variants: {last_info['largest_variant'] / 1024:.0f} KiB")
+        print("== first search (bench/search.py: served as make dist serves it; time on the issue's Slow 4G)")
+        print("| variants | by a school's name | by a phrase of its step 3 |")
+        print("|---:|---|---|")
+        for n, (name, phrase) in searches:
+            print(f"| {n:,} | " + " | ".join(f"{m['bytes'] / 1024:.0f} KiB, {m['requests']} requests, {m['slow_ms'] / 1000:.1f} s"
+                                           for m in (name, phrase)) + " |", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -2,8 +2,8 @@
 
 One build of 60 synthetic variants (``bench.synthetic``, as ``make bench`` makes
 them) with 6 variants per listing page, so that listings, letters and boards each
-span several pages, and a search index in three shards: the smallest handbook that
-pages everything. Sizes at 7,000 variants are measured by ``make bench``, not here.
+span several pages, and a search index made in three parts and merged into one: the
+smallest handbook that pages everything. Sizes at 7,000 variants are measured by ``make bench``, not here.
 """
 
 from __future__ import annotations
@@ -12,15 +12,17 @@ import gzip
 import json
 import re
 import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import cbor2
 import pytest
 
 from axe import violations
 from bench.synthetic import school, step_agreement, synthetic
-from conftest import PROTOCOLS, serve
+from conftest import PROTOCOLS, ROOT, serve
 from generator.release.search import pages_to_index
 from test_accessibility import _tab_to
 from test_browser import Watch, _privacy
@@ -30,7 +32,7 @@ pytestmark = pytest.mark.xdist_group("big_site")
 
 COUNT = 60
 PAGE_SIZE = 6
-SHARD_PAGES = 25  # the search index in three shards, merged by the search page
+SHARD_PAGES = 25  # the search index made in three parts (Pagefind runs), merged into one index
 
 
 class Links(HTMLParser):
@@ -125,23 +127,77 @@ def test_overviews_do_not_grow_with_the_variants(big_site):
         assert len(named) <= PAGE_SIZE, (url, len(named))
 
 
-def test_search_index_is_in_fragments_and_shards(big_site):
+def test_search_index_is_one_index_in_fragments(big_site):
+    """Made in parts, the index is one: one entry and metadata, every fragment in one folder,
+    the word index in chunks; no parts left in the site and nothing for the page to merge."""
     pagefind = big_site / "pagefind"
-    shards = json.loads((pagefind / "shards.json").read_text(encoding="utf-8"))
-    assert shards == ["shard-1/", "shard-2/"]
-    folders = shard_folders(big_site)
-    fragments = [f for folder in folders for f in (folder / "fragment").iterdir()]
-    chunks = [c for folder in folders for c in (folder / "index").iterdir()]
-    # one fragment per indexed page, no shard above its size, the word index in several chunks
-    assert len(fragments) >= COUNT and len(chunks) > len(folders)
-    assert all(len(list((folder / "fragment").iterdir())) <= SHARD_PAGES for folder in folders)
+    assert len(marked_urls(big_site)) > 2 * SHARD_PAGES  # so it was made in three parts
+    assert sorted(p.name for p in pagefind.iterdir() if p.is_dir()) == ["fragment", "index"]
+    assert len(list(pagefind.glob("*.pf_meta"))) == 1 and not (pagefind / "shards.json").exists()
+    assert not (big_site / ".pagefind-parts").exists()
+    fragments = list((pagefind / "fragment").iterdir())
+    chunks = list((pagefind / "index").iterdir())
+    # one fragment per indexed page, the word index in several small chunks
+    assert len(fragments) == len(marked_urls(big_site)) and len(chunks) > 3
     assert max(p.stat().st_size for p in chunks) < 100 * 1024
 
 
+def index_content(folder: Path) -> tuple[list[str], dict]:
+    """What a Pagefind index holds, whatever its page numbers, chunks and file names: its pages'
+    URLs, and per word each page's (URL's) locations, meta locations (by field name) and the
+    word's variants with diacritics, read with the decoder Pagefind's files need (CBOR)."""
+    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (index,) = entry["languages"].values()
+
+    def read(path: Path):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        return cbor2.loads(data[len(b"pagefind_dcd"):])
+
+    _version, pages, chunks, _filters, _sorts, fields = read(folder / f"pagefind.{index['hash']}.pf_meta")
+    assert index["page_count"] == len(pages)
+    urls = []
+    for fragment, *_ in pages:
+        text = gzip.decompress((folder / "fragment" / f"{fragment}.pf_fragment").read_bytes()).decode("utf-8")
+        urls.append(json.loads(text[text.index("{"):])["url"])
+
+    def by_url(postings):
+        number, out = 0, []
+        for delta, locations, meta in postings:  # page numbers are stored as differences
+            number += delta
+            out.append((urls[number], tuple(locations), tuple(fields[-1 - n] if n < 0 else n for n in meta)))
+        return sorted(out)
+
+    words = {}
+    for first, last, chunk in chunks:
+        for word, postings, variants in read(folder / "index" / f"{chunk}.pf_index")[0]:
+            # a word is in the one chunk whose bounds hold it (the browser asks for that chunk)
+            assert first <= word[: len(first)] and word[: len(last)] <= last and word not in words
+            words[word] = (by_url(postings), sorted((v, tuple(by_url(p))) for v, p in variants))
+    return sorted(urls), words
+
+
+def test_merged_search_index_holds_what_one_pagefind_run_writes(big_site, tmp_path):
+    """The parts, merged, hold the same pages and words, at the same places, as Pagefind writes
+    when it indexes every page in one run (which needs too much memory at thousands of variants)."""
+    one = tmp_path / "one"
+    job = {"pagefind": str(ROOT / "node_modules" / "pagefind" / "lib" / "index.js"), "site": str(big_site),
+           "language": "nl", "pages": pages_to_index(big_site), "out": str(one)}
+    result = subprocess.run(["node", str(ROOT / "generator" / "release" / "pagefind_index.mjs")],
+                            input=json.dumps(job), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    pages, words = index_content(one)
+    merged_pages, merged_words = index_content(big_site / "pagefind")
+    assert merged_pages == pages and len(pages) > 2 * SHARD_PAGES
+    assert any(variants for _, variants in words.values())  # words with diacritics (coördinator) too
+    assert merged_words == words
+
+
 def shard_folders(site: Path) -> list[Path]:
-    """The search index's folders: pagefind/ and the shards of pagefind/shards.json."""
+    """The search index's folder: pagefind/ (and shards of pagefind/shards.json, if any)."""
     pagefind = site / "pagefind"
-    return [pagefind] + [pagefind / shard for shard in json.loads((pagefind / "shards.json").read_text())]
+    shards = pagefind / "shards.json"
+    return [pagefind] + [pagefind / shard for shard in (json.loads(shards.read_text()) if shards.exists() else [])]
 
 
 def indexed_urls(site: Path) -> list[str]:
@@ -193,18 +249,24 @@ def _search(page, query: str):
 
 
 @pytest.mark.browser
-def test_search_finds_a_school_by_name_and_by_a_phrase_of_its_step_3(browser, big_url):
-    number = COUNT - 5  # in the last of the three shards: found through mergeIndex
+def test_search_finds_a_school_by_name_and_by_a_phrase_of_its_step_3(browser, big_site, big_url):
+    number = COUNT - 5  # in the last of the three parts the index was made in
     title = school(number)["title"]
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
     watch = Watch(page, big_url)
+    index_requests: list[str] = []
+    page.on("request", lambda r: "/pagefind/" in r.url and index_requests.append(urlsplit(r.url).path))
     page.goto(big_url + "zoeken/")
 
     _search(page, title)
     first = page.locator(".zoeken__result").first
     assert first.locator(".zoeken__title a").inner_text() == title
     assert first.locator(".zoeken__title a").get_attribute("href").endswith(f"varianten/school-{number:04d}/")
+    # one index, fetched once: one entry and metadata, no file twice (typing and Enter share it)
+    assert [p for p in index_requests if p.endswith(("pagefind-entry.json", ".pf_meta"))] == [
+        "/pagefind/pagefind-entry.json", f"/pagefind/{next((big_site / 'pagefind').glob('*.pf_meta')).name}"]
+    assert len(index_requests) == len(set(index_requests)), index_requests
 
     _search(page, step_agreement(number, 3).rstrip("."))
     first = page.locator(".zoeken__result").first

@@ -1,8 +1,7 @@
 // The search page: a small form over Pagefind's JavaScript API.
 //
-// Pagefind's index is split into small fragments; a query loads only the
-// fragments for its words and the pages it shows, so the bytes a reader
-// downloads do not grow with the number of protocols. Everything comes from
+// Pagefind's index is split into small files; a query loads only the index
+// chunks for its words and the fragments of the results it shows. Everything comes from
 // this site (pagefind/ is written at build time); nothing is stored and the
 // query never enters the URL. All wording is in the page (data-label-*).
 
@@ -27,17 +26,21 @@ function label(name, n) {
   return (form.dataset[name] || "").replace("{n}", String(n));
 }
 
-async function load() {
+// One Pagefind for the page: the first keystroke and the Enter key that follows it both ask for
+// it, and must share it (two would each fetch every file twice). It runs on this thread
+// (noWorker): a worker would download Pagefind's code a second time for a search that takes
+// milliseconds. The index is one, however many pages (generator/release/search.py).
+function load() {
   if (!pagefind) {
-    const api = await import(new URL("pagefind/pagefind.js", root).href);
-    await api.options({ baseUrl: root.pathname, excerptLength: 24 });
-    // A large handbook's index is made in shards (generator/release/search.py): merged here,
-    // each loads only the chunks for the words searched, as the first does.
-    const response = await fetch(new URL("pagefind/shards.json", root), { credentials: "same-origin" });
-    const shards = response.ok ? await response.json() : [];
-    for (const shard of shards) await api.mergeIndex(new URL(`pagefind/${shard}`, root).pathname);
-    await api.init();
-    pagefind = api;
+    pagefind = (async () => {
+      const api = await import(new URL("pagefind/pagefind.js", root).href);
+      await api.options({ baseUrl: root.pathname, excerptLength: 30, noWorker: true });
+      await api.init();
+      return api;
+    })();
+    pagefind.catch(() => {
+      pagefind = null; // a failed download may be tried again with the next query
+    });
   }
   return pagefind;
 }
@@ -64,17 +67,16 @@ function excerpt(html) {
 
 // The part of the page the words were found in: a step of the step table
 // (stap-N) or another heading; the page itself when it is the first heading.
-// The part whose excerpt shows the most words of the query as typed wins (so
+// The part in which the most words of the query as typed were found wins (so
 // "drie" in a query picks step 3 even if "van" and "school" are more often in
 // another step, and "Driemaster" does not count for "drie"); then Pagefind's
-// scores.
+// scores. A part's words are read at its locations in the page's text, split as
+// Pagefind splits it (its excerpt, 30 words, may end before the last of them).
 const plain = (word) => word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
 
-function wordsShown(sub, terms) {
-  const marked = new Set(
-    ((sub.excerpt || "").match(/<mark>(.*?)<\/mark>/g) || []).map((m) => plain(m.replace(/<\/?mark>/g, ""))),
-  );
-  return terms.filter((term) => marked.has(term)).length;
+function wordsFound(sub, terms, words) {
+  const found = new Set((sub.locations || []).map((at) => plain(words[at] || "")));
+  return terms.filter((term) => found.has(term)).length;
 }
 
 function score(sub) {
@@ -83,9 +85,10 @@ function score(sub) {
 
 function bestSubResult(data, query) {
   const terms = [...new Set(query.split(/\s+/).map(plain).filter(Boolean))];
+  const words = (data.content || "").split(/[^\S\uFEFF]+/);
   const subs = (data.sub_results || []).filter((s) => s.anchor && s.anchor.element !== "h1");
   if (!subs.length) return null;
-  const rank = (s) => [wordsShown(s, terms), score(s)];
+  const rank = (s) => [wordsFound(s, terms, words), score(s)];
   return subs.reduce((best, s) => {
     const [a, b] = [rank(s), rank(best)];
     return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]) ? s : best;
@@ -127,11 +130,16 @@ function item(data, query) {
   return li;
 }
 
+// Each result's fragment is fetched when the result is to be shown, and a result is shown
+// as soon as it and those above it have arrived: the first does not wait for the tenth.
 async function showMore(current) {
   const batch = results.slice(shown, shown + PAGE);
-  const data = await Promise.all(batch.map((r) => r.data()));
-  if (current !== generation) return;
-  for (const d of data) list.append(item(d, query));
+  const pending = batch.map((r) => r.data());
+  for (const data of pending) {
+    const d = await data;
+    if (current !== generation) return;
+    list.append(item(d, query));
+  }
   shown += batch.length;
   more.hidden = shown >= results.length;
 }
@@ -178,4 +186,7 @@ if (form && input) {
     const link = next && next.querySelector("a");
     if (link) link.focus();
   });
+  // Words typed before this module ran (it runs after the page is parsed; on a slow network
+  // that can be after the first keystrokes) are searched for too.
+  if (input.value.trim()) run(input.value, false);
 }
