@@ -46,7 +46,7 @@ class BuildOptions:
     search_index: bool = True
     """Run Pagefind over the built site (the search page needs its index)."""
     search_shard_pages: int = SHARD_PAGES
-    """Pages per Pagefind index; more pages are indexed in shards the search page merges."""
+    """Pages per Pagefind run; more pages are indexed in parts and merged into one index (D26)."""
     site_url: str | None = None
     """The handbook's address (``mkdocs.yml``'s own ``site_url``, not a plugin option): the feeds'
     links and ids and the printed "newer version" line use it."""

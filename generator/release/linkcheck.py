@@ -278,7 +278,7 @@ SEARCH_SCRIPT = "assets/zoeken/zoeken.js"
 
 def search_files(site: Path) -> list[str]:
     """The files the search page loads from Pagefind's bundle (site-relative)."""
-    files = ["pagefind/pagefind.js", "pagefind/pagefind-worker.js", "pagefind/pagefind-entry.json"]
+    files = ["pagefind/pagefind.js", "pagefind/pagefind-entry.json"]
     try:
         entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
