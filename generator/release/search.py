@@ -28,6 +28,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 import cbor2
@@ -36,6 +37,9 @@ LANGUAGE = "nl"
 """Every page is Dutch: one index, with Pagefind's Dutch stemming."""
 GLOB = "**/index.html"
 """Pages only: not 404.html, which is served for any missing address."""
+
+
+_NUMBER, _LOCATIONS = itemgetter(0), itemgetter(1)
 
 
 class SearchIndexError(Exception):
@@ -70,11 +74,16 @@ def pages_to_index(site: Path) -> list[str]:
 
 def index_site(
     site: Path, node_modules: Path, pages: list[str] | None = None, shard_pages: int = SHARD_PAGES, workers: int = 1,
+    kept: Path | None = None, changed: frozenset[str] | set[str] = frozenset(),
 ) -> None:
     """Write ``site/pagefind/``, one index of ``pages`` (site-relative; None: ``pages_to_index``,
     which reads every page; the plugin notes them as they are built), made in parts of at most
     ``shard_pages`` pages, ``workers`` at a time, and merged; a failing Pagefind fails the
-    build with its own message."""
+    build with its own message.
+
+    ``kept``: a folder where the parts stay for the next build (``build_cache``), each with the
+    list of its pages: a part with the same pages, none of them in ``changed``, is not indexed
+    again. The index is the same either way."""
     library = node_modules / "pagefind" / "lib" / "index.js"
     if not library.is_file():
         raise SearchIndexError(
@@ -84,9 +93,23 @@ def index_site(
         pages = pages_to_index(site)
     shards = [pages[i : i + shard_pages] for i in range(0, len(pages), shard_pages)] or [[]]
     out = site / "pagefind"
-    parts = site / PARTS
-    shutil.rmtree(parts, ignore_errors=True)
-    folders = [out] if len(shards) == 1 else [parts / str(n) for n in range(len(shards))]
+    parts = site / PARTS if kept is None else kept
+    if kept is None:
+        shutil.rmtree(parts, ignore_errors=True)
+        folders = [out] if len(shards) == 1 else [parts / str(n) for n in range(len(shards))]
+        todo = list(range(len(shards)))
+    else:
+        folders = [parts / str(n) for n in range(len(shards))]
+        todo = [n for n in range(len(shards)) if not _reusable(folders[n], shards[n], changed)]
+        for number in todo:
+            shutil.rmtree(folders[number], ignore_errors=True)
+            (folders[number].parent / f"{number}.json").unlink(missing_ok=True)
+        for stale in parts.glob("*") if parts.is_dir() else ():
+            if stale.stem.isdigit() and int(stale.stem) >= len(shards):
+                if stale.is_dir():
+                    shutil.rmtree(stale, ignore_errors=True)
+                else:
+                    stale.unlink()
 
     def index_shard(number: int) -> str | None:
         job = {"pagefind": str(library.resolve()), "site": str(site), "language": LANGUAGE, "pages": shards[number],
@@ -94,20 +117,36 @@ def index_site(
         result = subprocess.run(["node", str(SCRIPT)], input=json.dumps(job), capture_output=True, text=True)
         if result.returncode != 0:
             return f"pagefind failed ({result.returncode}) on part {number}: {result.stderr or result.stdout}"
+        if kept is not None:
+            (parts / f"{number}.json").write_text(json.dumps(shards[number]), encoding="utf-8")
         return None
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            failures = [failure for failure in pool.map(index_shard, range(len(shards))) if failure]
+            failures = [failure for failure in pool.map(index_shard, todo) if failure]
         if failures:
             raise SearchIndexError("; ".join(failures))
-        if len(folders) > 1:
+        if kept is not None and len(folders) == 1:
             shutil.rmtree(out, ignore_errors=True)
-            merge_parts(folders, out)
+            shutil.copytree(folders[0], out)
+        elif len(folders) > 1:
+            shutil.rmtree(out, ignore_errors=True)
+            merge_parts(folders, out, keep=kept is not None)
     finally:
-        shutil.rmtree(parts, ignore_errors=True)
+        if kept is None:
+            shutil.rmtree(parts, ignore_errors=True)
     if not (out / "pagefind.js").is_file():
         raise SearchIndexError("pagefind wrote no pagefind/pagefind.js")
+
+
+def _reusable(folder: Path, pages: list[str], changed: frozenset[str] | set[str]) -> bool:
+    """Whether a kept part is the index of exactly these pages, none of which changed."""
+    listing = folder.parent / f"{folder.name}.json"
+    try:
+        same = json.loads(listing.read_text(encoding="utf-8")) == pages
+    except (OSError, ValueError):
+        return False
+    return same and (folder / "pagefind-entry.json").is_file() and not changed.intersection(pages)
 
 
 # -- merging Pagefind indexes -------------------------------------------------------------------
@@ -123,6 +162,15 @@ def index_site(
 #   fragment/<hash>.pf_fragment  one page's text, URL and anchors (kept as they are)
 # A merged index lists the parts' pages one after another (part n's page numbers moved up by
 # the pages before it) and each word's pages in that order, so the numbers stay ascending.
+
+
+def _link(source: Path, target: Path) -> None:
+    """A second name for ``source`` (a copy on another file system). Nothing writes into a
+    Pagefind file after it is made: a kept part is removed whole before it is made again."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _read(path: Path):
@@ -147,36 +195,48 @@ def _language(entry: dict) -> tuple[str, dict]:
     return next(iter(languages.items()))
 
 
-def _absolute(pages: list, offset: int) -> list:
-    """A word's pages with page numbers counted from the merged index's first page."""
-    number, out = 0, []
-    for delta, *rest in pages:
-        number += delta
-        out.append([number + offset, *rest])
-    return out
+def _postings(pages: list, offset: int) -> tuple[list, int, int]:
+    """A word's pages in a part (page numbers as deltas, the first from the part's page 0), with
+    the merged index's numbers of its first and last page: parts are joined by changing only the
+    first delta of each (``_join``), so no page entry is rebuilt."""
+    if not pages:
+        return pages, offset, offset
+    return pages, pages[0][0] + offset, sum(map(_NUMBER, pages)) + offset
 
 
-def _relative(pages: list) -> list:
-    previous, out = 0, []
-    for number, *rest in pages:
-        out.append([number - previous, *rest])
-        previous = number
-    return out
+def _join(postings: list[tuple[list, int, int]]) -> list:
+    """One word's pages of several parts, in part order, as deltas from page 0 of the merged index."""
+    joined: list = []
+    previous = 0
+    for pages, first, last in postings:
+        if not pages:
+            continue
+        joined.append([first - previous, *pages[0][1:]])
+        joined.extend(pages[1:])
+        previous = last
+    return joined
 
 
-def _fields(pages: list, fields: dict[int, int]) -> list:
+def _size(pages: list) -> int:
+    """What a word's pages add to a chunk, as Pagefind counts it: each location, plus one a page."""
+    return sum(map(len, map(_LOCATIONS, pages))) + len(pages)
+
+
+def _fields(pages: list, fields: dict[int, int] | None) -> list:
     """Meta locations name their field by its place in the meta's list of fields (-1 - place):
-    renumbered from a part's list to the merged one."""
+    renumbered from a part's list to the merged one (None: the same list, nothing to do)."""
+    if fields is None:
+        return pages
     return [[number, locations, [-1 - fields[-1 - n] if n < 0 else n for n in meta]]
             for number, locations, meta in pages]
 
 
-def _words(folder: Path, meta: list, offset: int, fields: dict[int, int]):
-    """A part's words in order: (word, pages, {variant: pages}), page numbers made absolute."""
+def _words(folder: Path, meta: list, offset: int, fields: dict[int, int] | None):
+    """A part's words in order: (word, postings, {variant: postings}) (``_postings``)."""
     for _first, _last, chunk in meta[2]:
         for word, pages, variants in _read(folder / "index" / f"{chunk}.pf_index")[0]:
-            yield (word, _fields(_absolute(pages, offset), fields),
-                   {v: _fields(_absolute(p, offset), fields) for v, p in variants})
+            yield (word, _postings(_fields(pages, fields), offset),
+                   {v: _postings(_fields(p, fields), offset) for v, p in variants})
 
 
 def _base36(number: int) -> str:
@@ -198,9 +258,9 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
     return a[: common + 1], b[: common + 1]
 
 
-def merge_parts(folders: list[Path], out: Path) -> None:
+def merge_parts(folders: list[Path], out: Path, keep: bool = False) -> None:
     """Merge the Pagefind indexes in ``folders`` (pages in no two of them) into one, ``out``;
-    the parts' fragments are moved (and renamed), not copied."""
+    the parts' fragments are moved (and renamed), not copied; ``keep``: linked, the parts stay whole."""
     entries = [json.loads((f / "pagefind-entry.json").read_text(encoding="utf-8")) for f in folders]
     languages = [_language(entry) for entry in entries]
     language = languages[0][0]
@@ -228,7 +288,11 @@ def merge_parts(folders: list[Path], out: Path) -> None:
         offsets.append(len(pages))
         for fragment, *rest in meta[1]:
             name = f"{language}_{build}_{_base36(len(pages))}"
-            os.replace(folder / "fragment" / f"{fragment}.pf_fragment", out / "fragment" / f"{name}.pf_fragment")
+            source, target = folder / "fragment" / f"{fragment}.pf_fragment", out / "fragment" / f"{name}.pf_fragment"
+            if keep:
+                _link(source, target)
+            else:
+                os.replace(source, target)
             pages.append([name, *rest])
 
     chunks: list[list] = []
@@ -243,18 +307,21 @@ def merge_parts(folders: list[Path], out: Path) -> None:
 
     # Pagefind lists the meta fields in order of name
     fields = sorted({field for meta in metas for field in meta[5]})
-    streams = [_words(f, meta, offset, {i: fields.index(name) for i, name in enumerate(meta[5])})
+    streams = [_words(f, meta, offset, None if meta[5] == fields else
+                      {i: fields.index(name) for i, name in enumerate(meta[5])})
                for f, meta, offset in zip(folders, metas, offsets, strict=True)]
     # heapq.merge is stable: a word's pages come part by part, so their numbers ascend
     for word, same in groupby(heapq.merge(*streams, key=lambda w: w[0]), key=lambda w: w[0]):
-        word_pages: list = []
+        word_postings: list = []
         variants: dict[str, list] = {}
-        for _, part_pages, part_variants in same:
-            word_pages += part_pages
-            for variant, variant_pages in part_variants.items():
-                variants.setdefault(variant, []).extend(variant_pages)
-        current.append([word, _relative(word_pages), [[v, _relative(p)] for v, p in variants.items()]])
-        size += sum(len(p[1]) + 1 for p in word_pages) + sum(len(p[1]) + 1 for v in variants.values() for p in v)
+        for _, part_postings, part_variants in same:
+            word_postings.append(part_postings)
+            for variant, variant_postings in part_variants.items():
+                variants.setdefault(variant, []).append(variant_postings)
+        word_pages = _join(word_postings)
+        variant_pages = [[v, _join(p)] for v, p in variants.items()]
+        current.append([word, word_pages, variant_pages])
+        size += _size(word_pages) + sum(_size(p) for _, p in variant_pages)
         if size >= CHUNK_SIZE:
             flush()
     flush()
