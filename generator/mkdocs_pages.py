@@ -228,13 +228,17 @@ class LastBuild:
                 shutil.move(fresh / path, target)
                 self.digests[path] = new
                 changed.add(path)
-        # A page of an edited variant that was not made again is gone (a role no longer named).
+        # A page of an edited variant that was not made again is gone (a role no longer named),
+        # and so is a shared page (all are made again: an overview of a region no school names);
+        # the comparison's pages are made again where they show an edited variant.
         kept = set(rendered)
-        for path in [p for p in self.digests if p not in kept and _variant_of(p) in edited]:
+        for path in [p for p in self.digests if p not in kept and _gone(p, edited)]:
             del self.digests[path]
             (self.page_dir / path).unlink(missing_ok=True)
         return changed
 
 
-def _variant_of(path: str) -> str | None:
-    return urls.variant_of(path)
+def _gone(path: str, edited: set[str]) -> bool:
+    """Whether a page the last build made and this one did not make again is gone."""
+    owner = urls.variant_of(path)
+    return owner in edited if owner is not None else not urls.in_comparison(path)

@@ -153,6 +153,11 @@ def compare_page(number: int) -> str:
     return paged(COMPARE, number)
 
 
+def in_comparison(path: str) -> bool:
+    """Whether ``path`` is one of the comparison's pages or fragments."""
+    return path.startswith(f"{COMPARE}/")
+
+
 def compare_fragment(variant_id: str) -> str:
     """The comparison's column of one variant, loaded by the picker."""
     return f"{COMPARE}/{VARIANTS}/{variant_id}.json"

@@ -82,6 +82,8 @@ def iter_pages(
     # A part is every n-th page of the comparison with its variants' own pages just before it:
     # each text is rendered while it is still in ``templating.markdown``'s cache.
     comparison = Comparison(env, views, common, report, compare_page_size)
+    # While every variant fits one overview page, each comparison page's picker lists them all.
+    every_comparison_page = only is None or common["overview"].all_fit
     for number, chunk in enumerate(comparison.chunks, start=1):
         if (number - 1) % count != index:
             continue
@@ -89,7 +91,7 @@ def iter_pages(
             if only is None or view.variant.id in only:
                 for kind in VARIANT:
                     yield from kind.variant(ctx, view)
-        if only is None or any(view.variant.id in only for view in chunk):
+        if every_comparison_page or any(view.variant.id in only for view in chunk):
             yield from comparison.pages(number)
     yield from render_check_pages(handbook, env, report, overview_page_size, shard, only)
     yield from change_pages(env, handbook, today, common, page_size=overview_page_size, shard=shard, only=only,
