@@ -38,14 +38,14 @@ $(NODE_STAMP): package.json package-lock.json
 setup: $(VENV_STAMP) $(NODE_STAMP)
 
 # The site (python -m generator build: the same as `mkdocs build`, or Zensical's with
-# ENGINE=zensical), then one PDF per variant version printed by Chromium (linked from
-# the pages), built beside site/ and swapped in only when both succeeded: a failed
-# build leaves the earlier site/ as it was.
+# ENGINE=zensical) with one PDF per variant version printed by Chromium (linked from the
+# pages), built beside site/ and swapped in only when both succeeded: a failed build
+# leaves the earlier site/ as it was. .build-cache/ keeps what the next build needs to
+# make only what an edit of a variant changed (MkDocs; CONTRIBUTING D34).
+BUILD_CACHE ?= .build-cache
+
 build: setup chromium
-	rm -rf .site.staging
-	$(PY) -m generator build --engine $(ENGINE) --site-dir .site.staging
-	$(PY) -m generator.release.pdf .site.staging
-	$(PY) -m generator.release.atomic .site.staging site
+	$(PY) -m generator build --engine $(ENGINE) --site-dir site --cache $(BUILD_CACHE) --pdfs
 
 # MkDocs: `mkdocs serve --dirty` (an edit rebuilds what it changes, the page reloads);
 # Zensical: the built site, built again whole on an edit.
@@ -95,7 +95,7 @@ lock:
 	$(PY) -m pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf site .site.* dist .pytest_cache
+	rm -rf site .site.* dist .pytest_cache $(BUILD_CACHE)
 
 # Publish an edition with mike to the gh-pages branch of this repository
 # (add PUSH=--push to push it): make publish EDITION=2026.2

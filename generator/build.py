@@ -162,13 +162,15 @@ class Abbreviations:
         return explain(html, self.glossary, self.regex)
 
 
-def index(site: Path, options: BuildOptions, pages: list[str] | None) -> None:
-    """Pagefind over the built site (``pages``: those marked for search; None: read them all)."""
+def index(site: Path, options: BuildOptions, pages: list[str] | None, *, kept: Path | None = None,
+          changed: set[str] = frozenset()) -> None:
+    """Pagefind over the built site (``pages``: those marked for search; None: read them all);
+    ``kept``, ``changed``: the cache's parts, and the pages that changed since it was made."""
     if not options.search_index:
         return
     try:
         search.index_site(site, Path(options.node_modules), pages, shard_pages=options.search_shard_pages,
-                          workers=workers(options))
+                          workers=workers(options), kept=kept, changed=changed)
     except search.SearchIndexError as exc:
         raise BuildError(str(exc)) from None
 
@@ -176,20 +178,36 @@ def index(site: Path, options: BuildOptions, pages: list[str] | None) -> None:
 # ---------------------------------------------------------------- python -m generator build
 
 
-def build(config_file: Path, site_dir: Path | None = None, engine: str = "mkdocs") -> None:
+def build(config_file: Path, site_dir: Path | None = None, engine: str = "mkdocs", *,
+          cache: Path | None = None, pdfs: bool = False) -> None:
     """Build the whole site from ``config_file`` (``mkdocs.yml``) into ``site_dir`` (default:
-    its ``site_dir``) with ``engine``, atomically; ``BuildError`` if it fails (nothing changed)."""
+    its ``site_dir``) with ``engine``, atomically; ``BuildError`` if it fails (nothing changed).
+
+    ``cache``: a folder where the build keeps what the next one needs to make only what an edit
+    of a variant changed (``build_cache``; MkDocs only). ``pdfs``: print each version's PDF
+    (``release.pdf``) into the site before it is swapped in."""
+    before_swap = _print_pdfs if pdfs else None
     if engine == "mkdocs":
-        _build_with_mkdocs(config_file, site_dir)
+        _build_with_mkdocs(config_file, site_dir, cache, before_swap)
     elif engine == "zensical":
         from . import zensical_engine
 
-        zensical_engine.build(config_file, site_dir)
+        zensical_engine.build(config_file, site_dir, before_swap=before_swap)
     else:
         raise BuildError(f"unknown engine '{engine}' (one of: {', '.join(ENGINES)})")
 
 
-def _build_with_mkdocs(config_file: Path, site_dir: Path | None) -> None:
+def _print_pdfs(site: Path) -> None:
+    from .release import pdf
+
+    try:
+        pdf.make_pdfs(site)
+    except pdf.PdfError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _build_with_mkdocs(config_file: Path, site_dir: Path | None, cache: Path | None = None,
+                       before_swap=None) -> None:
     """What ``mkdocs build`` does (``mkdocs.__main__.build_command``), by MkDocs' public API: the
     ``meldcode`` plugin in ``config_file`` takes the steps above."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -204,6 +222,12 @@ def _build_with_mkdocs(config_file: Path, site_dir: Path | None) -> None:
         logger.setLevel(logging.WARNING)
     try:
         config = load_config(str(config_file), **({"site_dir": str(site_dir)} if site_dir else {}))
+        plugin = config.plugins["meldcode"]
+        if cache is not None:
+            from .build_cache import BuildCache
+
+            plugin.cache = BuildCache(cache)
+        plugin.before_swap = before_swap
         config.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(config, dirty=False)

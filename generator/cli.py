@@ -143,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
         command.add_argument("-f", "--config-file", type=Path, default=Path(CONFIG_FILE))
         command.add_argument("-d", "--site-dir", type=Path, help="default: the config's site_dir")
+        if name == "build":
+            command.add_argument("--cache", type=Path, metavar="DIR",
+                                 help="keep what the next build needs to make only what an edit of a variant "
+                                      "changed (MkDocs only; make build: .build-cache)")
+            command.add_argument("--pdfs", action="store_true", help="print each version's PDF into the site")
     args = parser.parse_args(argv)
 
     if args.command == "new-variant":
@@ -160,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                 from .serve import serve
 
                 return serve(args.config_file, args.site_dir, args.engine)
-            build.build(args.config_file, args.site_dir, args.engine)
+            build.build(args.config_file, args.site_dir, args.engine, cache=args.cache, pdfs=args.pdfs)
         except build.BuildError as exc:
             print(exc, file=sys.stderr)
             return 1

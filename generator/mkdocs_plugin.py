@@ -38,6 +38,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from . import build
+from .build_cache import BuildCache, Snapshot, fingerprint
 from .build_config import BuildOptions
 from .mkdocs_pages import (
     LIVERELOAD_HASH_SLOT,
@@ -52,7 +53,7 @@ from .mkdocs_pages import (
     rebuild_sitemap,
 )
 from .release import search
-from .release.atomic import staging_beside, swap_in
+from .release.atomic import link_unchanged, staging_beside, swap_in
 from .site import assets
 
 log = logging.getLogger("mkdocs.plugins.meldcode")
@@ -146,6 +147,21 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.warnings: CountHandler | None = None
         self.sigterm = None
         """SIGTERM's handler before this build set its own (None: not set)."""
+        self.cache: BuildCache | None = None
+        """Set by ``build.build`` (``--cache``): what this build keeps for the next (``build_cache``)."""
+        self.before_swap = None
+        """Set by ``build.build``: called with the finished site before it is swapped in (the PDFs)."""
+        self.key = ""
+        self.snapshot: Snapshot | None = None
+        """The last build's, when this one starts from it; None: a full build."""
+        self.handbook = None
+        self.report = None
+        self.built: set[str] = set()
+        """Every page MkDocs built in this build (site-relative)."""
+        self.removed: set[str] = set()
+        """Generated pages the last build made and this one does not (their paths, built)."""
+        self.saved = False
+        self.last_digests: dict[str, bytes] = {}
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
@@ -166,6 +182,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self._remove_pages()
         self._stop_counting()
         self._discard()
+        if self.cache is not None and not self.saved:
+            self.cache.clear()  # whatever it held may be half new: the next build is full
         if self.sigterm is not None:
             signal.signal(signal.SIGTERM, self.sigterm)
             self.sigterm = None
@@ -178,6 +196,9 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             raise PluginError(str(exc)) from None
         if self.command == "build" and not self.dirty:
             self.site_dir = Path(config.site_dir)
+            if self.cache is not None:
+                self.key = fingerprint(Path(config.config_file_path), self.options, self.today)
+                self.snapshot = self.cache.take(self.key, self.site_dir)
             self.staging = staging_beside(self.site_dir)
             config.site_dir = str(self.staging)
             if config.strict:
@@ -188,14 +209,23 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self.indexed = []
+        self.built = set()
         try:
             handbook = build.load_sources(self.options)
             last = self.last if self.last is not None and self.last.report.today == self.today else None
+            if self.snapshot is not None:
+                last = LastBuild(self.snapshot.handbook, self.snapshot.report, self.cache.pages,
+                                 self.snapshot.digests)
             edited = edited_variants(last.handbook, handbook) if last is not None else None
+            if edited is None and self.snapshot is not None:  # a shared source changed: a full build
+                self.snapshot, last = None, None
+                self.cache.clear()
             report = build.check(handbook, self.today, self.options, previous=last and last.report, edited=edited)
             # Each page goes to a temporary folder as it is rendered (in one process per
-            # core) and MkDocs reads it from there: no list of every page in memory.
-            fresh, rendered = build.render(handbook, report, self.today, self.options, only=edited)
+            # core) and MkDocs reads it from there: no list of every page in memory. A full
+            # build that keeps a cache renders into the cache.
+            folder = self.cache.new_pages if self.cache is not None and edited is None else None
+            fresh, rendered = build.render(handbook, report, self.today, self.options, folder=folder, only=edited)
         except build.BuildError as exc:
             raise PluginError(str(exc)) from None
         try:
@@ -203,13 +233,15 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
             raise
-        if edited is not None:  # `mkdocs serve --dirty` after an edit: what changed only
+        if edited is not None:  # `mkdocs serve --dirty` after an edit, or the cache's: what changed only
+            before = set(last.digests)
             try:
                 self.changed = last.take(fresh, rendered, edited)
             finally:
                 shutil.rmtree(fresh, ignore_errors=True)
             last.handbook, last.report = handbook, report
             self.page_dir, self.pages = last.page_dir, sorted(last.digests)
+            self.removed = {_built_path(config, path) for path in before - set(last.digests)}
         else:
             self._forget_last_build()
             self._remove_pages()
@@ -217,6 +249,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             self.page_dir, self.pages = fresh, sorted(rendered)
             if self.command == "serve" and self.dirty:
                 self.last = LastBuild(handbook, report, fresh, {path: digest(fresh / path) for path in rendered})
+        self.handbook, self.report = handbook, report
         self.abbreviations = build.Abbreviations(handbook)
         try:
             self.runtime = build.runtime(self.options)
@@ -266,6 +299,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         are written, here or in ``build_pages``' workers: no page is read again for it."""
         if search.MARK in output:
             self.indexed.append(page.file.dest_uri)
+        self.built.add(page.file.dest_uri)
         return output
 
     def on_nav(self, nav, *, config, files):
@@ -298,16 +332,20 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         fragments, so that a search downloads only the parts for its words.
         """
         # The generated pages' Markdown is no longer read: removing 70,000 files takes half a
-        # minute, so it happens while Pagefind indexes.
-        removing = self._remove_pages(meanwhile=True)
+        # minute, so it happens while Pagefind indexes (a cache keeps it, and its digests).
+        removing = self._remove_pages(meanwhile=True) if self.cache is None else self._digest_pages()
+        failed = self.warnings is not None and self.warnings.get_counts()
         try:
-            if self.changed is not None:
+            if self.snapshot is not None and not failed:
+                self._index_from_snapshot(Path(config.site_dir))
+            elif self.changed is not None:
                 log.info("meldcode: %d changed page(s) built; the search index is still that of the first build",
                          len(self.to_build))
-            elif not (self.warnings is not None and self.warnings.get_counts()):
+            elif not failed:
                 # A dirty build leaves the pages it did not change unwritten, so none of them were
                 # noted: then the pages on disk are read for the mark.
-                build.index(Path(config.site_dir), self.options, None if self.dirty else sorted(self.indexed))
+                build.index(Path(config.site_dir), self.options, None if self.dirty else sorted(self.indexed),
+                            kept=self.cache and self.cache.search_parts)
         except build.BuildError as exc:
             raise PluginError(str(exc)) from None
         finally:
@@ -319,13 +357,57 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         if self.warnings is not None and self.warnings.get_counts():
             self._discard()  # MkDocs aborts right after this, in strict mode
             return
-        swap_in(self.staging, self.site_dir)
+        if self.before_swap is not None:
+            self.before_swap(self.staging)
+            _stop_if_terminated()
+        swap_in(self.staging, self.site_dir, remove_old_later=self.cache is not None)
         config.site_dir = str(self.site_dir)
         self.staging = None
+        if self.cache is not None:
+            self._save_cache()
+
+    def _index_from_snapshot(self, site: Path) -> None:
+        """A build from the cache: the files it did not make again come from the last site
+        (linked, not copied), and only the search index's parts holding a changed page are
+        indexed again."""
+        made = {file.dest_uri for file in self.to_build}
+        built = self.built | made
+        link_unchanged(self.site_dir, site, skip=self.removed, skip_folders={"pagefind"})
+        pages = sorted((set(self.snapshot.indexed) - built - self.removed) | set(self.indexed))
+        self.indexed = pages
+        build.index(site, self.options, pages, kept=self.cache.search_parts, changed=made)
+        log.info("meldcode: %d changed page(s) built from the cache of the last build", len(made))
+
+    def _digest_pages(self) -> threading.Thread:
+        """The digests of a full build's pages, for the cache, made while Pagefind indexes."""
+        if self.snapshot is not None or self.page_dir is None:
+            done = threading.Thread()  # a build from the cache: its digests are up to date
+            done.start()
+            return done
+
+        def work():
+            self.last_digests = {path: digest(self.page_dir / path) for path in self.pages}
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        return thread
+
+    def _save_cache(self) -> None:
+        if self.snapshot is not None:
+            digests, pages = self.snapshot.digests, self.cache.pages
+        else:
+            digests, pages = self.last_digests, self.page_dir
+        indexed = self.indexed if self.snapshot is not None else sorted(self.indexed)
+        snapshot = Snapshot(self.key, "", self.handbook, self.report, digests, indexed)
+        self.cache.save(snapshot, self.site_dir, pages)
+        self.page_dir = None
+        self.saved = True
 
     on_post_build = CombinedEvent(_build_generated, _index_and_swap)
 
     def on_build_error(self, *, error) -> None:
+        if self.cache is not None:
+            self.cache.clear()
         self._forget_last_build()  # what is on disk may be half new: the next build makes all
         self._quiet(None)
         self._remove_pages()
@@ -361,10 +443,12 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             self.last = None
 
     def _remove_pages(self, meanwhile: bool = False) -> threading.Thread:
-        """Remove this build's folder of generated pages (not the one a serve session keeps);
-        ``meanwhile``: in a thread, which the caller joins."""
+        """Remove this build's folder of generated pages (not the one a serve session keeps, nor
+        the cache's: ``on_shutdown`` clears a cache that was not saved); ``meanwhile``: in a
+        thread, which the caller joins."""
         folder = self.page_dir
-        if folder is None or (self.last is not None and folder == self.last.page_dir):
+        if folder is None or (self.last is not None and folder == self.last.page_dir) or (
+                self.cache is not None and folder.parent == self.cache.folder):
             folder = None
         else:
             self.page_dir = None
@@ -379,3 +463,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         server.watch(self.config.protocols)
         allow_livereload_script(server)
         return server
+
+
+def _built_path(config, path: str) -> str:
+    """Where MkDocs writes the generated page ``path`` (site-relative)."""
+    return File(path, None, "", config.use_directory_urls).dest_uri

@@ -46,9 +46,11 @@ OVERRIDES = Path(__file__).with_name("zensical_overrides")
 _ARTICLE = re.compile(r"(<article\b[^>]*>)(.*?)(</article>)", re.DOTALL)
 
 
-def build(config_file: Path, site_dir: Path | None = None, options: BuildOptions | None = None) -> None:
+def build(config_file: Path, site_dir: Path | None = None, options: BuildOptions | None = None, *,
+          before_swap=None) -> None:
     """Build the site of ``config_file`` with Zensical into ``site_dir`` (default: its ``site_dir``),
-    atomically: a failed build leaves the earlier site as it was and no folder behind."""
+    atomically: a failed build leaves the earlier site as it was and no folder behind.
+    ``before_swap``: called with the finished site before it is swapped in (the PDFs)."""
     config_file = Path(config_file)
     root = config_file.parent
     config = read_config(config_file)
@@ -89,6 +91,8 @@ def build(config_file: Path, site_dir: Path | None = None, options: BuildOptions
         site = work / "site"
         indexed = _finish_pages(site, work / "blocks", handbook, steps.workers(options))
         steps.index(site, options, indexed)
+        if before_swap is not None:
+            before_swap(site)
         swap_in(site, site_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)

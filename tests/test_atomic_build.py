@@ -90,14 +90,27 @@ def test_swap_in_replaces_the_site_and_leaves_nothing_beside_it(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
-@pytest.mark.parametrize("step", ["generator build", "generator.release.pdf"])
-def test_make_build_swaps_in_only_after_the_pdfs(step):
-    """`make build` builds and prints the PDFs beside site/, then swaps: read from its recipe."""
+def test_make_build_prints_the_pdfs_inside_the_atomic_build():
+    """`make build` is one `python -m generator build --pdfs` into site/: read from its recipe."""
     result = subprocess.run(["make", "-n", "build"], cwd=ROOT, capture_output=True, text=True)
-    lines = [line for line in result.stdout.splitlines() if "generator build" in line or "generator.release" in line]
-    swap = next(i for i, line in enumerate(lines) if "generator.release.atomic" in line)
-    position = next(i for i, line in enumerate(lines) if step in line)
-    assert position < swap and ".site.staging" in lines[position] and lines[swap].endswith(".site.staging site")
+    lines = [line for line in result.stdout.splitlines() if "generator" in line]
+    assert len(lines) == 1 and " build " in lines[0] and "--pdfs" in lines[0] and "--site-dir site" in lines[0]
+
+
+@pytest.mark.site
+def test_pdfs_that_cannot_be_printed_leave_the_earlier_site(tmp_path, build):
+    """The PDFs are printed into the staged site before it is swapped in: when they fail (here:
+    no Chromium), the build fails and the earlier site is as it was, with nothing beside it."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "old.html").write_text("old", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "-d", str(site), "--pdfs"], cwd=ROOT,
+                            capture_output=True, text=True,
+                            env={**os.environ, "CHROMIUM": str(tmp_path / "no-chromium"), "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 1
+    assert "PDFs need Chromium" in result.stderr
+    assert _tree(site) == {"a/old.html": b"old"}
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
 def _link_to_site(tmp_path: Path) -> tuple[Path, Path]:

@@ -23,7 +23,7 @@ LAYERS = {
     "checks": 1,    # generator.checks
     "site": 2,      # generator.site: views, templates, pages
     "release": 2,   # generator.release: pdf, dist, linkcheck (on a built site)
-    "adapters": 3,  # generator.cli, build (+ build_config, serve), the engines (mkdocs_plugin + mkdocs_pages, zensical_engine)
+    "adapters": 3,  # generator.cli, build (+ build_config, build_cache, serve), the engines (mkdocs_plugin + mkdocs_pages, zensical_engine)
 }
 RENDERING = ("jinja2", "markdown_it", "markupsafe", "babel", "mkdocs", "material", "linkify_it")
 
@@ -35,7 +35,8 @@ MODULES = {
         "generator.afwegingskader", "generator.afwegingskader.engine",
     },
     "adapters": {
-        "generator.__main__", "generator.cli", "generator.build", "generator.build_config", "generator.serve",
+        "generator.__main__", "generator.cli", "generator.build", "generator.build_config", "generator.build_cache",
+        "generator.serve",
         "generator.mkdocs_plugin", "generator.mkdocs_pages", "generator.zensical_engine",
     },
 }
