@@ -59,13 +59,16 @@ ENGINES = [name for name in os.environ.get("BENCH_ENGINES", "mkdocs,zensical").s
 """The engines whose builds are measured (``make build ENGINE=...``)."""
 
 
-def build_measured(protocols: Path, dest: Path, engine: str = "mkdocs") -> tuple[float, float, float]:
+def build_measured(protocols: Path, dest: Path, engine: str = "mkdocs",
+                   cache: Path | None = None) -> tuple[float, float, float]:
     """Seconds, peak memory of the whole process tree (PSS, MiB, sampled every 0.2 s) and CPU seconds
-    of one build: ``mkdocs build``, or ``python -m generator build --engine zensical``."""
+    of one build: ``mkdocs build``, or ``python -m generator build --engine ENGINE``; with ``cache``,
+    ``python -m generator build --cache`` (``make build`` without the PDFs)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MELDCODE_PROTOCOLS": str(protocols)}
     command = ([sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(ROOT / "mkdocs.yml"), "-d", str(dest)]
-               if engine == "mkdocs" else
-               [sys.executable, "-m", "generator", "build", "--engine", engine, "-d", str(dest)])
+               if engine == "mkdocs" and cache is None else
+               [sys.executable, "-m", "generator", "build", "--engine", engine, "-d", str(dest)]
+               + (["--cache", str(cache)] if cache is not None else []))
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
     peak = 0
@@ -138,21 +141,28 @@ def report_builds() -> None:
     """The table of the README: one real build per count (a row as soon as it is measured),
     then, per count, a first search by a school's name and by a phrase of its step 3
     (``bench.search``)."""
+    from .publish import measure as measure_edits
     from .search import report as report_search
 
     tmp = Path(tempfile.mkdtemp(prefix="meldcode-bench-site-"))
-    print("== build (pages and search index, per engine: BENCH_ENGINES=" + ",".join(ENGINES)
+    print("== build (pages and search index; mkdocs: python -m generator build --cache, make build without PDFs;"
+          " per engine: BENCH_ENGINES=" + ",".join(ENGINES)
           + "; BENCH_VARIANTS=" + ",".join(map(str, counts())) + ")")
     print("| variants | engine | build s | CPU s | peak memory | site size | search index | largest page | pages > 100 KiB |")
     print("|---:|---|---:|---:|---:|---:|---:|---|---:|", flush=True)
-    searches = []
+    searches, published = [], []
     try:
         for n in counts():
-            protocols = ROOT / "protocols" if n == 5 else synthetic(ROOT / "protocols", n)
+            if n == 5:  # a copy: the edits below must not touch the repository's protocols
+                protocols = Path(tempfile.mkdtemp(prefix="meldcode-bench-")) / "protocols"
+                shutil.copytree(ROOT / "protocols", protocols)
+            else:
+                protocols = synthetic(ROOT / "protocols", n)
             try:
                 for engine in ENGINES:
                     site = tmp / f"site-{n}-{engine}"
-                    seconds, mib, cpu = build_measured(protocols, site, engine)
+                    cache = tmp / f"cache-{n}" if engine == "mkdocs" else None  # make build's, without PDFs
+                    seconds, mib, cpu = build_measured(protocols, site, engine, cache)
                     info = sizes(site)
                     path, size = info["largest"]
                     print(f"| {n:,} | {engine} | {seconds:.0f} | {cpu:.0f} | {mib:.0f} MiB | {_mib(info['site'])} "
@@ -164,16 +174,25 @@ def report_builds() -> None:
                         print(f"   search index alone (Pagefind in parts, merged): {seconds:.0f} s, peak memory {mib:.0f} MiB",
                               flush=True)
                         searches.append((n, report_search(site, search_queries(n), label=f"at {n:,} variants for ")))
+                    if cache is not None:  # one edited protocol published (bench/publish.py)
+                        published.append((n, measure_edits(protocols, site, cache, None if n == 5 else n // 3)))
+                        print("   publish one edit: " + ", ".join(f"{what} {s:.1f} s" for what, s in published[-1][1]),
+                              flush=True)
+                        shutil.rmtree(cache)
                     shutil.rmtree(site)
             finally:
-                if protocols != ROOT / "protocols":
-                    shutil.rmtree(protocols.parent)
+                shutil.rmtree(protocols.parent)
         print("== first search (bench/search.py: served as make dist serves it; time on the issue's Slow 4G)")
         print("| variants | by a school's name | by a phrase of its step 3 |")
         print("|---:|---|---|")
         for n, (name, phrase) in searches:
             print(f"| {n:,} | " + " | ".join(f"{m['bytes'] / 1024:.0f} KiB, {m['requests']} requests, {m['slow_ms'] / 1000:.1f} s"
                                            for m in (name, phrase)) + " |", flush=True)
+        print("== publish one edit (bench/publish.py: python -m generator build --cache, no PDFs, after each edit)")
+        print("| variants | title s | step 3 s | region s |")
+        print("|---:|---:|---:|---:|")
+        for n, times in published:
+            print(f"| {n:,} | " + " | ".join(f"{seconds:.1f}" for _, seconds in times) + " |", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
