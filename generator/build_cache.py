@@ -25,6 +25,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import loader
 from .checks import Report
 from .handbook import Handbook
 
@@ -97,6 +98,8 @@ class Snapshot:
     """The pages in the search index (site-relative)."""
     files: dict[str, tuple[int, int]] = field(default_factory=dict)
     """``manifest`` of the site as this build left it."""
+    variant_files: dict = field(default_factory=dict)
+    """``loader.remembered_files``: the next build reads only the variant files that changed."""
 
     def matches(self, key: str, site: Path) -> bool:
         real = os.path.realpath(site)
@@ -135,6 +138,7 @@ class BuildCache:
         if not isinstance(snapshot, Snapshot) or not snapshot.matches(key, site) or not self.pages.is_dir():
             self.clear()
             return None
+        loader.remember_files(snapshot.variant_files)
         return snapshot
 
     def clear(self) -> None:
@@ -148,6 +152,7 @@ class BuildCache:
             shutil.rmtree(self.pages, ignore_errors=True)
             os.replace(pages, self.pages)
         snapshot.site = os.path.realpath(site)
+        snapshot.variant_files = loader.remembered_files()
         snapshot.files = manifest(Path(snapshot.site))
         written = self.folder / f"{STATE}.new"
         with written.open("wb") as stream:

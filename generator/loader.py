@@ -628,6 +628,21 @@ _RACY_NS = 2_000_000_000
 of the file system's clock, of the same size, would not change its (mtime, size)."""
 
 
+def remembered_files() -> dict:
+    """The variant files read and unchanged so far (for ``build_cache``: the next build's process
+    then reads only the files that changed since)."""
+    return dict(_CACHE)
+
+
+def remember_files(entries: dict) -> None:
+    """Take ``remembered_files`` of an earlier process; each still counts only while its file's
+    (mtime, size) is unchanged."""
+    for path, entry in entries.items():
+        _CACHE.setdefault(path, entry)
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
 def _read_variant(file: Path, problems: list[Problem]) -> _ReadVariant | None:
     """The file's validated variant (from the cache if the file is unchanged), or None
     with its problems recorded. Files with problems are never cached: read every time."""

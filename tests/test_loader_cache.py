@@ -124,3 +124,19 @@ def test_versions_follow_a_replaced_list_of_variants(protocols):
     other = dataclasses.replace(handbook, variants=[v for v in handbook.variants if v.id != "levwn"])
     assert "levwn" not in other.variant_ids and other.versions("levwn") == []
     assert handbook.versions("levwn")
+
+
+def test_files_remembered_by_an_earlier_process_are_not_parsed_again_until_they_change(protocols, parsed):
+    """``build_cache`` hands ``remembered_files`` (pickled) to the next build's process."""
+    import pickle
+
+    first = load(protocols)
+    entries = pickle.loads(pickle.dumps(loader.remembered_files()))
+    loader._CACHE.clear()  # a new process
+    loader.remember_files(entries)
+    parsed.clear()
+    assert load(protocols) == first
+    assert _variants(parsed) == []
+    _replace(protocols / "variants" / EXAMPLE, "Prisma", "Prisma-bewerkt")
+    load(protocols)
+    assert _variants(parsed) == [EXAMPLE]
