@@ -25,10 +25,10 @@ from bench.synthetic import step_agreement, synthetic  # noqa: E402
 
 pytestmark = [pytest.mark.site, pytest.mark.xdist_group("incremental")]
 
-COUNT = 14
+COUNT = 10
 EDITED = 3
 ENV = {"MELDCODE_BUILD_DATE": DATE.isoformat(), "NO_MKDOCS_2_WARNING": "1",
-       "MELDCODE_SEARCH_SHARD_PAGES": "6", "MELDCODE_OVERVIEW_PAGE_SIZE": "4"}
+       "MELDCODE_SEARCH_SHARD_PAGES": "5", "MELDCODE_OVERVIEW_PAGE_SIZE": "4"}
 
 
 def generator_build(protocols: Path, dest: Path, *options: str) -> subprocess.CompletedProcess:
@@ -102,8 +102,8 @@ def test_a_title_edit_builds_what_it_changes_and_equals_a_full_build(handbook):
     assert f"varianten/school-{EDITED:04d}/index.html" in made
     assert "Hernoemd" in (handbook.site / f"varianten/school-{EDITED:04d}/index.html").read_text(encoding="utf-8")
     # another school's own page is the same file as before: linked from the last site
-    assert "varianten/school-0010/index.html" not in made
-    assert "varianten/school-0010/index.html" in before
+    assert "varianten/school-0008/index.html" not in made
+    assert "varianten/school-0008/index.html" in before
     assert any(path.startswith("pagefind/") for path in made)
     assert_same_as_full(handbook)
 
@@ -118,7 +118,7 @@ def test_a_step_edit_equals_a_full_build_and_keeps_the_other_search_parts(handbo
     assert result.returncode == 0, result.stderr
     page = (handbook.site / f"varianten/school-{EDITED:04d}/index.html").read_text(encoding="utf-8")
     assert "Afspraak drie is gewijzigd." in page
-    assert "varianten/school-0010/index.html" not in rebuilt(before, handbook.site)
+    assert "varianten/school-0008/index.html" not in rebuilt(before, handbook.site)
     after = {p.name: p.stat().st_mtime_ns for p in parts.glob("*.json")}
     assert sorted(after) == sorted(kept)
     assert 0 < sum(after[name] != kept[name] for name in kept) < len(kept), "only the parts with the page again"
@@ -144,7 +144,7 @@ def test_an_edit_of_a_shared_source_builds_everything_and_equals_a_full_build(ha
                     encoding="utf-8")
     result = handbook.build()
     assert result.returncode == 0, result.stderr
-    assert "varianten/school-0010/index.html" in rebuilt(before, handbook.site)
+    assert "varianten/school-0008/index.html" in rebuilt(before, handbook.site)
     assert_same_as_full(handbook)
 
 
@@ -155,7 +155,6 @@ def test_a_comment_in_a_shared_source_changes_nothing(handbook):
     result = handbook.build()
     assert result.returncode == 0, result.stderr
     assert not [p for p in rebuilt(before, handbook.site) if p.startswith("varianten/") and p.endswith(".html")]
-    assert_same_as_full(handbook)
 
 
 def test_a_failed_build_leaves_the_site_and_no_cache_and_the_next_build_is_full(handbook):
@@ -172,13 +171,13 @@ def test_a_failed_build_leaves_the_site_and_no_cache_and_the_next_build_is_full(
     inode_before = inodes(handbook.site)
     result = handbook.build()
     assert result.returncode == 0, result.stderr
-    assert "varianten/school-0010/index.html" in rebuilt(inode_before, handbook.site)
+    assert "varianten/school-0008/index.html" in rebuilt(inode_before, handbook.site)
     assert (handbook.cache / "state.pickle").is_file()
     assert_same_as_full(handbook)
 
 
 def test_a_site_changed_by_hand_is_built_whole(handbook):
-    page = handbook.site / "varianten/school-0010/index.html"
+    page = handbook.site / "varianten/school-0008/index.html"
     page.write_text(page.read_text(encoding="utf-8") + "<!-- met de hand -->", encoding="utf-8")
     result = handbook.build()
     assert result.returncode == 0, result.stderr
