@@ -20,18 +20,19 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import heapq
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
 import cbor2
+
+from .. import urls
 
 LANGUAGE = "nl"
 """Every page is Dutch: one index, with Pagefind's Dutch stemming."""
@@ -74,7 +75,7 @@ def pages_to_index(site: Path) -> list[str]:
 
 def index_site(
     site: Path, node_modules: Path, pages: list[str] | None = None, shard_pages: int = SHARD_PAGES, workers: int = 1,
-    kept: Path | None = None, changed: frozenset[str] | set[str] = frozenset(),
+    kept: Path | None = None, changed: frozenset[str] | set[str] = frozenset(), fallback: Path | None = None,
 ) -> None:
     """Write ``site/pagefind/``, one index of ``pages`` (site-relative; None: ``pages_to_index``,
     which reads every page; the plugin notes them as they are built), made in parts of at most
@@ -83,7 +84,8 @@ def index_site(
 
     ``kept``: a folder where the parts stay for the next build (``build_cache``), each with the
     list of its pages: a part with the same pages, none of them in ``changed``, is not indexed
-    again. The index is the same either way."""
+    again. The index is the same either way. ``fallback``: where a page not in ``site`` is read
+    (a build from the cache writes only the pages that changed)."""
     library = node_modules / "pagefind" / "lib" / "index.js"
     if not library.is_file():
         raise SearchIndexError(
@@ -91,7 +93,7 @@ def index_site(
         )
     if pages is None:
         pages = pages_to_index(site)
-    shards = [pages[i : i + shard_pages] for i in range(0, len(pages), shard_pages)] or [[]]
+    shards = _shards(pages, shard_pages)
     out = site / "pagefind"
     parts = site / PARTS if kept is None else kept
     if kept is None:
@@ -105,7 +107,8 @@ def index_site(
             shutil.rmtree(folders[number], ignore_errors=True)
             (folders[number].parent / f"{number}.json").unlink(missing_ok=True)
         for stale in parts.glob("*") if parts.is_dir() else ():
-            if stale.stem.isdigit() and int(stale.stem) >= len(shards):
+            number = stale.name.split(".")[0]
+            if number.isdigit() and int(number) >= len(shards):
                 if stale.is_dir():
                     shutil.rmtree(stale, ignore_errors=True)
                 else:
@@ -113,7 +116,7 @@ def index_site(
 
     def index_shard(number: int) -> str | None:
         job = {"pagefind": str(library.resolve()), "site": str(site), "language": LANGUAGE, "pages": shards[number],
-               "out": str(folders[number])}
+               "out": str(folders[number]), "fallback": str(fallback) if fallback else None}
         result = subprocess.run(["node", str(SCRIPT)], input=json.dumps(job), capture_output=True, text=True)
         if result.returncode != 0:
             return f"pagefind failed ({result.returncode}) on part {number}: {result.stderr or result.stdout}"
@@ -137,6 +140,17 @@ def index_site(
             shutil.rmtree(parts, ignore_errors=True)
     if not (out / "pagefind.js").is_file():
         raise SearchIndexError("pagefind wrote no pagefind/pagefind.js")
+
+
+def _shards(pages: list[str], shard_pages: int) -> list[list[str]]:
+    """The parts: the pages of no single variant first (an edit of any variant can change one of
+    them, so they are indexed again after every edit: a small part is quick), then each variant's
+    pages, ``shard_pages`` at a time, in order (an edit of one changes one part)."""
+    shared = [page for page in pages if urls.variant_of(page) is None]
+    own = [page for page in pages if urls.variant_of(page) is not None]
+    parts = [shared[i : i + shard_pages] for i in range(0, len(shared), shard_pages)]
+    parts += [own[i : i + shard_pages] for i in range(0, len(own), shard_pages)]
+    return parts or [[]]
 
 
 def _reusable(folder: Path, pages: list[str], changed: frozenset[str] | set[str]) -> bool:
@@ -188,33 +202,19 @@ def _write(folder: Path, prefix: str, digits: int, suffix: str, value) -> str:
     return name
 
 
+def _write_encoded(folder: Path, prefix: str, digits: int, suffix: str, data: bytes) -> str:
+    """``_write`` of a value already encoded as CBOR."""
+    packed = gzip.compress(SIGNATURE + data, 6, mtime=0)
+    name = f"{prefix}_{hashlib.sha256(packed).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(packed)
+    return name
+
+
 def _language(entry: dict) -> tuple[str, dict]:
     languages = entry["languages"]
     if len(languages) != 1:
         raise SearchIndexError(f"a Pagefind part has {len(languages)} languages; the merge expects one")
     return next(iter(languages.items()))
-
-
-def _postings(pages: list, offset: int) -> tuple[list, int, int]:
-    """A word's pages in a part (page numbers as deltas, the first from the part's page 0), with
-    the merged index's numbers of its first and last page: parts are joined by changing only the
-    first delta of each (``_join``), so no page entry is rebuilt."""
-    if not pages:
-        return pages, offset, offset
-    return pages, pages[0][0] + offset, sum(map(_NUMBER, pages)) + offset
-
-
-def _join(postings: list[tuple[list, int, int]]) -> list:
-    """One word's pages of several parts, in part order, as deltas from page 0 of the merged index."""
-    joined: list = []
-    previous = 0
-    for pages, first, last in postings:
-        if not pages:
-            continue
-        joined.append([first - previous, *pages[0][1:]])
-        joined.extend(pages[1:])
-        previous = last
-    return joined
 
 
 def _size(pages: list) -> int:
@@ -231,12 +231,91 @@ def _fields(pages: list, fields: dict[int, int] | None) -> list:
             for number, locations, meta in pages]
 
 
-def _words(folder: Path, meta: list, offset: int, fields: dict[int, int] | None):
-    """A part's words in order: (word, postings, {variant: postings}) (``_postings``)."""
+# A part's words, encoded once (``_encode_part``) and kept beside it (``WORDS``): a merge then
+# writes each word's pages by joining the parts' bytes, changing only the first page number of
+# each part. The bytes are exactly what ``cbor2.dumps`` makes of the decoded lists (definite
+# lengths, shortest heads), so the index is the same either way; decoding and encoding every
+# part again cost most of a build that changed one page (D34).
+WORDS = "words.pickle"
+_WORDS_FORMAT = 1
+
+
+def _head(major: int, number: int) -> bytes:
+    """A CBOR head: ``major`` type with ``number`` (a length, or an unsigned integer)."""
+    if number < 24:
+        return bytes((major << 5 | number,))
+    if number < 0x100:
+        return bytes((major << 5 | 24, number))
+    if number < 0x10000:
+        return bytes((major << 5 | 25,)) + number.to_bytes(2, "big")
+    if number < 0x100000000:
+        return bytes((major << 5 | 26,)) + number.to_bytes(4, "big")
+    return bytes((major << 5 | 27,)) + number.to_bytes(8, "big")
+
+
+def _array(length: int) -> bytes:
+    return _head(4, length)
+
+
+def _encode_pages(pages: list) -> tuple | None:
+    """One word's pages in a part, for ``_join_encoded``: (pages, first number, last number, the
+    first page's length and its entries after the number, encoded; the other pages, encoded;
+    ``_size``). None: no page."""
+    if not pages:
+        return None
+    first = pages[0]
+    rest_of_first = cbor2.dumps(first[1:])[len(_array(len(first) - 1)):]
+    others = cbor2.dumps(pages[1:])[len(_array(len(pages) - 1)):]
+    return (len(pages), first[0], sum(map(_NUMBER, pages)), len(first), rest_of_first, others, _size(pages))
+
+
+def _join_encoded(postings: list[tuple[int, tuple | None]]) -> tuple[bytes, int]:
+    """``_join`` on encoded pages: [(the part's offset, ``_encode_pages``)] -> (the CBOR array, its size)."""
+    pieces: list[bytes] = []
+    count = size = previous = 0
+    for offset, encoded in postings:
+        if encoded is None:
+            continue
+        pages, first, last, length, rest_of_first, others, pages_size = encoded
+        pieces += (_array(length), _head(0, first + offset - previous), rest_of_first, others)
+        count += pages
+        size += pages_size
+        previous = last + offset
+    return _array(count) + b"".join(pieces), size
+
+
+def _encode_part(folder: Path, meta: list, fields: dict[int, int] | None) -> dict:
+    """A part's words: {word: (the word encoded, its ``_encode_pages``, [(variant, the variant
+    encoded, its ``_encode_pages``)])}, in the part's order."""
+    words = {}
     for _first, _last, chunk in meta[2]:
         for word, pages, variants in _read(folder / "index" / f"{chunk}.pf_index")[0]:
-            yield (word, _postings(_fields(pages, fields), offset),
-                   {v: _postings(_fields(p, fields), offset) for v, p in variants})
+            words[word] = (cbor2.dumps(word), _encode_pages(_fields(pages, fields)),
+                           [(v, cbor2.dumps(v), _encode_pages(_fields(p, fields))) for v, p in variants])
+    return words
+
+
+def _part_words(folder: Path, meta: list, fields: list[str], keep: bool) -> dict:
+    """``_encode_part`` of ``folder``, from the file kept beside it when it is that of this part
+    (its metadata's hash and the merged fields); ``keep``: written there for the next merge."""
+    remap = None if meta[5] == fields else {i: fields.index(name) for i, name in enumerate(meta[5])}
+    key = (_WORDS_FORMAT, hashlib.sha256(cbor2.dumps(meta)).hexdigest(), fields)
+    kept = folder.parent / f"{folder.name}.{WORDS}"
+    if keep:
+        try:
+            with kept.open("rb") as stream:
+                stored_key, words = pickle.load(stream)  # noqa: S301 - our own file, written below
+            if stored_key == key:
+                return words
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            pass
+    words = _encode_part(folder, meta, remap)
+    if keep:
+        written = kept.with_name(kept.name + ".new")
+        with written.open("wb") as stream:
+            pickle.dump((key, words), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(written, kept)
+    return words
 
 
 def _base36(number: int) -> str:
@@ -296,32 +375,37 @@ def merge_parts(folders: list[Path], out: Path, keep: bool = False) -> None:
             pages.append([name, *rest])
 
     chunks: list[list] = []
-    current: list = []
+    current: list[bytes] = []
+    bounds: list[str] = []
     size = 0
 
     def flush():
         nonlocal current, size
         if current:
-            chunks.append([current[0][0], current[-1][0], _write(out / "index", language, 7, ".pf_index", [current])])
+            data = _array(1) + _array(len(current)) + b"".join(current)
+            chunks.append([bounds[0], bounds[-1], _write_encoded(out / "index", language, 7, ".pf_index", data)])
         current, size = [], 0
+        bounds.clear()
 
     # Pagefind lists the meta fields in order of name
     fields = sorted({field for meta in metas for field in meta[5]})
-    streams = [_words(f, meta, offset, None if meta[5] == fields else
-                      {i: fields.index(name) for i, name in enumerate(meta[5])})
-               for f, meta, offset in zip(folders, metas, offsets, strict=True)]
-    # heapq.merge is stable: a word's pages come part by part, so their numbers ascend
-    for word, same in groupby(heapq.merge(*streams, key=lambda w: w[0]), key=lambda w: w[0]):
-        word_postings: list = []
-        variants: dict[str, list] = {}
-        for _, part_postings, part_variants in same:
-            word_postings.append(part_postings)
-            for variant, variant_postings in part_variants.items():
-                variants.setdefault(variant, []).append(variant_postings)
-        word_pages = _join(word_postings)
-        variant_pages = [[v, _join(p)] for v, p in variants.items()]
-        current.append([word, word_pages, variant_pages])
-        size += _size(word_pages) + sum(_size(p) for _, p in variant_pages)
+    parts = [_part_words(f, meta, fields, keep) for f, meta in zip(folders, metas, strict=True)]
+    words = sorted({word for part in parts for word in part})
+    for word in words:
+        found = [(offset, part[word]) for offset, part in zip(offsets, parts, strict=True) if word in part]
+        pages_bytes, word_size = _join_encoded([(offset, entry[1]) for offset, entry in found])
+        variants: dict[str, tuple[bytes, list]] = {}
+        for offset, (_, _, part_variants) in found:
+            for variant, encoded_variant, encoded in part_variants:
+                variants.setdefault(variant, (encoded_variant, []))[1].append((offset, encoded))
+        pieces = [_array(3), found[0][1][0], pages_bytes, _array(len(variants))]
+        for encoded_variant, postings in variants.values():
+            variant_bytes, variant_size = _join_encoded(postings)
+            pieces += (_array(2), encoded_variant, variant_bytes)
+            word_size += variant_size
+        current.append(b"".join(pieces))
+        bounds.append(word)
+        size += word_size
         if size >= CHUNK_SIZE:
             flush()
     flush()
