@@ -163,14 +163,15 @@ class Abbreviations:
 
 
 def index(site: Path, options: BuildOptions, pages: list[str] | None, *, kept: Path | None = None,
-          changed: set[str] = frozenset()) -> None:
+          changed: set[str] = frozenset(), fallback: Path | None = None) -> None:
     """Pagefind over the built site (``pages``: those marked for search; None: read them all);
-    ``kept``, ``changed``: the cache's parts, and the pages that changed since it was made."""
+    ``kept``, ``changed``: the cache's parts, and the pages that changed since it was made;
+    ``fallback``: where the pages not in ``site`` are (the last site, for a build from the cache)."""
     if not options.search_index:
         return
     try:
         search.index_site(site, Path(options.node_modules), pages, shard_pages=options.search_shard_pages,
-                          workers=workers(options), kept=kept, changed=changed)
+                          workers=workers(options), kept=kept, changed=changed, fallback=fallback)
     except search.SearchIndexError as exc:
         raise BuildError(str(exc)) from None
 
@@ -197,11 +198,11 @@ def build(config_file: Path, site_dir: Path | None = None, engine: str = "mkdocs
         raise BuildError(f"unknown engine '{engine}' (one of: {', '.join(ENGINES)})")
 
 
-def _print_pdfs(site: Path) -> None:
+def _print_pdfs(site: Path, fallback: Path | None = None) -> None:
     from .release import pdf
 
     try:
-        pdf.make_pdfs(site)
+        pdf.make_pdfs(site, fallback)
     except pdf.PdfError as exc:
         raise BuildError(str(exc)) from None
 

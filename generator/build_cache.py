@@ -146,14 +146,15 @@ class BuildCache:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True, exist_ok=True)
 
-    def save(self, snapshot: Snapshot, site: Path, pages: Path) -> None:
-        """Keep ``snapshot`` of the site now at ``site``, with the generated pages in ``pages``."""
+    def save(self, snapshot: Snapshot, site: Path, pages: Path, files: dict[str, tuple[int, int]]) -> None:
+        """Keep ``snapshot`` of the site now at ``site``, with the generated pages in ``pages``;
+        ``files``: the site's ``manifest`` (a build from the cache knows what it changed)."""
         if pages != self.pages:
             shutil.rmtree(self.pages, ignore_errors=True)
             os.replace(pages, self.pages)
         snapshot.site = os.path.realpath(site)
         snapshot.variant_files = loader.remembered_files()
-        snapshot.files = manifest(Path(snapshot.site))
+        snapshot.files = files
         written = self.folder / f"{STATE}.new"
         with written.open("wb") as stream:
             pickle.dump(snapshot, stream, protocol=pickle.HIGHEST_PROTOCOL)

@@ -38,7 +38,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from . import build
-from .build_cache import BuildCache, Snapshot, fingerprint
+from .build_cache import BuildCache, Snapshot, fingerprint, manifest
 from .build_config import BuildOptions
 from .mkdocs_pages import (
     LIVERELOAD_HASH_SLOT,
@@ -53,7 +53,7 @@ from .mkdocs_pages import (
     rebuild_sitemap,
 )
 from .release import search
-from .release.atomic import link_unchanged, staging_beside, swap_in
+from .release.atomic import publish_changes, staging_beside, swap_in
 from .site import assets
 
 log = logging.getLogger("mkdocs.plugins.meldcode")
@@ -276,6 +276,14 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self._quiet({file.src_uri for file in self.held})
         for src_uri, path in self.runtime.files:
             files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+        if self.snapshot is not None:
+            # A build from the cache writes only what changed (``_publish_changes``): the other
+            # files are the site's already (the fingerprint covers docs/, the theme and the
+            # runtime). MkDocs skips copying a file onto itself.
+            for file in files:
+                if file.abs_src_path and not file.is_documentation_page() and not (
+                        file.generated_by == "meldcode" and file.src_uri in self.changed):
+                    file.abs_dest_path = file.abs_src_path
         return files
 
     def on_page_markdown(self, markdown, *, page, config, files):
@@ -357,6 +365,9 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         if self.warnings is not None and self.warnings.get_counts():
             self._discard()  # MkDocs aborts right after this, in strict mode
             return
+        if self.snapshot is not None:
+            self._publish_changes(config)
+            return
         if self.before_swap is not None:
             self.before_swap(self.staging)
             _stop_if_terminated()
@@ -364,18 +375,34 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         config.site_dir = str(self.site_dir)
         self.staging = None
         if self.cache is not None:
-            self._save_cache()
+            self._save_cache(manifest(self.site_dir))
+
+    def _publish_changes(self, config) -> None:
+        """A build from the cache: the staging folder holds only what changed; that goes into
+        the site (``publish_changes``), after the PDFs of the pages made again are printed."""
+        if self.before_swap is not None:
+            self.before_swap(self.staging, self.site_dir)
+            _stop_if_terminated()
+        changes = publish_changes(self.staging, self.site_dir, gone=self.removed)
+        self._discard()
+        config.site_dir = str(self.site_dir)
+        files = dict(self.snapshot.files)
+        for path, stat in changes.items():
+            if stat is None:
+                files.pop(path, None)
+            else:
+                files[path] = stat
+        self._save_cache(files)
 
     def _index_from_snapshot(self, site: Path) -> None:
-        """A build from the cache: the files it did not make again come from the last site
-        (linked, not copied), and only the search index's parts holding a changed page are
-        indexed again."""
+        """A build from the cache: ``site`` holds only the files made again (the rest stays in
+        the last site, ``_publish_changes``); only the search index's parts holding a changed
+        page are indexed again, their other pages read from the last site."""
         made = {file.dest_uri for file in self.to_build}
         built = self.built | made
-        link_unchanged(self.site_dir, site, skip=self.removed, skip_folders={"pagefind"})
         pages = sorted((set(self.snapshot.indexed) - built - self.removed) | set(self.indexed))
         self.indexed = pages
-        build.index(site, self.options, pages, kept=self.cache.search_parts, changed=made)
+        build.index(site, self.options, pages, kept=self.cache.search_parts, changed=made, fallback=self.site_dir)
         log.info("meldcode: %d changed page(s) built from the cache of the last build", len(made))
 
     def _digest_pages(self) -> threading.Thread:
@@ -392,14 +419,15 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         thread.start()
         return thread
 
-    def _save_cache(self) -> None:
+    def _save_cache(self, files: dict[str, tuple[int, int]]) -> None:
+        """Keep this build for the next; ``files``: the site's ``manifest`` as it is now."""
         if self.snapshot is not None:
             digests, pages = self.snapshot.digests, self.cache.pages
         else:
             digests, pages = self.last_digests, self.page_dir
         indexed = self.indexed if self.snapshot is not None else sorted(self.indexed)
         snapshot = Snapshot(self.key, "", self.handbook, self.report, digests, indexed)
-        self.cache.save(snapshot, self.site_dir, pages)
+        self.cache.save(snapshot, self.site_dir, pages, files)
         self.page_dir = None
         self.saved = True
 

@@ -41,8 +41,26 @@ class _QuietServer(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def serve(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler):
-    """Serve ``directory`` on a free loopback port in a thread; returns (server, base URL)."""
+class _OverlayHandler(QuietHandler):
+    """Serves a file of ``directory``, or else the one at the same place in ``fallback``."""
+
+    fallback = ""
+
+    def translate_path(self, path):
+        first = super().translate_path(path)
+        if os.path.exists(first):
+            return first
+        second = os.path.join(self.fallback, os.path.relpath(first, self.directory))
+        return second if os.path.exists(second) else first
+
+
+def serve(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler,
+          fallback: Path | None = None):
+    """Serve ``directory`` on a free loopback port in a thread; returns (server, base URL).
+    ``fallback``: a folder whose files are served where ``directory`` has none (a build from the
+    cache holds only the files it made again)."""
+    if fallback is not None:
+        handler = type("Overlay", (_OverlayHandler,), {"fallback": str(fallback)})
     server = _QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}/"

@@ -44,9 +44,10 @@ def stale(site: Path) -> list[Path]:
     return pages
 
 
-def make_pdfs(site: Path) -> list[tuple[Path, float]]:
+def make_pdfs(site: Path, fallback: Path | None = None) -> list[tuple[Path, float]]:
     """Write the PDF of every version page that has none, or an older one (``stale``); returns
-    (pdf, seconds) per PDF."""
+    (pdf, seconds) per PDF. ``fallback``: the last site, whose files the pages use where ``site``
+    has none (a build from the cache holds only what it made again)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -54,7 +55,7 @@ def make_pdfs(site: Path) -> list[tuple[Path, float]]:
     pages = stale(site)
     if not pages:
         return []
-    server, base = serve(site)
+    server, base = serve(site, fallback=fallback)
     made = []
     try:
         with sync_playwright() as playwright:
