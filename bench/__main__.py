@@ -2,7 +2,8 @@
 
 Run with ``make bench`` (everything) or ``make bench-quick`` (``--quick``: only the seed
 build, no PDFs, fewer runs), or name sections:
-``python -m bench [--quick] [builds] [tool] [site]``. ``BENCH_RUNS`` (default
+``python -m bench [--quick] [builds] [tool] [site] [snapshot]`` (``snapshot``, the memory
+snapshot trial of ``bench/snapshot.py``, only when named). ``BENCH_RUNS`` (default
 5, quick 3) sets the unthrottled runs of the tool, ``BENCH_THROTTLED_RUNS``
 (default 3, quick 1) the throttled ones. Numbers only; no thresholds are
 asserted here or in the tests (targets are in the README and the developer
@@ -217,13 +218,13 @@ if __name__ == "__main__":
     from .checks import report_checks
     from .tool import prepare, report_tool
 
-    unknown = set(SECTIONS) - {"builds", "tool", "site"}
+    unknown = set(SECTIONS) - {"builds", "tool", "site", "snapshot"}
     if unknown:
-        raise SystemExit(f"unknown section(s): {', '.join(sorted(unknown))}; use builds, tool, site")
+        raise SystemExit(f"unknown section(s): {', '.join(sorted(unknown))}; use builds, tool, site, snapshot")
     if "builds" in SECTIONS:
         report_checks()
         report_builds()
-    if "tool" in SECTIONS or "site" in SECTIONS:
+    if {"tool", "site", "snapshot"} & set(SECTIONS):
         with tempfile.TemporaryDirectory() as tmp:
             build(ROOT / "protocols", Path(tmp) / "built")
             site = prepare(Path(tmp) / "built", Path(tmp) / "site")  # with .gz/.br, as make dist
@@ -231,3 +232,7 @@ if __name__ == "__main__":
                 report_tool(site, RUNS, THROTTLED_RUNS)
             if "site" in SECTIONS:
                 report_site(site)
+            if "snapshot" in SECTIONS:  # last: it adds the snapshot and its page to the served copy
+                from .snapshot import report_snapshot
+
+                report_snapshot(site, RUNS, THROTTLED_RUNS)

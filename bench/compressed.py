@@ -5,7 +5,11 @@ behaves like nginx's ``gzip_static`` / ``brotli_static`` (README, "Hosting"):
 for a request of ``X`` it sends ``X.br`` or ``X.gz`` when the client's
 ``Accept-Encoding`` allows it and that file exists, with ``Content-Encoding``
 and X's own Content-Type, and the README's ``Cache-Control`` (a year for
-Pyodide's versioned folder and the theme's hashed files, else revalidate). It fetches the widget page and everything it loads
+Pyodide's versioned folder and the theme's hashed files, else revalidate). Like
+nginx's defaults (``etag on``, ``if_modified_since exact``) it sends
+``Last-Modified`` and an ``ETag`` of the file it sends and answers 304 to a
+matching ``If-None-Match`` and an equal ``If-Modified-Since``, so a browser's
+repeat visit revalidates as it would there. It fetches the widget page and everything it loads
 once with ``Accept-Encoding: br, gzip`` and once with ``identity`` and prints
 the body bytes of each (headers not counted). A site without ``.br`` copies
 (a plain ``make build``) is first copied and precompressed as ``make dist``
@@ -21,6 +25,7 @@ import shutil
 import sys
 import tempfile
 import urllib.request
+from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -68,8 +73,32 @@ def accepted_encodings(header: str) -> set[str]:
     return accepted
 
 
+def etag(stat: os.stat_result) -> str:
+    """nginx's strong ETag: the sent file's modification time and size in hex."""
+    return f'"{int(stat.st_mtime):x}-{stat.st_size:x}"'
+
+
+def not_modified(headers, tag: str, mtime: int) -> bool:
+    """nginx's not_modified filter: every validator given must match (``if_modified_since exact``;
+    ``If-None-Match`` compared weakly, ``*`` matches)."""
+    since, match = headers.get("If-Modified-Since"), headers.get("If-None-Match")
+    if since is None and match is None:
+        return False
+    if since is not None:
+        try:
+            if int(parsedate_to_datetime(since).timestamp()) != mtime:
+                return False
+        except (TypeError, ValueError):
+            return False
+    if match is not None:
+        tags = [item.strip().removeprefix("W/") for item in match.split(",")]
+        if "*" not in tags and tag not in tags:
+            return False
+    return True
+
+
 class PrecompressedHandler(QuietHandler):
-    """http.server plus nginx's gzip_static/brotli_static behaviour and the README's Cache-Control."""
+    """http.server plus nginx's gzip_static/brotli_static behaviour, validators and the README's Cache-Control."""
 
     codings = ENCODINGS
 
@@ -88,14 +117,24 @@ class PrecompressedHandler(QuietHandler):
                 chosen, coding = path + suffix, name
                 break
         handle = open(chosen, "rb")  # noqa: SIM115 - returned to copyfile, as http.server's send_head does
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(path))
+        stat = os.fstat(handle.fileno())
+        tag, mtime = etag(stat), int(stat.st_mtime)
+        unchanged = not_modified(self.headers, tag, mtime)
+        self.send_response(304 if unchanged else 200)
+        if not unchanged:
+            self.send_header("Content-Type", self.guess_type(path))
         if coding:
             self.send_header("Content-Encoding", coding)
         self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Last-Modified", formatdate(mtime, usegmt=True))
+        self.send_header("ETag", tag)
         cache = "public, max-age=31536000, immutable" if IMMUTABLE.search(urlsplit(self.path).path) else "no-cache"
         self.send_header("Cache-Control", cache)
-        self.send_header("Content-Length", str(os.fstat(handle.fileno()).st_size))
+        if unchanged:
+            self.end_headers()
+            handle.close()
+            return None
+        self.send_header("Content-Length", str(stat.st_size))
         self.end_headers()
         return handle
 
