@@ -37,10 +37,10 @@ def test_joined_bytes_decode_to_each_part_s_pages_moved_up_by_its_offset(seed, p
     rng = random.Random(seed)
     parts = [part_pages(rng, pages_in_part) if rng.random() < 0.7 else [] for _ in range(rng.randint(1, 6))]
     offsets = [i * pages_in_part for i in range(len(parts))]
-    data, size = _join_encoded([(offset, _encode_pages(pages)) for offset, pages in zip(offsets, parts)])
+    data, size = _join_encoded([(offset, _encode_pages(pages)) for offset, pages in zip(offsets, parts, strict=True)])
 
     joined = cbor2.loads(data)
-    expected = [entry for offset, pages in zip(offsets, parts) for entry in absolute(pages, offset)]
+    expected = [entry for offset, pages in zip(offsets, parts, strict=True) for entry in absolute(pages, offset)]
     assert absolute(joined, 0) == expected
     assert size == sum(_size(pages) for pages in parts)
     # The same bytes as encoding the decoded list: what a whole build writes
