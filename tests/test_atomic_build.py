@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from conftest import PROTOCOLS, ROOT, build_site
@@ -180,3 +181,38 @@ def test_a_swapped_in_site_has_the_mode_of_a_folder_made_as_usual(tmp_path):
         assert stat.S_IMODE(target.stat().st_mode) == 0o755
     finally:
         os.umask(mask)
+
+
+@pytest.mark.site
+def test_a_build_from_the_cache_prints_the_edited_variant_s_pdf_from_its_staging_folder(tmp_path):
+    """`make build` after an edit: only the edited variant's PDF is printed again, from the
+    staging folder with the site's files filling in (its styles), and it shows the edit; the
+    other PDFs are the same files as before (D34)."""
+    protocols = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, protocols)
+    env = {**os.environ, "MELDCODE_PROTOCOLS": str(protocols), "NO_MKDOCS_2_WARNING": "1"}
+
+    def make(site: Path, *options: str) -> None:
+        result = subprocess.run([sys.executable, "-m", "generator", "build", "-d", str(site), "--pdfs", *options],
+                                cwd=ROOT, capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    make(site, "--cache", str(cache))
+    before = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.pdf")}
+    assert len(before) >= 5
+    variant = protocols / "variants" / "prisma-almere-2021.yaml"
+    text = variant.read_text(encoding="utf-8")
+    variant.write_text(text.replace("\ntitle: ", "\ntitle: Bewerkt ", 1), encoding="utf-8")
+    make(site, "--cache", str(cache))
+    after = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.pdf")}
+    assert sorted(after) == sorted(before)
+    printed = [path for path in after if after[path] != before[path]]
+    assert len(printed) == 1 and printed[0].startswith("varianten/prisma-almere/"), printed
+    assert "Bewerkt" in pypdf.PdfReader(site / printed[0]).pages[0].extract_text()
+    full = tmp_path / "full"
+    make(full)
+    # the same page, printed with the same styles: as many pages and bytes as a full build's PDF
+    ours, theirs = pypdf.PdfReader(site / printed[0]), pypdf.PdfReader(full / printed[0])
+    assert len(ours.pages) == len(theirs.pages)
+    assert abs((site / printed[0]).stat().st_size - (full / printed[0]).stat().st_size) < 2048
