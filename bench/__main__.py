@@ -170,16 +170,18 @@ def report_builds() -> None:
                           f"| {_mib(info['index'])} | {size / 1024:.0f} KiB ({path}) | {info['over_100k']} |", flush=True)
                     print(f"   largest variant page at {n:,} variants ({engine}): {info['largest_variant'] / 1024:.0f} KiB",
                           flush=True)
-                    if engine == ENGINES[0]:  # the search index is the same whichever engine wrote the pages
-                        seconds, mib = index_measured(site)
-                        print(f"   search index alone (Pagefind in parts, merged): {seconds:.0f} s, peak memory {mib:.0f} MiB",
-                              flush=True)
-                        searches.append((n, report_search(site, search_queries(n), label=f"at {n:,} variants for ")))
+                    # First: the search measurements below write into the site (a new index, compressed
+                    # copies), and a site changed outside the build makes the next build full.
                     if cache is not None:  # one edited protocol published (bench/publish.py)
                         published.append((n, measure_edits(protocols, site, cache, None if n == 5 else n // 3)))
                         print("   publish one edit: " + ", ".join(f"{what} {s:.1f} s" for what, s in published[-1][1]),
                               flush=True)
                         shutil.rmtree(cache)
+                    if engine == ENGINES[0]:  # the search index is the same whichever engine wrote the pages
+                        seconds, mib = index_measured(site)
+                        print(f"   search index alone (Pagefind in parts, merged): {seconds:.0f} s, peak memory {mib:.0f} MiB",
+                              flush=True)
+                        searches.append((n, report_search(site, search_queries(n), label=f"at {n:,} variants for ")))
                     shutil.rmtree(site)
             finally:
                 shutil.rmtree(protocols.parent)
