@@ -196,10 +196,7 @@ def _read(path: Path):
 
 def _write(folder: Path, prefix: str, digits: int, suffix: str, value) -> str:
     """Write ``value`` as Pagefind does, named by its content; returns the name's hash."""
-    data = gzip.compress(SIGNATURE + cbor2.dumps(value), 6, mtime=0)
-    name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
-    (folder / f"{name}{suffix}").write_bytes(data)
-    return name
+    return _write_encoded(folder, prefix, digits, suffix, cbor2.dumps(value))
 
 
 def _write_encoded(folder: Path, prefix: str, digits: int, suffix: str, data: bytes) -> str:
@@ -270,7 +267,9 @@ def _encode_pages(pages: list) -> tuple | None:
 
 
 def _join_encoded(postings: list[tuple[int, tuple | None]]) -> tuple[bytes, int]:
-    """``_join`` on encoded pages: [(the part's offset, ``_encode_pages``)] -> (the CBOR array, its size)."""
+    """One word's pages of several parts, in part order, as deltas from page 0 of the merged index:
+    [(the part's offset, ``_encode_pages``)] -> (the CBOR array, ``_size``). Only the first page
+    number of each part changes; every other byte is the part's own."""
     pieces: list[bytes] = []
     count = size = previous = 0
     for offset, encoded in postings:
@@ -380,12 +379,11 @@ def merge_parts(folders: list[Path], out: Path, keep: bool = False) -> None:
     size = 0
 
     def flush():
-        nonlocal current, size
+        nonlocal current, bounds, size
         if current:
             data = _array(1) + _array(len(current)) + b"".join(current)
             chunks.append([bounds[0], bounds[-1], _write_encoded(out / "index", language, 7, ".pf_index", data)])
-        current, size = [], 0
-        bounds.clear()
+        current, bounds, size = [], [], 0
 
     # Pagefind lists the meta fields in order of name
     fields = sorted({field for meta in metas for field in meta[5]})
