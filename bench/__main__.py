@@ -2,8 +2,9 @@
 
 Run with ``make bench`` (everything) or ``make bench-quick`` (``--quick``: only the seed
 build, no PDFs, fewer runs), or name sections:
-``python -m bench [--quick] [builds] [tool] [site] [snapshot]`` (``snapshot``, the memory
-snapshot trial of ``bench/snapshot.py``, only when named). ``BENCH_RUNS`` (default
+``python -m bench [--quick] [builds] [tool] [site] [snapshot] [startup]`` (``snapshot``, the memory
+snapshot trial of ``bench/snapshot.py``, and ``startup``, the engine's start-up by stage of
+``bench/startup.py``, only when named). ``BENCH_RUNS`` (default
 5, quick 3) sets the unthrottled runs of the tool, ``BENCH_THROTTLED_RUNS``
 (default 3, quick 1) the throttled ones. Numbers only; no thresholds are
 asserted here or in the tests (targets are in the README and the developer
@@ -220,13 +221,13 @@ if __name__ == "__main__":
     from .checks import report_checks
     from .tool import prepare, report_tool
 
-    unknown = set(SECTIONS) - {"builds", "tool", "site", "snapshot"}
+    unknown = set(SECTIONS) - {"builds", "tool", "site", "snapshot", "startup"}
     if unknown:
-        raise SystemExit(f"unknown section(s): {', '.join(sorted(unknown))}; use builds, tool, site, snapshot")
+        raise SystemExit(f"unknown section(s): {', '.join(sorted(unknown))}; use builds, tool, site, snapshot, startup")
     if "builds" in SECTIONS:
         report_checks()
         report_builds()
-    if {"tool", "site", "snapshot"} & set(SECTIONS):
+    if {"tool", "site", "snapshot", "startup"} & set(SECTIONS):
         with tempfile.TemporaryDirectory() as tmp:
             build(ROOT / "protocols", Path(tmp) / "built")
             site = prepare(Path(tmp) / "built", Path(tmp) / "site")  # with .gz/.br, as make dist
@@ -234,6 +235,10 @@ if __name__ == "__main__":
                 report_tool(site, RUNS, THROTTLED_RUNS)
             if "site" in SECTIONS:
                 report_site(site)
+            if "startup" in SECTIONS:  # on a copy of its own: it instruments the tool's scripts
+                from .startup import report_startup
+
+                report_startup(prepare(Path(tmp) / "built", Path(tmp) / "startup"), RUNS)
             if "snapshot" in SECTIONS:  # last: it adds the snapshot and its page to the served copy
                 from .snapshot import report_snapshot
 
