@@ -181,7 +181,7 @@ def test_past_the_diff_limit_the_browser_says_so_and_leaves_the_text_unmarked(br
         response = route.fetch()
         fragment = response.json()
         text = texts[route.request.url.rsplit("/", 1)[1].removesuffix(".json")]
-        fragment["html"], count = re.subn(r'(<td[^>]*data-key="stap-1-wat"[^>]*>).*?(</td>)',
+        fragment["html"], count = re.subn(r'(<tr[^>]*data-key="stap-1-wat"[^>]*>.*?<td[^>]*>).*?(</td>)',
                                           lambda m: m.group(1) + text + m.group(2), fragment["html"], flags=re.S)
         assert count == 1
         route.fulfill(response=response, json=fragment)

@@ -68,8 +68,8 @@ function fill(layout, fragments) {
     const link = head.querySelector("a");
     link.href = new URL(link.getAttribute("href"), siteRoot).href;
     for (const row of tables.querySelectorAll("tr[data-key=head]")) row.append(head.cloneNode(true));
-    for (const cell of parsed.content.querySelectorAll("td[data-key]")) {
-      tables.querySelector(`tr[data-key="${CSS.escape(cell.dataset.key)}"]`).append(cell);
+    for (const row of parsed.content.querySelectorAll("tbody tr[data-key]")) {
+      tables.querySelector(`tbody tr[data-key="${CSS.escape(row.dataset.key)}"]`).append(...row.querySelectorAll(":scope > td"));
     }
   }
   return tables;
