@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -51,6 +52,32 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and all its descendants so far, the children that already ended
+    included (Linux /proc: utime, stime, cutime, cstime)."""
+    total, todo, tick = 0, [pid], os.sysconf("SC_CLK_TCK")
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(value) for value in fields[11:15])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total / tick
+
+
+STALL_SECONDS = 180
+"""A build whose processes together use no CPU for this long has stopped (Zensical 0.0.73 at
+7,000 variants: both its threads wait on each other, BENCHMARKS.md); the bench ends it and
+says so instead of waiting forever."""
+
+
+class Stalled(Exception):
+    """A build stopped making progress; its processes were ended."""
+
+
 def build(protocols: Path, dest: Path) -> tuple[float, float]:
     """Seconds and peak RSS (MiB, all processes of the build together) of one real ``mkdocs build``."""
     seconds, mib, _ = build_measured(protocols, dest)
@@ -71,17 +98,31 @@ def build_measured(protocols: Path, dest: Path, engine: str = "mkdocs",
                if engine == "mkdocs" and cache is None else
                [sys.executable, "-m", "generator", "build", "--engine", engine, "-d", str(dest)]
                + (["--cache", str(cache)] if cache is not None else []))
+    return run_measured(command, env)
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Seconds, peak memory (MiB) and CPU seconds of ``command`` and all it starts; ``Stalled``
+    (its processes ended) once they together use no CPU for ``STALL_SECONDS``."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, start_new_session=True)
     peak = 0
     errors: list[bytes] = []
     reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()), daemon=True)
     reader.start()
+    cpu, busy = 0.0, time.perf_counter()
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
         peak = max(peak, _tree_rss(proc.pid))
+        if (now_cpu := _tree_cpu(proc.pid)) > cpu:
+            cpu, busy = now_cpu, time.perf_counter()
+        elif time.perf_counter() - busy > STALL_SECONDS:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise Stalled(f"no CPU used for {STALL_SECONDS} s, ended {time.perf_counter() - start:.0f} s after the start"
+                          f" at {cpu:.0f} CPU s")
         time.sleep(0.2)
     seconds = time.perf_counter() - start
     reader.join()
@@ -164,7 +205,12 @@ def report_builds() -> None:
                 for engine in ENGINES:
                     site = tmp / f"site-{n}-{engine}"
                     cache = tmp / f"cache-{n}" if engine == "mkdocs" else None  # make build's, without PDFs
-                    seconds, mib, cpu = build_measured(protocols, site, engine, cache)
+                    try:
+                        seconds, mib, cpu = build_measured(protocols, site, engine, cache)
+                    except Stalled as stalled:
+                        print(f"| {n:,} | {engine} | stalled: {stalled} | | | | | | |", flush=True)
+                        shutil.rmtree(site, ignore_errors=True)
+                        continue
                     info = sizes(site)
                     path, size = info["largest"]
                     print(f"| {n:,} | {engine} | {seconds:.0f} | {cpu:.0f} | {mib:.0f} MiB | {_mib(info['site'])} "

@@ -15,7 +15,9 @@ served like the README's nginx example). Then:
   beside the wasm, at the same low priority. Nothing else differs.
 - Per run, interleaved, each in a fresh browser context: the tool page as shipped and the
   snapshot page, each visited cold and then again in a new tab of the same context (repeat
-  visit, ``bench.tool.SETTLE_MS`` after the first visit's engine was ready); on localhost
+  visit, ``bench.tool.SETTLE_MS`` after the first visit's engine was ready; since stop 30 that
+  context is a browser profile on disk, ``bench.tool._load``, so V8's code caches count; the
+  figures in BENCHMARKS.md are from off-the-record contexts, before); on localhost
   (``BENCH_RUNS``, default 5) and at the issue's 4 Mbit/s, 150 ms (``BENCH_THROTTLED_RUNS``,
   default 3). Engine ready is ``data-engine="ready"`` on the page, set when the worker has
   booted and answered its first command (the shipped ``worker.js``, unchanged).
@@ -141,7 +143,7 @@ def measure(browser, base: str, profile: Profile | None, runs: int) -> dict[str,
 
 
 def print_trial(title: str, runs: int, m: dict[str, dict]) -> None:
-    print(f"-- {title} (median of {runs}; repeat: same context, {SETTLE_MS / 1000:.0f} s after the first visit's engine)")
+    print(f"-- {title} (median of {runs}; repeat: same profile, {SETTLE_MS / 1000:.0f} s after the first visit's engine)")
     print(f"   {'':34}{'as shipped':>14}{'with snapshot':>16}")
     rows = [
         ("engine ready, cold", lambda r: _ms(r["ready"])),
