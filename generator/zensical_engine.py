@@ -43,6 +43,10 @@ OVERRIDES = Path(__file__).with_name("zensical_overrides")
 ``theme.palette`` into a list, so the header would show a colour toggle and an inline script
 (which the CSP blocks); these partials are empty."""
 
+MEASURED_TO_BUILD = 3_000
+"""The most protocols Zensical 0.0.73 was measured to build (311 s); with 5,000 and 7,000 it hangs:
+its threads wait on each other after a few CPU seconds (BENCHMARKS.md, stop 30)."""
+
 _ARTICLE = re.compile(r"(<article\b[^>]*>)(.*?)(</article>)", re.DOTALL)
 
 
@@ -83,6 +87,8 @@ def build(config_file: Path, site_dir: Path | None = None, options: BuildOptions
                    "plugins": [{"search": {"enabled": False}}],
                    "extra": {**(config.get("extra") or {}), **steps.template_extra(day, files)}}
         (work / "mkdocs.yml").write_text(yaml.safe_dump(derived, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        if warning := scale_warning(len(handbook.variants)):
+            print(warning, file=sys.stderr, flush=True)
         result = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", "mkdocs.yml"]
                                 + (["--strict"] if config.get("strict") else []),
                                 cwd=work, capture_output=True, text=True)
@@ -98,6 +104,15 @@ def build(config_file: Path, site_dir: Path | None = None, options: BuildOptions
         shutil.rmtree(work, ignore_errors=True)
         if before is not None:
             signal.signal(signal.SIGTERM, before)
+
+
+def scale_warning(count: int) -> str | None:
+    """What to say before Zensical builds ``count`` protocols, if more than it was seen to build:
+    a hang looks like a slow build, so say it before the wait."""
+    if count <= MEASURED_TO_BUILD:
+        return None
+    return (f"WARNING -  {count:,} protocols: Zensical 0.0.73 hangs from about 5,000 on (measured: it builds "
+            f"{MEASURED_TO_BUILD:,}); if this build uses no CPU for minutes, stop it and build with MkDocs (make build)")
 
 
 def _exit_on_sigterm(signum, frame) -> None:
