@@ -35,37 +35,44 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3" if QUICK else "5"))
 THROTTLED_RUNS = int(os.environ.get("BENCH_THROTTLED_RUNS", "1" if QUICK else "3"))
 
 
-def _tree_rss(pid: int) -> int:
-    """Memory of a process and all its descendants (Linux /proc): the sum of their proportional
-    set sizes (PSS), so that pages a forked worker shares with the build's process count once,
-    not once per process as a sum of their RSS would."""
-    total, todo = 0, [pid]
+def _tree(pid: int) -> list[int]:
+    """A process and all its descendants now living (Linux /proc)."""
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
         try:
-            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
-            total += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:"))) * 1024
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+        found.append(current)
+    return found
+
+
+def _tree_rss(pids: list[int]) -> int:
+    """Memory of processes (``_tree``): the sum of their proportional set sizes (PSS), so that pages
+    a forked worker shares with the build's process count once, not once per process as a sum of
+    their RSS would."""
+    total = 0
+    for pid in pids:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            total += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:"))) * 1024
         except (OSError, StopIteration, ValueError):
             continue
     return total
 
 
-def _tree_cpu(pid: int) -> float:
-    """CPU seconds of a process and all its descendants so far, the children that already ended
-    included (Linux /proc: utime, stime, cutime, cstime)."""
-    total, todo, tick = 0, [pid], os.sysconf("SC_CLK_TCK")
-    while todo:
-        current = todo.pop()
+def _tree_cpu(pids: list[int]) -> float:
+    """CPU seconds of processes (``_tree``) so far, their children that already ended included
+    (/proc: utime, stime, cutime, cstime)."""
+    total = 0
+    for pid in pids:
         try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += sum(int(value) for value in fields[11:15])
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
+            total += sum(int(value) for value in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11:15])
         except (OSError, ValueError):
             continue
-    return total / tick
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 STALL_SECONDS = 180
@@ -115,8 +122,9 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float,
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        peak = max(peak, _tree_rss(proc.pid))
-        if (now_cpu := _tree_cpu(proc.pid)) > cpu:
+        tree = _tree(proc.pid)
+        peak = max(peak, _tree_rss(tree))
+        if (now_cpu := _tree_cpu(tree)) > cpu:
             cpu, busy = now_cpu, time.perf_counter()
         elif time.perf_counter() - busy > STALL_SECONDS:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -164,7 +172,7 @@ def index_measured(site: Path, workers: int = 2) -> tuple[float, float]:
     proc = subprocess.Popen([sys.executable, "-m", "generator.release.search", str(site), str(workers)], cwd=ROOT)
     peak = 0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
+        peak = max(peak, _tree_rss(_tree(proc.pid)))
         time.sleep(0.2)
     if proc.returncode != 0:
         raise SystemExit("indexing failed")
