@@ -18,6 +18,7 @@ does. Run alone with ``python -m bench.compressed SITE_DIR``.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import re
@@ -149,6 +150,16 @@ def serve_precompressed(directory: Path, gzip_only: bool = False):
     return serve(directory, GzipOnlyHandler if gzip_only else PrecompressedHandler)
 
 
+@contextlib.contextmanager
+def serving(directory: Path, gzip_only: bool = False):
+    """``serve_precompressed`` for the length of a ``with`` block; yields the base URL."""
+    server, base = serve_precompressed(directory, gzip_only)
+    try:
+        yield base
+    finally:
+        server.shutdown()
+
+
 def widget_files(site: Path) -> list[str]:
     """Site-relative paths the widget page loads: from its HTML, the theme's config, its scripts."""
     page = parse_page(site / PAGE / "index.html")
@@ -194,8 +205,7 @@ def report_compressed(site_dir: Path) -> None:
             site = Path(tmp) / "site"
             shutil.copytree(site_dir, site)
             precompress(site)
-        server, base = serve_precompressed(site)
-        try:
+        with serving(site) as base:
             accepts = ("identity", "gzip", "br, gzip")  # gzip alone: nginx without the ngx_brotli module
             totals = dict.fromkeys(accepts, 0)
             print(f"{'file':56}" + "".join(f"{accept:>15}" for accept in accepts) + "  coding")
@@ -211,8 +221,6 @@ def report_compressed(site_dir: Path) -> None:
                     sizes.append(len(body))
                     codings.append(coding)
                 print(f"{rel:56}" + "".join(_kib(size) for size in sizes) + f"  {codings[-1] or '-'}")
-        finally:
-            server.shutdown()
     print(f"{'total':56}" + "".join(_kib(total) for total in totals.values()))
     print(f"{'total (MiB)':56}" + "".join(f"{total / 1024 / 1024:11.2f} MiB" for total in totals.values()))
     for accept in accepts[1:]:

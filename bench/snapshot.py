@@ -44,7 +44,7 @@ import brotli
 from generator.release.dist import BROTLI_QUALITY
 from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS
 
-from .compressed import serve_precompressed
+from .compressed import serving
 from .tool import ISSUE_4G, PAGE, SETTLE_MS, Profile, _load, _median, _ms, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,11 +176,8 @@ def report_snapshot(served: Path, runs: int, throttled_runs: int) -> None:
             for profile, count in ((None, runs), (ISSUE_4G, throttled_runs)):
                 if not count:
                     continue
-                server, base = serve_precompressed(served)
-                try:
+                with serving(served) as base:
                     print_trial(f"{profile.name if profile else 'localhost'}, br", count, measure(browser, base, profile, count))
-                finally:
-                    server.shutdown()
         finally:
             browser.close()
 

@@ -33,8 +33,8 @@ from pathlib import Path
 
 from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS
 
-from .compressed import serve_precompressed
-from .tool import PAGE, SETTLE_MS, TIMEOUT_MS, _median, prepare
+from .compressed import serving
+from .tool import PAGE, SETTLE_MS, TIMEOUT_MS, _median, on_disk, prepare
 
 GLUE = Path("assets/afwegingskader")
 VISITS = ("first", "repeat", "third")
@@ -107,13 +107,10 @@ def measure(browser, url: str, runs: int) -> dict[str, list[dict]]:
     Chromium keep V8's code caches), visited three times."""
     visits: dict[str, list[dict]] = {name: [] for name in VISITS}
     for _ in range(runs):
-        with tempfile.TemporaryDirectory(prefix="meldcode-bench-profile-") as profile_dir:
-            context = browser.browser_type.launch_persistent_context(
-                profile_dir, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with on_disk(browser) as (context, folder):
             for number, name in enumerate(VISITS):
-                cached = {kind: _code_cache(Path(profile_dir), kind) for kind in ("js", "wasm")}
+                cached = {kind: _code_cache(folder, kind) for kind in ("js", "wasm")}
                 visits[name].append({**_visit(context, url, SETTLE_MS if number < len(VISITS) - 1 else 0), **cached})
-            context.close()
     return visits
 
 
@@ -146,11 +143,10 @@ def report_startup(served: Path, runs: int) -> None:
     print("== afwegingskader engine start-up by stage (bench/startup.py: localhost, br; an instrumented copy)")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        server, base = serve_precompressed(served)
         try:
-            print_stages(measure(browser, base + PAGE, runs))
+            with serving(served) as base:
+                print_stages(measure(browser, base + PAGE, runs))
         finally:
-            server.shutdown()
             browser.close()
 
 

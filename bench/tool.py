@@ -30,6 +30,7 @@ Throttled runs use Chromium's DevTools protocol (``Network.emulateNetworkConditi
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -47,7 +48,7 @@ import brotli
 from generator.release.dist import compressible, precompress
 from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS
 
-from .compressed import serve_precompressed
+from .compressed import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "varianten/consent/afwegingskader/"
@@ -140,16 +141,28 @@ def prepare(site: Path, dest: Path) -> Path:
     return dest
 
 
+@contextlib.contextmanager
+def on_disk(browser):
+    """A browser context in a new profile on disk, as a reader's browser has: only there does
+    Chromium keep V8's code caches (an off-the-record context, ``browser.new_context()``, keeps
+    none). Yields the context and the profile's folder; both are gone after."""
+    with tempfile.TemporaryDirectory(prefix="meldcode-bench-profile-") as folder:
+        context = browser.browser_type.launch_persistent_context(folder, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield context, Path(folder)
+        finally:
+            context.close()
+
+
 def _load(browser, url: str, profile: Profile | None, tool: bool, repeat: bool = False) -> dict:
     """One page load in a fresh context; times in ms since navigation start. With ``repeat``,
-    the context is a new profile on disk (where Chromium keeps V8's code caches), and the
-    result's ``"repeat"`` and ``"third"`` are a second and a third visit in new pages of it."""
-    with tempfile.TemporaryDirectory(prefix="meldcode-bench-profile-") as profile_dir:
+    the context is a new profile on disk (``on_disk``), and the result's ``"repeat"`` and
+    ``"third"`` are a second and a third visit in new pages of it."""
+    with contextlib.ExitStack() as stack:
         if repeat:
-            context = browser.browser_type.launch_persistent_context(
-                profile_dir, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context, _ = stack.enter_context(on_disk(browser))
         else:
-            context = browser.new_context()
+            context = stack.enter_context(contextlib.closing(browser.new_context()))
         context.add_init_script(OBSERVE)
         sizes: list[tuple[int, int]] = []
         context.on("requestfinished", lambda request: sizes.append(_sizes(request)))
@@ -159,7 +172,6 @@ def _load(browser, url: str, profile: Profile | None, tool: bool, repeat: bool =
             result["repeat"] = _visit(context, url, profile, tool, sizes, press=False, settle=SETTLE_MS)
             sizes.clear()
             result["third"] = _visit(context, url, profile, tool, sizes, press=False, settle=0)
-        context.close()
     return result
 
 
@@ -326,18 +338,12 @@ def report_tool(served: Path, runs: int, throttled_runs: int, profiles: list[Pro
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            server, base = serve_precompressed(served)
-            try:
+            with serving(served) as base:
                 print_result("localhost, br, no throttling", measure(browser, base, None, runs, repeat=True))
-            finally:
-                server.shutdown()
             for profile in profiles if throttled_runs else []:
-                server, base = serve_precompressed(served, gzip_only=profile.gzip_only)
-                try:
+                with serving(served, gzip_only=profile.gzip_only) as base:
                     coding = "gzip" if profile.gzip_only else "br"
                     print_result(f"{profile.name}, {coding}", measure(browser, base, profile, throttled_runs))
-                finally:
-                    server.shutdown()
         finally:
             browser.close()
 
