@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from generator.checks import run_checks
-from generator.loader import Handbook, load
+from generator.model.loader import Handbook, load
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)

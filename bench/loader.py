@@ -1,4 +1,4 @@
-"""Prints how long ``generator.loader.load()`` takes on synthetic handbooks.
+"""Prints how long ``generator.model.loader.load()`` takes on synthetic handbooks.
 
 ``python -m bench.loader [COUNT ...]`` (default 1000 7000): for each count of
 variants, the first load (nothing cached), a second load with nothing changed,
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from bench.synthetic import synthetic
-from generator import loader
+from generator.model import loader
 
 ROOT = Path(__file__).resolve().parent.parent
 

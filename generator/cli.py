@@ -4,7 +4,7 @@ An adapter, like the MkDocs plugin: it resolves the folder and the date once
 (``$MELDCODE_PROTOCOLS``, ``$MELDCODE_BUILD_DATE``, as the plugin does) and
 passes them down. ``check`` exits 1 when a finding of severity ``fout`` is in
 the selection, else 0, so a board can run it in its own CI; ``check`` itself
-loads no rendering library. ``build`` is ``generator.build.build`` (the same site as
+loads no rendering library. ``build`` is ``generator.engines.build`` (the same site as
 ``mkdocs build``, or Zensical's with ``--engine zensical``); ``render`` writes the generated
 pages with the options of ``mkdocs.yml``, as the build does.
 """
@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import TextIO
 
 from .checks import Report, Severity, run_checks
-from .dates import build_date
-from .loader import CONTACTS_FILE, Handbook, Problem, SourceError, load, read_source
-from .model import MAX_ID_CHARS, SLUG_PATTERN
-from .schema import write_schemas
+from .engines import ENGINES
+from .model.dates import build_date
+from .model.loader import CONTACTS_FILE, Handbook, Problem, SourceError, load, read_source
+from .model.schema import write_schemas
+from .model.sources import MAX_ID_CHARS, SLUG_PATTERN
 
 PROTOCOLS_ENV = "MELDCODE_PROTOCOLS"
 CONFIG_FILE = "mkdocs.yml"
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in (("build", "build the whole site: pages, runtime files, search index, atomically"),
                        ("serve", "build, then serve the site at http://127.0.0.1:8000 and rebuild on edits")):
         command = sub.add_parser(name, help=text)
-        command.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs")
+        command.add_argument("--engine", choices=ENGINES, default=ENGINES[0])
         command.add_argument("-f", "--config-file", type=Path, default=Path(CONFIG_FILE))
         command.add_argument("-d", "--site-dir", type=Path, help="default: the config's site_dir")
         if name == "build":
@@ -158,15 +159,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command in ("build", "serve"):
         os.environ[PROTOCOLS_ENV] = str(args.protocols)  # mkdocs.yml reads it
-        from . import build  # the rendering libraries, only when building
+        from . import engines  # the rendering libraries, only when building
+        from .build.steps import BuildError
 
         try:
             if args.command == "serve":
                 from .serve import serve
 
                 return serve(args.config_file, args.site_dir, args.engine)
-            build.build(args.config_file, args.site_dir, args.engine, cache=args.cache, pdfs=args.pdfs)
-        except build.BuildError as exc:
+            engines.build(args.config_file, args.site_dir, args.engine, cache=args.cache, pdfs=args.pdfs)
+        except BuildError as exc:
             print(exc, file=sys.stderr)
             return 1
         return 0
@@ -192,8 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         print()
         return run_check_command(args, handbook, today)
     if args.command == "render":
-        from . import build  # the rendering libraries, only when rendering
-        from .build_config import BuildOptions, OptionError
+        from .build import steps as build  # the rendering libraries, only when rendering
+        from .build.options import BuildOptions, OptionError
 
         try:
             options = BuildOptions.from_config_file(args.config_file) if args.config_file.is_file() else BuildOptions()

@@ -2,7 +2,7 @@
 
 With MkDocs this is ``mkdocs serve --dirty`` (the plugin rebuilds only what an edit changes,
 D29, and the page reloads itself, D10). Zensical runs no plugin, so its site is built by
-``generator.build`` as a whole, served as files, and built again (atomically) when a file of
+``generator.engines.build`` as a whole, served as files, and built again (atomically) when a file of
 the sources, ``docs/``, the overrides or the config changes; reload the page to see it.
 """
 
@@ -17,8 +17,9 @@ import threading
 import time
 from pathlib import Path
 
-from . import build
-from .build_config import BuildOptions, read_config
+from . import engines
+from .build.options import BuildOptions, read_config
+from .build.steps import BuildError
 
 ADDRESS = ("127.0.0.1", 8000)
 
@@ -34,7 +35,7 @@ def serve(config_file: Path, site_dir: Path | None, engine: str) -> int:
     watched = [options.protocols, root / config.get("docs_dir", "docs"), Path(config_file)]
     if (config.get("theme") or {}).get("custom_dir"):
         watched.append(root / config["theme"]["custom_dir"])
-    build.build(config_file, site, engine)
+    engines.build(config_file, site, engine)
     handler = functools.partial(_Handler, directory=str(site))
     server = http.server.ThreadingHTTPServer(ADDRESS, handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -48,9 +49,9 @@ def serve(config_file: Path, site_dir: Path | None, engine: str) -> int:
                 seen = now
                 started = time.perf_counter()
                 try:
-                    build.build(config_file, site, engine)
+                    engines.build(config_file, site, engine)
                     print(f"rebuilt in {time.perf_counter() - started:.1f} s", flush=True)
-                except build.BuildError as exc:
+                except BuildError as exc:
                     print(exc, file=sys.stderr, flush=True)
     except KeyboardInterrupt:
         return 0

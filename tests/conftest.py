@@ -190,7 +190,7 @@ def line_of(path: Path, snippet: str) -> int:
 def assert_refused(protocols: Path, file: Path, snippet: str, words: list[str]) -> str:
     """``load`` refuses the sources with an error at the file and line of ``snippet`` that says
     every one of ``words``; the message, for further checks."""
-    from generator.loader import SourceError, load
+    from generator.model.loader import SourceError, load
 
     with pytest.raises(SourceError) as info:
         load(protocols)

@@ -22,7 +22,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from conftest import ROOT
-from generator import build
+from generator.build import steps as build
 
 
 def _plugin(monkeypatch, tmp_path: Path, protocols: Path):

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import PROTOCOLS, read_yaml
 from generator.checks import run_checks
-from generator.loader import SourceError, load
+from generator.model.loader import SourceError, load
 from generator.site.pages import render_pages
 
 OLD = "prisma-almere-2021.yaml"

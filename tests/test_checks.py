@@ -17,8 +17,8 @@ import pytest
 from conftest import PROTOCOLS, ROOT, SEEDS, read_yaml
 from generator.checks import PROCEDURES, Context, RuleKind, Severity, rule_function, run_checks
 from generator.checks.roles import RoleFinder
-from generator.loader import SourceError, load
-from generator.model import Contact, Phone
+from generator.model.loader import SourceError, load
+from generator.model.sources import Contact, Phone
 from generator.site.checkpages import render_check_pages
 from generator.site.templating import environment
 

@@ -81,7 +81,7 @@ def test_render_makes_the_pages_of_the_build_with_its_page_sizes(tmp_path):
     import datetime as dt
 
     from generator.checks import run_checks
-    from generator.loader import load
+    from generator.model.loader import load
     from generator.site.pages import render_pages
 
     config = tmp_path / "mkdocs.yml"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from generator.dates import build_date, nl_date
+from generator.model.dates import build_date, nl_date
 
 
 def test_known_dates_as_a_dutch_reader_writes_them():

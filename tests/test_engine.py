@@ -12,8 +12,8 @@ import json
 import pytest
 
 from conftest import PROTOCOLS, read_yaml
-from generator.afwegingskader import engine
-from generator.afwegingskader.engine import Flow, InvalidAnswer, KaderError, check, handle
+from generator.model.afwegingskader import engine
+from generator.model.afwegingskader.engine import Flow, InvalidAnswer, KaderError, check, handle
 
 KADER = read_yaml(PROTOCOLS / "afwegingskader.yaml")
 

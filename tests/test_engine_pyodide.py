@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROTOCOLS, ROOT, read_yaml
-from generator.afwegingskader import engine
+from generator.model.afwegingskader import engine
 from htmltext import script_data
 
 

@@ -131,7 +131,7 @@ def test_zensical_is_announced_as_likely_to_hang_only_past_the_size_it_was_seen_
     """Zensical 0.0.73 hangs at 4,000 protocols (BENCHMARKS.md): a hang looks like a slow build,
     so a build past the size it was measured to finish says so before the wait, and a smaller one
     (the seeds, 1,000) says nothing."""
-    from generator.zensical_engine import MEASURED_TO_BUILD, scale_warning
+    from generator.engines.zensical import MEASURED_TO_BUILD, scale_warning
 
     assert scale_warning(5) is None
     assert scale_warning(MEASURED_TO_BUILD) is None

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import PROTOCOLS, ROOT, assert_refused, line_of
-from generator.handbook import SOURCE_FILES
-from generator.loader import SourceError, load
+from generator.model.handbook import SOURCE_FILES
+from generator.model.loader import SourceError, load
 
 EXAMPLE = "prisma-almere-2021.yaml"
 
@@ -223,7 +223,7 @@ def test_billion_laughs_is_refused_before_it_expands(protocols):
     code = (
         "import resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
-        "from generator.loader import SourceError, load\n"
+        "from generator.model.loader import SourceError, load\n"
         "try:\n    load(sys.argv[1])\nexcept SourceError as exc:\n    print(exc)\n"
     )
     result = subprocess.run([sys.executable, "-c", code, str(protocols)], capture_output=True, text=True, timeout=120)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PROTOCOLS
-from generator import loader
-from generator.loader import SourceError, load
+from generator.model import loader
+from generator.model.loader import SourceError, load
 
 EXAMPLE = "prisma-almere-2021.yaml"
 HOUR_NS = 3600 * 10**9
@@ -127,7 +127,7 @@ def test_versions_follow_a_replaced_list_of_variants(protocols):
 
 
 def test_files_remembered_by_an_earlier_process_are_not_parsed_again_until_they_change(protocols, parsed):
-    """``build_cache`` hands ``remembered_files`` (pickled) to the next build's process."""
+    """``build.cache`` hands ``remembered_files`` (pickled) to the next build's process."""
     import pickle
 
     first = load(protocols)

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PROTOCOLS, ROOT
-from generator import loader
-from generator.loader import SourceError, load
+from generator.model import loader
+from generator.model.loader import SourceError, load
 
 LEVWN = "levwn.yaml"
 
@@ -168,7 +168,7 @@ def test_an_emacs_lock_link_is_passed_over(protocols):
 def test_the_table_of_sources_is_what_the_seeds_have():
     """Every file of protocols/ is in SOURCE_FILES (and nothing else is); the editor settings
     map the same files to the same schemas."""
-    from generator.loader import SOURCE_FILES
+    from generator.model.loader import SOURCE_FILES
 
     names = {s.path for s in SOURCE_FILES}
     seeds = ROOT / "protocols"
@@ -184,8 +184,8 @@ def test_the_table_of_sources_is_what_the_seeds_have():
 def test_an_edit_of_any_single_source_rerenders_every_page():
     """Under ``serve``, an edit of a source that is not a variant's file rebuilds every page:
     each single source of SOURCE_FILES is one of serve's shared sources."""
-    from generator.loader import SOURCE_FILES, load
-    from generator.mkdocs_pages import edited_variants
+    from generator.engines.mkdocs.pages import edited_variants
+    from generator.model.loader import SOURCE_FILES, load
 
     handbook = load(PROTOCOLS)
     singles = [s for s in SOURCE_FILES if not s.path.endswith("/")]

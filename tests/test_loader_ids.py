@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, line_of
 from generator import cli
 from generator.checks import run_checks
-from generator.loader import SourceError, load
+from generator.model.loader import SourceError, load
 from generator.release.pdf import pdf_path
 from generator.site.writer import write_pages
 

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from conftest import PROTOCOLS
-from generator import loader
-from generator.loader import Problem, SourceError, load, read_source
+from generator.model import loader
+from generator.model.loader import Problem, SourceError, load, read_source
 
 EXAMPLE = "prisma-almere-2021.yaml"
 

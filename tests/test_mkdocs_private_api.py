@@ -1,6 +1,6 @@
 """MkDocs' private API is used in one module only, and fails loudly when MkDocs changes it.
 
-``generator/mkdocs_pages.py`` builds the generated pages by MkDocs' own per-page steps and wraps
+``generator/engines/mkdocs/pages.py`` builds the generated pages by MkDocs' own per-page steps and wraps
 the live-reload server's script injection (D10, D28); ``PRIVATE_API`` lists each private function
 with the parameters it is called with. A new MkDocs that renames one or changes its parameters
 fails here, by name, rather than somewhere inside a build.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 
 from conftest import ROOT
-from generator import mkdocs_pages
+from generator.engines.mkdocs import pages as mkdocs_pages
 
 
 def test_mkdocs_private_functions_are_as_the_build_expects():
@@ -41,5 +41,5 @@ PRIVATE_NAMES = {function.__name__ for function in mkdocs_pages.PRIVATE_API}
 
 def test_no_other_module_uses_mkdocs_private_api():
     users = {path.relative_to(ROOT).as_posix(): _private_uses(path) for path in sorted((ROOT / "generator").rglob("*.py"))}
-    assert sorted(users["generator/mkdocs_pages.py"]) != []  # the check sees them where they are
-    assert {path: names for path, names in users.items() if names and path != "generator/mkdocs_pages.py"} == {}
+    assert sorted(users["generator/engines/mkdocs/pages.py"]) != []  # the check sees them where they are
+    assert {path: names for path, names in users.items() if names and path != "generator/engines/mkdocs/pages.py"} == {}

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import PROTOCOLS
 from generator.checks import run_checks
-from generator.loader import load
+from generator.model.loader import load
 from generator.site.kinds import KINDS
 from generator.site.kinds.base import Context
 from generator.site.pages import context

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import line_of
 from generator.checks import run_checks
-from generator.loader import SourceError, load
+from generator.model.loader import SourceError, load
 from generator.site.pages import render_pages
 
 TODAY = dt.date(2026, 11, 23)

@@ -90,7 +90,7 @@ def test_every_printed_page_names_its_version_the_edition_and_where_to_look(site
 def test_the_print_note_shows_in_print_only_with_the_day_printed(browser, base_url):
     import datetime as dt
 
-    from generator.dates import nl_date
+    from generator.model.dates import nl_date
 
     page = browser.new_page()
     page.goto(f"{base_url}varianten/{VARIANTS[0]['id']}/")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from conftest import PROTOCOLS
 from generator.checks.roles import RoleFinder, plain_sentence
-from generator.loader import load
+from generator.model.loader import load
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import PROTOCOLS, variant_files
-from generator.schema import SCHEMAS, schema_text
+from generator.model.schema import SCHEMAS, schema_text
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))

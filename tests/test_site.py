@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import SEEDS, read_yaml, variant_files
-from generator.afwegingskader import engine
+from generator.model.afwegingskader import engine
 from htmltext import page_text, squash
 from test_engine import EXPECTED_NEXT
 

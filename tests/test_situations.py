@@ -20,9 +20,9 @@ from pydantic import ValidationError
 
 from conftest import PROTOCOLS, SEEDS, assert_refused, line_of, read_yaml
 from generator.checks import run_checks
-from generator.loader import SourceError, load
-from generator.model import PassageRef, Situations
-from generator.passages import list_items, paragraphs, passages
+from generator.model.loader import SourceError, load
+from generator.model.passages import list_items, paragraphs, passages
+from generator.model.sources import PassageRef, Situations
 from generator.site.diff import reader_text
 from generator.site.pages import render_pages
 from generator.site.templating import markdown

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import PROTOCOLS, built_pages
 from generator.checks import run_checks
-from generator.loader import load
+from generator.model.loader import load
 from generator.site.pages import render_pages
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -40,8 +40,8 @@ from ruamel.yaml import YAML
 from test_phones import dialled
 
 from conftest import PROTOCOLS, serve
-from generator.handbook import SOURCE_FILES, VARIANTS_DIR
-from generator.model import Variant
+from generator.model.handbook import SOURCE_FILES, VARIANTS_DIR
+from generator.model.sources import Variant
 from generator.site.templating import markdown
 
 # One xdist worker builds this module's site and runs all its tests (make test: --dist loadgroup).

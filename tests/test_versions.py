@@ -101,7 +101,7 @@ def test_every_page_of_a_protocol_with_two_versions_fits_a_360_px_screen(two_ver
 
 
 def test_several_versions_without_dates_are_refused(tmp_path):
-    from generator.loader import SourceError, load
+    from generator.model.loader import SourceError, load
 
     protocols = tmp_path / "protocols"
     shutil.copytree(PROTOCOLS, protocols)

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator.loader import load
+from generator.model.loader import load
 from generator.site.diff import MAX_WORD_PAIRS, Segment, reader_text, word_diff
 
 NODE = shutil.which("node")

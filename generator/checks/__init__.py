@@ -10,7 +10,7 @@ of findings. It never changes a protocol, and imports nothing that renders
 - ``report``: running the rules, the report and its JSON.
 """
 
-from ..model import ChecksConfig, CheckSettings, RuleConfig, RuleKind, Severity
+from ..model.sources import ChecksConfig, CheckSettings, RuleConfig, RuleKind, Severity
 from .report import JSON_FORMAT, ContactFinding, Finding, Report, checked_versions, rechecked, run_checks
 from .rules import KINDS, PROCEDURES, Context, config_problems, rule_function
 

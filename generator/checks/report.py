@@ -9,10 +9,10 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..dates import nl_date
-from ..forking import fork_map
-from ..loader import CHECKS_FILE, Handbook, Problem, SourceError
-from ..model import ChecksConfig, CheckSettings, RuleConfig, Severity, Variant
+from ..model.dates import nl_date
+from ..model.forking import fork_map
+from ..model.loader import CHECKS_FILE, Handbook, Problem, SourceError
+from ..model.sources import ChecksConfig, CheckSettings, RuleConfig, Severity, Variant
 from .roles import RoleFinder
 from .rules import CONTACT_RULES, Context, config_problems, rule_function
 from .text import PATH_ORDER, path_segments

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from ..model import Role, Roles, Step, Variant, normal_word
+from ..model.sources import Role, Roles, Step, Variant, normal_word
 from .text import sentences
 
 

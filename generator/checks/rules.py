@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import ChecksConfig, CheckSettings, Contacts, RuleConfig, RuleKind, Variant
+from ..model.sources import ChecksConfig, CheckSettings, Contacts, RuleConfig, RuleKind, Variant
 from .roles import RoleFinder
 from .text import (
     _DOMAIN,

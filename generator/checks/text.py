@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ..model import Contacts, Phone, Variant, phone_digits
+from ..model.sources import Contacts, Phone, Variant, phone_digits
 
 Hit = tuple[str, str]
 """What a rule returns: (where, detail)."""

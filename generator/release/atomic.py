@@ -88,7 +88,7 @@ INDEX_ENTRY = f"{INDEX}/pagefind-entry.json"
 
 
 def publish_changes(new: Path, target: Path, *, gone: set[str] = frozenset()) -> dict[str, tuple[int, int] | None]:
-    """Put the files of ``new`` (a build that made only what changed; ``build_cache``) into the
+    """Put the files of ``new`` (a build that made only what changed; ``build.cache``) into the
     site at ``target``, each file replaced in one rename, and remove ``gone`` (site-relative
     files no longer made; a PDF beside a gone page goes with it) and the search index's files
     the new index no longer names. Returns what changed: {site-relative path: (size, mtime_ns),

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import urls
+from ..model import urls
 from .loopback import CHROMIUM, CHROMIUM_ARGS, serve
 
 
@@ -35,7 +35,7 @@ class PdfError(Exception):
 
 def stale(site: Path) -> list[Path]:
     """The version pages whose PDF is missing or older than the page: every one in a new site;
-    in a site built from the cache (``build_cache``), the pages made again."""
+    in a site built from the cache (``build.cache``), the pages made again."""
     pages = []
     for html in version_pages(site):
         target = pdf_path(html)

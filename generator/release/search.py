@@ -32,7 +32,7 @@ from pathlib import Path
 
 import cbor2
 
-from .. import urls
+from ..model import urls
 
 LANGUAGE = "nl"
 """Every page is Dutch: one index, with Pagefind's Dutch stemming."""
@@ -82,7 +82,7 @@ def index_site(
     ``shard_pages`` pages, ``workers`` at a time, and merged; a failing Pagefind fails the
     build with its own message.
 
-    ``kept``: a folder where the parts stay for the next build (``build_cache``), each with the
+    ``kept``: a folder where the parts stay for the next build (``build.cache``), each with the
     list of its pages: a part with the same pages, none of them in ``changed``, is not indexed
     again. The index is the same either way. ``fallback``: where a page not in ``site`` is read
     (a build from the cache writes only the pages that changed)."""

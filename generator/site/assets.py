@@ -18,8 +18,8 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import urls
-from ..afwegingskader import engine
+from ..model import urls
+from ..model.afwegingskader import engine
 from .stdlib import StdlibError, slim_stdlib
 from .templating import script_json
 

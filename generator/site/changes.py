@@ -24,10 +24,10 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment
 
-from .. import urls
 from ..checks.roles import RoleFinder
-from ..handbook import Handbook
-from ..model import Role, Variant
+from ..model import urls
+from ..model.handbook import Handbook
+from ..model.sources import Role, Variant
 from .diff import changed, reader_text, word_diff
 from .overviews import OVERVIEW_PAGE_SIZE, paginate, sort_key
 from .templating import Page

@@ -9,11 +9,11 @@ from typing import Any
 
 from jinja2 import Environment
 
-from .. import urls
 from ..checks import Report, Severity
 from ..checks.text import path_segments
-from ..handbook import Handbook
-from ..model import Variant
+from ..model import urls
+from ..model.handbook import Handbook
+from ..model.sources import Variant
 from .overviews import OVERVIEW_PAGE_SIZE, by_initial
 from .templating import Page
 

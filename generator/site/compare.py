@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..handbook import Handbook
-from ..model import SectionKind, Variant
+from ..model.handbook import Handbook
+from ..model.sources import SectionKind, Variant
 from .contacts import VeiligThuis, veilig_thuis
 from .situations import SituationView
 

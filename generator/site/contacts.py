@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Contacts, NationalContact, Phone, Variant, VeiligThuisRegion
+from ..model.sources import Contacts, NationalContact, Phone, Variant, VeiligThuisRegion
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Generic, TypeVar
 
-from .. import urls
+from ..model import urls
 
 T = TypeVar("T")
 

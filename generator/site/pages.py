@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterator
 
 from ..checks import Report
 from ..checks.roles import RoleFinder
-from ..handbook import Handbook
+from ..model.handbook import Handbook
 from .changes import ChangeLog, change_pages
 from .checkpages import render_check_pages
 from .kinds import SITE, VARIANT

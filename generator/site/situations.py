@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..handbook import Handbook
-from ..model import Situation, Step, Variant
-from ..passages import Passage, passages
+from ..model.handbook import Handbook
+from ..model.passages import Passage, passages
+from ..model.sources import Situation, Step, Variant
 
 
 @dataclass(frozen=True)

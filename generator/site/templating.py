@@ -28,8 +28,8 @@ from jinja2.nodes import EvalContext
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from ..dates import nl_date, nl_month
-from ..model import Phone
+from ..model.dates import nl_date, nl_month
+from ..model.sources import Phone
 from .diff import reader_text
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -9,11 +9,12 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from .. import urls
 from ..checks.roles import RoleFinder, RoleStep
-from ..handbook import Handbook
-from ..model import Role, Variant, VeiligThuisRegion
+from ..model import urls
+from ..model.handbook import Handbook
+from ..model.sources import Role, Variant, VeiligThuisRegion
 from .contacts import VeiligThuis, veilig_thuis
+from .tooldata import kader_json, table_json
 
 
 @dataclass(frozen=True)
@@ -116,13 +117,9 @@ class VariantView:
         return any(step.wie_from_text for step in self.variant.steps)
 
     def kader_json(self) -> Markup:
-        from .kinds.tool import kader_json
-
         return kader_json(self.handbook.kader)
 
     def table_json(self) -> Markup:
-        from .kinds.tool import table_json
-
         return table_json(self.handbook.kader)
 
 

@@ -13,8 +13,8 @@ import datetime as dt
 from pathlib import Path
 
 from ..checks import Report
-from ..forking import fork_map
-from ..handbook import Handbook
+from ..model.forking import fork_map
+from ..model.handbook import Handbook
 from .pages import iter_pages
 
 

@@ -7,7 +7,19 @@ the comparison and the check pages are made by ``generator.site.pages.iter_pages
 
 from __future__ import annotations
 
-from . import begrippen, checks, comparison, home, kader, listings, roles, situations, tool, variant, versions
+from . import (
+    begrippen,
+    checks,
+    comparison,
+    home,
+    kader,
+    listings,
+    roles,
+    situations,
+    tool,
+    variant,
+    versions,
+)
 
 KINDS = tuple(module.KIND for module in (
     home, listings, kader, begrippen, variant, tool, versions, roles, situations, comparison, checks))

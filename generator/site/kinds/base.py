@@ -17,7 +17,7 @@ from jinja2 import Environment
 
 from ...checks import Report
 from ...checks.roles import RoleFinder
-from ...handbook import Handbook
+from ...model.handbook import Handbook
 from ..situations import SituationView, situation_views
 from ..templating import Page
 from ..views import RoleView, VariantView, role_views

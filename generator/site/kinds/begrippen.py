@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ... import urls
+from ...model import urls
 from ..templating import Page
 from .base import Context, PageKind
 

@@ -10,8 +10,8 @@ import json
 
 from jinja2 import Environment
 
-from ... import urls
 from ...checks import Report
+from ...model import urls
 from ..compare import column
 from ..situations import situation_views
 from ..templating import Page

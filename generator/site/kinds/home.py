@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ... import urls
-from ...model import SchoolType
+from ...model import urls
+from ...model.sources import SchoolType
 from ..templating import Page
 from .base import Context, PageKind
 

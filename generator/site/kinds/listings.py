@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from jinja2 import Environment
 
-from ... import urls
-from ...model import SchoolType
+from ...model import urls
+from ...model.sources import SchoolType
 from ..overviews import Listing, ListPage, by_group, by_initial, paginate, sorted_by
 from ..templating import Page
 from ..views import VariantView

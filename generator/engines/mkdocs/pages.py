@@ -34,10 +34,10 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import handbook, urls
-from .checks import Report
-from .forking import fork_map
-from .handbook import Handbook
+from ...checks import Report
+from ...model import handbook, urls
+from ...model.forking import fork_map
+from ...model.handbook import Handbook
 
 log = logging.getLogger("mkdocs.plugins.meldcode")
 

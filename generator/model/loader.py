@@ -37,23 +37,19 @@ from .afwegingskader import engine
 
 # The table of sources and the Handbook live in the model layer; importable from here too.
 from .handbook import (  # noqa: F401
-    BASISMODEL_FILE,
-    BEGRIPPEN_FILE,
     CHECKS_FILE,
     CONTACTS_FILE,
     KADER_FILE,
     ROLES_FILE,
     SCHEMA_DIR,
-    SHARED_SOURCES,
     SITUATIONS_FILE,
     SOURCE_FILES,
-    SOURCES_FILE,
     VARIANT_SUFFIX,
     VARIANTS_DIR,
     Handbook,
-    SourceFile,
 )
-from .model import (
+from .passages import PassageError, resolve
+from .sources import (
     Basismodel,
     Begrippen,
     ChecksConfig,
@@ -67,7 +63,6 @@ from .model import (
     version_slug,
     visible,
 )
-from .passages import PassageError, resolve
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -629,7 +624,7 @@ of the file system's clock, of the same size, would not change its (mtime, size)
 
 
 def remembered_files() -> dict:
-    """The variant files read and unchanged so far (for ``build_cache``: the next build's process
+    """The variant files read and unchanged so far (for ``build.cache``: the next build's process
     then reads only the files that changed since)."""
     return dict(_CACHE)
 

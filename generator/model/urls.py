@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 
-from .model import version_slug
+from .sources import version_slug
 
 # ---------------------------------------------------------------- shared pages
 

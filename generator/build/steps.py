@@ -14,33 +14,29 @@ generator relates to MkDocs (and Zensical)"):
 5. ``index`` runs Pagefind over the built site (the pages carrying ``search.MARK``) and the
    build is swapped in whole (``release.atomic``).
 
-Two engines: MkDocs, through the ``meldcode`` plugin (``mkdocs_plugin``, which calls these
-steps from MkDocs' events), and Zensical (``zensical_engine``, which runs no plugin and gets a
-prepared docs folder and a derived config). ``build`` is ``python -m generator build``.
+Two engines: MkDocs, through the ``meldcode`` plugin (``engines.mkdocs.plugin``, which calls these
+steps from MkDocs' events), and Zensical (``engines.zensical``, which runs no plugin and gets a
+prepared docs folder and a derived config). ``generator.engines.build`` chooses the engine by name: ``python -m generator build``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-from .build_config import BuildOptions, OptionError
-from .checks import Report, rechecked, run_checks
-from .dates import nl_date
-from .forking import default_workers
-from .loader import Handbook, SourceError, load
-from .release import search
-from .site import assets
-from .site.abbreviations import explain, glossary_regex
-from .site.templating import HTML_BEGIN, HTML_END
-from .site.writer import write_pages
-
-ENGINES = ("mkdocs", "zensical")
+from ..checks import Report, rechecked, run_checks
+from ..model.dates import nl_date
+from ..model.forking import default_workers
+from ..model.loader import Handbook, SourceError, load
+from ..release import search
+from ..site import assets
+from ..site.abbreviations import explain, glossary_regex
+from ..site.templating import HTML_BEGIN, HTML_END
+from ..site.writer import write_pages
+from .options import BuildOptions, OptionError
 
 
 class BuildError(Exception):
@@ -179,60 +175,10 @@ def index(site: Path, options: BuildOptions, pages: list[str] | None, *, kept: P
 # ---------------------------------------------------------------- python -m generator build
 
 
-def build(config_file: Path, site_dir: Path | None = None, engine: str = "mkdocs", *,
-          cache: Path | None = None, pdfs: bool = False) -> None:
-    """Build the whole site from ``config_file`` (``mkdocs.yml``) into ``site_dir`` (default:
-    its ``site_dir``) with ``engine``, atomically; ``BuildError`` if it fails (nothing changed).
-
-    ``cache``: a folder where the build keeps what the next one needs to make only what an edit
-    of a variant changed (``build_cache``; MkDocs only). ``pdfs``: print each version's PDF
-    (``release.pdf``) into the site before it is swapped in."""
-    before_swap = _print_pdfs if pdfs else None
-    if engine == "mkdocs":
-        _build_with_mkdocs(config_file, site_dir, cache, before_swap)
-    elif engine == "zensical":
-        from . import zensical_engine
-
-        zensical_engine.build(config_file, site_dir, before_swap=before_swap)
-    else:
-        raise BuildError(f"unknown engine '{engine}' (one of: {', '.join(ENGINES)})")
-
-
-def _print_pdfs(site: Path, fallback: Path | None = None) -> None:
-    from .release import pdf
+def print_pdfs(site: Path, fallback: Path | None = None) -> None:
+    from ..release import pdf
 
     try:
         pdf.make_pdfs(site, fallback)
     except pdf.PdfError as exc:
-        raise BuildError(str(exc)) from None
-
-
-def _build_with_mkdocs(config_file: Path, site_dir: Path | None, cache: Path | None = None,
-                       before_swap=None) -> None:
-    """What ``mkdocs build`` does (``mkdocs.__main__.build_command``), by MkDocs' public API: the
-    ``meldcode`` plugin in ``config_file`` takes the steps above."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-
-    logger = logging.getLogger("mkdocs")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)
-    try:
-        config = load_config(str(config_file), **({"site_dir": str(site_dir)} if site_dir else {}))
-        plugin = config.plugins["meldcode"]
-        if cache is not None:
-            from .build_cache import BuildCache
-
-            plugin.cache = BuildCache(cache)
-        plugin.before_swap = before_swap
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            mkdocs_build(config, dirty=False)
-        finally:
-            config.plugins.on_shutdown()
-    except (Abort, ConfigurationError, PluginError) as exc:
         raise BuildError(str(exc)) from None

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel
 
-from .model import (
+from .sources import (
     Basismodel,
     Begrippen,
     ChecksConfig,

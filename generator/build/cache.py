@@ -25,9 +25,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import loader
-from .checks import Report
-from .handbook import Handbook
+from ..checks import Report
+from ..model import loader
+from ..model.handbook import Handbook
 
 STATE = "state.pickle"
 PAGES = "pages"

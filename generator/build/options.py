@@ -16,10 +16,10 @@ from typing import Any
 import yaml
 from yaml_env_tag import construct_env_tag
 
-from .dates import build_date
-from .release.search import SHARD_PAGES
-from .site.overviews import OVERVIEW_PAGE_SIZE
-from .site.pages import COMPARE_PAGE_SIZE
+from ..model.dates import build_date
+from ..release.search import SHARD_PAGES
+from ..site.overviews import OVERVIEW_PAGE_SIZE
+from ..site.pages import COMPARE_PAGE_SIZE
 
 PLUGIN = "meldcode"
 """The plugin's name in ``mkdocs.yml`` (its entry point in pyproject.toml)."""

@@ -1,14 +1,14 @@
-"""The MkDocs adapter: the steps of ``generator.build``, taken from MkDocs' events.
+"""The MkDocs adapter: the steps of ``generator.build.steps``, taken from MkDocs' events.
 
 All the work is in ``generator.build`` (and below it ``loader``, ``checks``, ``site``,
-``release``); this class reads the options (``build_config.BuildOptions``) and the build
+``release``); this class reads the options (``build.options.BuildOptions``) and the build
 date once, and hands the result to MkDocs. Sources are loaded and every page rendered in
 ``on_pre_build``, before MkDocs cleans the site directory, so a bad protocol
 stops the build with nothing written.
 
 The generated pages are rendered in one process per core (``site.writer``), held
 back from MkDocs' own page loop and built by MkDocs' own steps in one process per
-core too (``mkdocs_pages``, CONTRIBUTING D28). Under ``mkdocs serve --dirty`` an
+core too (``pages``, CONTRIBUTING D28). Under ``mkdocs serve --dirty`` an
 edit re-renders and rebuilds only what it changes (D29).
 
 ``mkdocs build`` is atomic: the site is built into a folder beside ``site_dir``
@@ -37,10 +37,13 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from . import build
-from .build_cache import BuildCache, Snapshot, fingerprint, manifest
-from .build_config import BuildOptions
-from .mkdocs_pages import (
+from ...build import steps as build
+from ...build.cache import BuildCache, Snapshot, fingerprint, manifest
+from ...build.options import BuildOptions
+from ...release import search
+from ...release.atomic import publish_changes, staging_beside, swap_in
+from ...site import assets
+from .pages import (
     LIVERELOAD_HASH_SLOT,
     LastBuild,
     PageBuildError,
@@ -52,9 +55,6 @@ from .mkdocs_pages import (
     hold_back,
     rebuild_sitemap,
 )
-from .release import search
-from .release.atomic import publish_changes, staging_beside, swap_in
-from .site import assets
 
 log = logging.getLogger("mkdocs.plugins.meldcode")
 
@@ -91,7 +91,7 @@ def _stop_if_terminated() -> None:
 def _dirty_build_is_ours(record: logging.LogRecord) -> bool:
     """MkDocs warns that a dirty build may leave pages with stale navigation and links, which
     in strict mode stops every build of ``mkdocs serve --dirty``. Here the generated pages are
-    made again whenever an edit can change them (``mkdocs_pages.LastBuild``), and the
+    made again whenever an edit can change them (``pages.LastBuild``), and the
     hand-written ones do not depend on the protocols, so that warning alone is let go."""
     return not record.getMessage().startswith("A 'dirty' build is being performed")
 
@@ -100,7 +100,7 @@ _DEFAULTS = BuildOptions()
 
 
 class MeldcodeConfig(Config):
-    """``build_config.BuildOptions`` in MkDocs' terms (what each means is said there)."""
+    """``build.options.BuildOptions`` in MkDocs' terms (what each means is said there)."""
 
     protocols = c.Dir(exists=True, default=str(_DEFAULTS.protocols))
     node_modules = c.Type(str, default=str(_DEFAULTS.node_modules))
@@ -128,7 +128,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         """The built pages marked for the search index (site-relative paths)."""
         self.to_build: list[File] = []
         self.held: list[File] = []
-        """The generated pages: built by ``mkdocs_pages.build_pages``, not by MkDocs' own loop."""
+        """The generated pages: built by ``pages.build_pages``, not by MkDocs' own loop."""
         self.quiet: QuietAboutHeldBack | None = None
         self.files: Files | None = None
         self.nav = None
@@ -148,9 +148,9 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.sigterm = None
         """SIGTERM's handler before this build set its own (None: not set)."""
         self.cache: BuildCache | None = None
-        """Set by ``build.build`` (``--cache``): what this build keeps for the next (``build_cache``)."""
+        """Set by ``engines.mkdocs.build`` (``--cache``): what this build keeps for the next (``build.cache``)."""
         self.before_swap = None
-        """Set by ``build.build``: called with the finished site before it is swapped in (the PDFs)."""
+        """Set by ``engines.mkdocs.build``: called with the finished site before it is swapped in (the PDFs)."""
         self.key = ""
         self.snapshot: Snapshot | None = None
         """The last build's, when this one starts from it; None: a full build."""
@@ -320,7 +320,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
 
     @event_priority(100)  # first: the generated pages, before anything reads the site
     def _build_generated(self, *, config) -> None:
-        """Build the generated pages, in one process per core (``mkdocs_pages``)."""
+        """Build the generated pages, in one process per core (``pages``)."""
         try:
             build_pages(config, self.files, self.nav, self.env, self.to_build,
                         workers=build.workers(self.options), indexed=self.indexed)

@@ -18,7 +18,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from .model import PassageRef, Section, SectionItem, Step, Variant
+from .sources import PassageRef, Section, SectionItem, Step, Variant
 
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)*\n")
 _LIST_MARK = re.compile(r"^( *)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")

@@ -1,4 +1,4 @@
-"""Zensical as the engine of ``generator.build``: it reads ``mkdocs.yml`` but runs no MkDocs plugin.
+"""Zensical as an engine (``generator.engines``): it reads ``mkdocs.yml`` but runs no MkDocs plugin.
 
 So the build prepares what the ``meldcode`` plugin would have handed MkDocs, in a work folder
 beside the site (same file system, so that the swap is a rename):
@@ -32,13 +32,13 @@ from pathlib import Path
 
 import yaml
 
-from . import build as steps
-from .build_config import BuildOptions, read_config
-from .forking import fork_map
-from .release.atomic import staging_beside, swap_in
-from .release.search import MARK
+from ...build import steps
+from ...build.options import BuildOptions, read_config
+from ...model.forking import fork_map
+from ...release.atomic import staging_beside, swap_in
+from ...release.search import MARK
 
-OVERRIDES = Path(__file__).with_name("zensical_overrides")
+OVERRIDES = Path(__file__).with_name("overrides")
 """Templates that Zensical needs over ``site_overrides/``: Zensical 0.0.73 turns a single
 ``theme.palette`` into a list, so the header would show a colour toggle and an inline script
 (which the CSP blocks); these partials are empty."""
@@ -50,15 +50,16 @@ its threads wait on each other after a few CPU seconds (BENCHMARKS.md, stop 30).
 _ARTICLE = re.compile(r"(<article\b[^>]*>)(.*?)(</article>)", re.DOTALL)
 
 
-def build(config_file: Path, site_dir: Path | None = None, options: BuildOptions | None = None, *,
+def build(config_file: Path, site_dir: Path | None = None, *, cache: Path | None = None,
           before_swap=None) -> None:
     """Build the site of ``config_file`` with Zensical into ``site_dir`` (default: its ``site_dir``),
     atomically: a failed build leaves the earlier site as it was and no folder behind.
+    ``cache`` is not used: Zensical builds the whole site every time (D29).
     ``before_swap``: called with the finished site before it is swapped in (the PDFs)."""
     config_file = Path(config_file)
     root = config_file.parent
     config = read_config(config_file)
-    options = options or BuildOptions.from_config(config, root)
+    options = BuildOptions.from_config(config, root)
     site_dir = Path(site_dir) if site_dir is not None else root / config.get("site_dir", "site")
     day = steps.today(options)
     handbook = steps.load_sources(options)
