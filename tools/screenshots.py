@@ -5,8 +5,8 @@
 
 A variant page and the comparison of four protocols, each on a laptop
 (1280 px) and on a phone (360 px); the entry "Waar gaat uw zorg over?" at the
-top of a variant page on a phone and a situation page on a laptop; in Debian's
-Chromium over loopback.
+top of a variant page on a phone and a situation page on a laptop; the self-check of
+an inwerken page on a phone; in Debian's Chromium over loopback.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ SHOTS = [
     ("compare-phone.png", PHONE, COMPARE, "#in-een-oogopslag"),
     ("entry-phone.png", PHONE, "varianten/consent/", ""),
     ("situation-desktop.png", DESKTOP, "varianten/consent/zorg-over-een-medewerker/", ""),
+    ("inwerken-phone.png", PHONE, "varianten/consent/inwerken/", "#test-uzelf"),
 ]
 
 
