@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from conftest import assert_refused
+from conftest import PROTOCOLS, assert_refused, line_of
 from generator.checks import run_checks
 from generator.model.loader import load
 from generator.site.pages import render_pages
@@ -175,15 +175,40 @@ def edit_variant(protocols, name: str, change) -> None:
         yaml.dump(data, handle)
 
 
-def only_levwn(protocols) -> None:
-    """The smallest handbook for a payload: LEVWN alone."""
+def only(protocols, name: str) -> None:
+    """The smallest handbook for a test: one variant file alone."""
     for file in (protocols / "variants").glob("*.yaml"):
-        if file.name != "levwn.yaml":
+        if file.name != name:
             file.unlink()
 
 
+def shown_passages(pages: dict[str, str], variant_id: str, situation_id: str) -> list[str]:
+    return [html.strip() for html in PASSAGE.findall(pages[f"varianten/{variant_id}/{situation_id}.md"])]
+
+
+# ------------------------------------------------------------------ (a) the HTML of its place
+
+
+def test_every_seed_passage_shows_the_html_its_block_has_on_the_protocol_page():
+    handbook = load(PROTOCOLS)
+    pages = {page.path: page.content for page in render_pages(handbook, run_checks(handbook, DATE), DATE)}
+    count = 0
+    for variant_id in handbook.variant_ids:
+        variant = handbook.current(variant_id, DATE)
+        for situation_id, answer in variant.situations.items():
+            refs = [ref.model_dump(exclude_none=True) for ref in answer.passages]
+            expected = []
+            for ref in refs:
+                text = field_text(variant, ref)
+                assert str(markdown(text)) in pages[f"varianten/{variant_id}/index.md"]
+                expected.append(expected_passage_html(text, ref.get("begint")))
+            assert shown_passages(pages, variant_id, situation_id) == expected, (variant_id, situation_id)
+            count += len(expected)
+    assert count == 13  # every passage the seeds mark (consent 7, LEVWN 2, the VO brochure 4)
+
+
 def test_a_passage_shows_the_html_its_block_has_on_the_protocol_page(protocols):
-    only_levwn(protocols)
+    only(protocols, "levwn.yaml")
 
     def add(data):
         data["sections"].append({"kind": "overig", "title": PAYLOAD_TITLE, "body": LiteralScalarString(PAYLOAD)})
@@ -194,11 +219,14 @@ def test_a_passage_shows_the_html_its_block_has_on_the_protocol_page(protocols):
     edit_variant(protocols, "levwn.yaml", add)
     pages = pages_of(protocols)
     assert str(markdown(PAYLOAD)) in pages["varianten/levwn/index.md"]  # the protocol page renders it so
-    shown = PASSAGE.findall(pages["varianten/levwn/acuut-gevaar.md"])
+    shown = shown_passages(pages, "levwn", "acuut-gevaar")
     for words, html in zip([*PAYLOAD_BLOCKS, None], shown, strict=True):
-        assert html.strip() == expected_passage_html(PAYLOAD, words), words
+        assert html == expected_passage_html(PAYLOAD, words), words
     # Code stays code: none of the code's addresses became a link.
     assert "voorbeeld.nl/fence</a>" not in "".join(shown) and "ingesprongen</a>" not in "".join(shown)
+
+
+# ------------------------------------------------------------------ (c) nothing to show
 
 
 def test_a_passage_that_renders_to_nothing_is_refused_with_file_and_line(protocols):
@@ -214,3 +242,66 @@ def test_a_passage_that_renders_to_nothing_is_refused_with_file_and_line(protoco
     edit_variant(protocols, "levwn.yaml", add)
     assert_refused(protocols, file, "- section: Alleen een verwijzing",
                    ["situations.acuut-gevaar.passages[0].section", "renders to nothing"])
+
+
+# ------------------------------------------------------------------ (b) a new version inserts a paragraph
+
+MARKED = "      Indien de signalen duiden op kindermishandeling gepleegd door een medewerker van de school dan\n"
+"""A line of step 1 of Consent: the first of the paragraph marked for "zorg-over-een-medewerker"."""
+
+
+def _insert_above_the_marked_paragraph(protocols, paragraph: str) -> None:
+    file = protocols / "variants" / "consent-2018.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert text.count(MARKED) == 1
+    file.write_text(text.replace(MARKED, f"      {paragraph}\n\n{MARKED}"), encoding="utf-8")
+
+
+def test_a_paragraph_inserted_above_a_marked_one_leaves_the_passage_as_it_was(protocols):
+    only(protocols, "consent-2018.yaml")
+    before = shown_passages(pages_of(protocols), "consent", "zorg-over-een-medewerker")
+    _insert_above_the_marked_paragraph(protocols, "Een alinea die een nieuwe versie hier invoegt.")
+    pages = pages_of(protocols)
+    after = shown_passages(pages, "consent", "zorg-over-een-medewerker")
+    assert after == before and len(after) == 3
+    assert "Een alinea die een nieuwe versie hier invoegt." in pages["varianten/consent/index.md"]
+    assert "Indien de signalen duiden op kindermishandeling gepleegd door een medewerker" in after[0]
+
+
+def test_a_paragraph_inserted_with_the_same_first_words_stops_the_build(protocols):
+    """Never another passage: where the words no longer tell one block, the sources are refused."""
+    file = protocols / "variants" / "consent-2018.yaml"
+    _insert_above_the_marked_paragraph(
+        protocols, "Indien de signalen duiden op kindermishandeling gepleegd door een medewerker van een andere "
+        "school, dan meldt u dat bij die school.")
+    assert_refused(protocols, file, 'begint: "Indien de signalen duiden op kindermishandeling gepleegd door een',
+                   ["situations.zorg-over-een-medewerker.passages[0].begint", "begins 2 blocks of step 1", "ambiguous"])
+
+
+def test_a_marked_paragraph_reworded_stops_the_build(protocols):
+    file = protocols / "variants" / "consent-2018.yaml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace(MARKED, MARKED.replace("Indien de signalen", "Als de signalen")), encoding="utf-8")
+    assert_refused(protocols, file, 'begint: "Indien de signalen duiden op kindermishandeling gepleegd door een',
+                   ["situations.zorg-over-een-medewerker.passages[0].begint", "no block of step 1 (its hoe) begins with"])
+
+
+# ------------------------------------------------------------------ (e) proposed, not confirmed
+
+
+def test_a_proposed_situation_shows_no_passage_and_is_reported(protocols):
+    only(protocols, "levwn.yaml")
+    edit_variant(protocols, "levwn.yaml",
+                 lambda data: data["situations"]["zorg-over-een-medewerker"].insert(0, "voorstel", True))
+    handbook = load(protocols)
+    pages = {page.path: page.content for page in render_pages(handbook, run_checks(handbook, DATE), DATE)}
+    page = pages["varianten/levwn/zorg-over-een-medewerker.md"]
+    assert PASSAGE.findall(page) == [] and "Betreffende signalen" not in page
+    assert SILENT in page and 'class="contact-card"' in page  # silent: who to ask, the contact card
+    assert "de leidinggevende of de directie" not in page  # nor its wie
+    found = {(f.rule_id, f.where, f.detail) for f in run_checks(handbook, DATE).findings_for("levwn")}
+    assert ("situation-proposed", "situations", "zorg-over-een-medewerker") in found
+    assert ("medewerker-not-described", "situations", "") in found
+    # The rule is a warning of checks.yaml, in Dutch, saying what a person must do.
+    rule = handbook.checks.rules["situation-proposed"]
+    assert rule.severity.value == "waarschuwing" and "voorstel: true" in rule.message
