@@ -479,8 +479,8 @@ def test_built_site_has_the_kwaliteitscheck(site_dir):
     assert f"Meldcode stappenplan LEVWN (versie 1): {said}" in overview
 
 
-def test_readme_documents_every_key_of_the_json(handbook):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_guide_documents_every_key_of_the_json(handbook):
+    readme = (ROOT / "guides" / "checks-json.md").read_text(encoding="utf-8")
     data = json.loads(run_checks(handbook, TODAY).to_json())
     keys = set(data) | set(data["settings"]) | set(data["variants"][0]) | set(data["variants"][1]["findings"][0])
     keys |= set(next(iter(data["rules"].values())))

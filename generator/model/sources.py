@@ -124,7 +124,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 MAX_ID_CHARS = 64
 """The longest id (and variant version): ids and versions name folders and files of the site
 (``varianten/<id>/versies/<version>/<id>-<version>.pdf``), which must stay well under the
-255 bytes a file name may have (README, "What a source may contain")."""
+255 bytes a file name may have (guides/sources.md)."""
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_CHARS), BeforeValidator(_exact_characters)]
 
 
