@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from conftest import PROTOCOLS, assert_refused, line_of
+from conftest import PROTOCOLS, assert_refused
 from generator.checks import run_checks
 from generator.model.loader import load
 from generator.site.pages import render_pages
