@@ -51,6 +51,13 @@ def with_melding(variant, **changes):
     return variant.model_copy(update={"melding": variant.melding.model_copy(update=changes)})
 
 
+def proposed(variant, situation_id):
+    """The variant with the passages of one situation only proposed (``voorstel: true``)."""
+    answers = dict(variant.situations)
+    answers[situation_id] = answers[situation_id].model_copy(update={"voorstel": True})
+    return variant.model_copy(update={"situations": answers})
+
+
 def with_vt(variant, **changes):
     if isinstance(changes.get("phone_as_written"), str):
         changes["phone_as_written"] = Phone.model_validate(changes["phone_as_written"])
@@ -159,7 +166,16 @@ BAD = {
         [("situations", "")],
     ),
     "acuut-gevaar-not-described": (lambda v: v.model_copy(update={"situations": {}}), [("situations", "")]),
+    # Passages `generator import` proposed and no person has confirmed: once per such situation.
+    "situation-proposed": (lambda v: proposed(v, "zorg-over-een-medewerker"),
+                           [("situations", "zorg-over-een-medewerker")]),
 }
+
+
+def test_a_proposed_situation_counts_as_not_described(clean, handbook, config):
+    assert hits("medewerker-not-described", proposed(clean, "zorg-over-een-medewerker"), handbook, config) == [
+        ("situations", "")]
+    assert hits("acuut-gevaar-not-described", proposed(clean, "zorg-over-een-medewerker"), handbook, config) == []
 
 def test_every_rule_has_a_bad_example(config):
     assert set(BAD) == set(config.rules)
