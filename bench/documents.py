@@ -53,7 +53,7 @@ PAGE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><style>
 body {{ font: 11pt/1.45 "Liberation Serif", serif; text-align: justify; hyphens: manual; }}
 h1 {{ font-size: 20pt; }} h2 {{ font-size: 15pt; }} h3 {{ font-size: 12.5pt; }}
 </style></head><body>{body}</body></html>"""
-HEADER = "<div style='font-size:8px;width:100%;text-align:center'>Meldcode huiselijk geweld en kindermishandeling</div>"
+HEADER = "<div style='font-size:8px;width:100%;text-align:center'>Protocol van de school, kopregel</div>"
 FOOTER = ("<div style='font-size:8px;width:100%;text-align:center'>Pagina <span class='pageNumber'></span> van "
           "<span class='totalPages'></span></div>")
 

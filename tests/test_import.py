@@ -47,7 +47,7 @@ these are held to the explanation, the one place the document has them together.
 
 
 def _words(text: str) -> list[str]:
-    """The words of a text, a Markdown escape (``\_``) not counted."""
+    r"""The words of a text, a Markdown escape (``\_``) not counted."""
     return re.findall(r"\w+", re.sub(r"\\(.)", r"\1", text).lower())
 
 
@@ -200,7 +200,9 @@ def test_a_word_file_and_a_pdf_import_like_the_hand_made_variant(made, name, kin
     hand = _hand(name)
     path = made / f"{name}.{kind}"
     intake = import_document(path, "import", protocols, school_type=hand["school_type"], write=False)
-    text = intake.document.text if kind == "docx" else _pdf_text(path)
+    # Word shows a list's numbers, which are no text of its paragraphs.
+    text = "\n".join(f"{line.list_mark or ''} {line.text}" for line in intake.document.lines) if kind == "docx" \
+        else _pdf_text(path)
     assert hold(intake.data, hand, text, one_place=False) == []
     Variant.model_validate(yaml.safe_load(render(intake)))
 
@@ -219,8 +221,7 @@ def test_the_pdf_repairs_are_counted(made, tmp_path):
     assert pages > 3
     assert repairs["headers_footers"] >= pages and repairs["page_numbers"] >= pages  # one header, one footer a page
     assert repairs["dehyphenated"] > 10 and repairs["joined"] > 100 and repairs["bold"] > 5
-    assert not any("Pagina" in b.text or "Meldcode huiselijk geweld en kindermishandeling" == b.text
-                   for b in intake.blocks)
+    assert not any("Pagina" in b.text or "kopregel" in b.text for b in intake.blocks)
     assert "headers" in summary(intake) or "header" in summary(intake)
 
 
@@ -255,7 +256,7 @@ BAD = {
     "encrypted.pdf": (lambda: _pdf_bytes(encrypt=True), "password"),
     "damaged.pdf": (lambda: b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "damaged"),
     "lies.docx": (lambda: _pdf_bytes(), "the file is a PDF"),
-    "lies.pdf": (lambda: "Stap 1: In kaart brengen\n".encode(), "the file is a text file"),
+    "lies.pdf": (lambda: b"Stap 1: In kaart brengen\n", "the file is a text file"),
     "protected.docx": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected"),
     "damaged.docx": (lambda: b"PK\x03\x04" + b"\0" * 100, "damaged"),
     "picture.png": (lambda: b"\x89PNG\r\n\x1a\n", "cannot import a '.png'"),
@@ -311,7 +312,7 @@ def test_a_markdown_and_an_odt_document(tmp_path):
     markdown.write_text("# Meldcode De Regenboog\n\n" + "".join(
         f"## Stap {n}: Stap nummer {n}\n\n**Wie:** leerkracht\n\nDe leerkracht doet stap {n}.\n\n- een punt\n- nog een\n\n"
         for n in range(1, 6)) + "## Tot slot\n\nBel Veilig Thuis: 0800-2000.\n", encoding="utf-8")
-    intake = import_document(markdown, "regenboog", _protocols(tmp_path), write=False)
+    intake = import_document(markdown, "regenboog", _protocols(tmp_path), write=False, school_type="PO")
     assert [s["wie"] for s in intake.data["steps"]] == ["leerkracht"] * 5
     assert intake.data["steps"][0]["hoe"] == "De leerkracht doet stap 1.\n\n- een punt\n- nog een\n"
     assert intake.data["sections"][0]["title"] == "Tot slot"

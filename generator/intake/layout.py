@@ -93,7 +93,7 @@ class Layout:
 
 _GLYPHS = "•●○◦▪■□▫➔➢➤►▶▸→⇒–—*·∙✓✔❖◆◇♦-\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8\uf06e\uf0e8\uf0f0"
 _BULLET = re.compile(rf"^\s*([{re.escape(_GLYPHS)}]|o(?=\s))\s*(?=\S)")
-_NUMBER = re.compile(r"^\s*(\d{1,2}[.)])(?!\d)\s*(?=\S)")
+_NUMBER = re.compile(r"^\s*([1-9]\d?[.)])(?!\d)\s*(?=\S)")
 _LETTER_ITEM = re.compile(r"^\s*(?:[a-zA-Z][.):]|\(?[a-z]\)|[ivx]{1,4}[.)])\s")
 _GLYPH_ONLY = re.compile(rf"^\s*[{re.escape(_GLYPHS)}]\s*$")
 _PAGE_NUMBER = re.compile(
@@ -351,7 +351,7 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
         if pdf:
             if abs((a.size or 0) - (b.size or 0)) > 0.08 * max(a.size or 1, 1) or a.bold != b.bold:
                 return True
-            if a.page == b.page and pitch and b.top - a.top > 1.45 * pitch:
+            if a.page == b.page and pitch and b.top - a.top > 1.45 * pitch * max(1, (a.size or body_size) / (body_size or 1)):
                 return True
             if in_item and b.x0 is not None and a.x0 is not None and b.x0 < a.x0 - 2 and not _starts_lower(right):
                 return True

@@ -600,7 +600,7 @@ _PDF_LINE = re.compile(r"[^\r\n]+")
 def _pdf_line(text: str, start: int, end: int, textpage, style, box, raw, page: int, height: float) -> Line | None:
     """One line PDFium found: its box from its first and last characters, the font size of
     its first, and bold and italic word by word (a word takes the style of its first letter)."""
-    line = text[start:end]
+    line = text[start:end].replace("\x02", "\u00ad").replace("\ufffe", " ").replace("\uffff", " ")
     ink = [i for i in range(start, end) if not text[i].isspace()]
     if not ink:
         return None

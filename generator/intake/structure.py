@@ -173,25 +173,39 @@ def _numbered_markers(blocks: list[Block], shared: Shared) -> list[tuple[int, in
 
 
 def _best_sequence(markers: list[tuple[int, int, str]], blocks: list[Block]) -> list[tuple[int, int, str]] | None:
-    """Of the markers, the sequence 1, 2, 3, 4, 5 in document order with the most text under them."""
+    """Of the markers, the sequence 1, 2, 3, 4, 5 in document order with the most text under its
+    steps (from each chosen marker to the next chosen one); a heading counts for more than a
+    paragraph that starts with "Stap n" (a quote, a scheme), a heading of another level than
+    the one before it for less."""
     if not markers:
         return None
-    ends = [m[0] for m in markers] + [len(blocks)]
-    spans = {}
-    for i, marker in enumerate(markers):
-        nxt = next((m[0] for m in markers[i + 1:] if m[0] > marker[0]), len(blocks))
-        spans[i] = _length(blocks[marker[0] + 1:nxt]) + 1
-    del ends
+
+    def span(i: int) -> int:
+        """The text from a marker to the next marker (for a heading: the next heading marker)."""
+        heading = blocks[markers[i][0]].kind == "heading"
+        nxt = next((m[0] for m in markers if m[0] > markers[i][0] and (not heading or blocks[m[0]].kind == "heading")),
+                   len(blocks))
+        return _length(blocks[markers[i][0] + 1:nxt])
+
+    def weight(i: int) -> int:
+        return 100_000 if blocks[markers[i][0]].kind == "heading" else 0
+
     best: dict[int, tuple[int, list[int]]] = {}
-    for i, (_, number, _) in enumerate(markers):
+    for i, (index, number, _) in enumerate(markers):
         if number == 1:
-            best[i] = (spans[i], [i])
+            best[i] = (weight(i), [i])
             continue
-        options = [best[j] for j in best if markers[j][1] == number - 1 and markers[j][0] < markers[i][0]]
+        options = []
+        for j, (score, chain) in best.items():
+            if markers[j][1] == number - 1 and markers[j][0] < index:
+                level = 0 if blocks[markers[j][0]].level == blocks[index].level else -50_000
+                options.append((score + span(j) + weight(i) + level, [*chain, i]))
         if options:
-            score, chain = max(options, key=lambda o: o[0])
-            best[i] = (score + spans[i], [*chain, i])
-    complete = [value for key, value in best.items() if markers[key][1] == 5]
+            best[i] = max(options, key=lambda o: o[0])
+    complete = []
+    for key, (score, chain) in best.items():
+        if markers[key][1] == 5:
+            complete.append((score + span(key), chain))
     if not complete:
         return None
     _, chain = max(complete, key=lambda o: o[0])
