@@ -41,7 +41,7 @@ setup: $(VENV_STAMP) $(NODE_STAMP)
 # ENGINE=zensical) with one PDF per variant version printed by Chromium (linked from the
 # pages), built beside site/ and swapped in only when both succeeded: a failed build
 # leaves the earlier site/ as it was. .build-cache/ keeps what the next build needs to
-# make only what an edit of a variant changed (MkDocs; CONTRIBUTING D34).
+# make only what an edit of a variant changed (MkDocs; D34).
 BUILD_CACHE ?= .build-cache
 
 build: setup chromium

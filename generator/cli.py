@@ -39,7 +39,7 @@ def add_check_command(subparsers) -> argparse.ArgumentParser:
         description="Validate every source, then run the quality checks of protocols/checks.yaml "
         "over every variant. Exit status 1 if a finding of severity 'fout' is in the selection.",
     )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON (README: 'The JSON report')")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON (guides/checks-json.md)")
     parser.add_argument(
         "--severity",
         choices=[s.value for s in Severity],

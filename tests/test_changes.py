@@ -1,4 +1,4 @@
-"""What changed, for whom, and until when (README, "Keeping a protocol current"): the
+"""What changed, for whom, and until when (README, "Versions, changes and editions"; D33): the
 "Wijzigingen" page and the Atom feeds (read by feedparser), the "Lees opnieuw" period, review
 dates and owner on the variant page, and the notice on the role pages whose steps changed.
 

@@ -51,6 +51,13 @@ def with_melding(variant, **changes):
     return variant.model_copy(update={"melding": variant.melding.model_copy(update=changes)})
 
 
+def proposed(variant, situation_id):
+    """The variant with the passages of one situation only proposed (``voorstel: true``)."""
+    answers = dict(variant.situations)
+    answers[situation_id] = answers[situation_id].model_copy(update={"voorstel": True})
+    return variant.model_copy(update={"situations": answers})
+
+
 def with_vt(variant, **changes):
     if isinstance(changes.get("phone_as_written"), str):
         changes["phone_as_written"] = Phone.model_validate(changes["phone_as_written"])
@@ -164,7 +171,16 @@ BAD = {
         [("situations", "")],
     ),
     "acuut-gevaar-not-described": (lambda v: v.model_copy(update={"situations": {}}), [("situations", "")]),
+    # Passages `generator import` proposed and no person has confirmed: once per such situation.
+    "situation-proposed": (lambda v: proposed(v, "zorg-over-een-medewerker"),
+                           [("situations", "zorg-over-een-medewerker")]),
 }
+
+
+def test_a_proposed_situation_counts_as_not_described(clean, handbook, config):
+    assert hits("medewerker-not-described", proposed(clean, "zorg-over-een-medewerker"), handbook, config) == [
+        ("situations", "")]
+    assert hits("acuut-gevaar-not-described", proposed(clean, "zorg-over-een-medewerker"), handbook, config) == []
 
 def test_every_rule_has_a_bad_example(config):
     assert set(BAD) == set(config.rules)
@@ -468,8 +484,8 @@ def test_built_site_has_the_kwaliteitscheck(site_dir):
     assert f"Meldcode stappenplan LEVWN (versie 1): {said}" in overview
 
 
-def test_readme_documents_every_key_of_the_json(handbook):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_guide_documents_every_key_of_the_json(handbook):
+    readme = (ROOT / "guides" / "checks-json.md").read_text(encoding="utf-8")
     data = json.loads(run_checks(handbook, TODAY).to_json())
     keys = set(data) | set(data["settings"]) | set(data["variants"][0]) | set(data["variants"][1]["findings"][0])
     keys |= set(next(iter(data["rules"].values())))

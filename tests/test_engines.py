@@ -82,7 +82,7 @@ def test_the_zensical_site_keeps_the_csp_the_tool_and_the_search_index(sites):
     variant = read_yaml(variant_files()[0])["id"]
     tool = (site / "varianten" / variant / "afwegingskader" / "index.html").read_text(encoding="utf-8")
     boot = json.loads(script_data(tool, "data-afweging-boot"))
-    assert boot["engine"] == (ROOT / "generator" / "afwegingskader" / "engine.py").read_text(encoding="utf-8")
+    assert boot["engine"] == (ROOT / "generator" / "model" / "afwegingskader" / "engine.py").read_text(encoding="utf-8")
     pyodide = (site / "assets" / "afwegingskader" / boot["pyodide"]).resolve()
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
         assert (pyodide / name).is_file(), name

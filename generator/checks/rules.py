@@ -277,8 +277,15 @@ def _domains(variant: Variant, ctx: Context) -> list[Hit]:
 
 
 def _situations(variant: Variant, ctx: Context) -> list[Hit]:
-    """Once, unless the variant marks passages for the rule's situation."""
-    return [] if ctx.rule.situation in variant.situations else [("situations", "")]
+    """Once, unless the variant marks passages for the rule's situation that a person confirmed
+    (proposed ones, ``voorstel``, are not shown: the protocol counts as silent on it)."""
+    answer = variant.situations.get(ctx.rule.situation)
+    return [] if answer is not None and not answer.voorstel else [("situations", "")]
+
+
+def situation_proposed(variant: Variant, ctx: Context) -> list[Hit]:
+    """Once per situation whose passages are only proposed (``voorstel``), with its id."""
+    return [("situations", situation_id) for situation_id, answer in variant.situations.items() if answer.voorstel]
 
 
 KINDS: dict[RuleKind, Rule] = {
@@ -308,6 +315,7 @@ PROCEDURES: dict[str, Rule] = {
     "too-old": too_old,
     "review-overdue": review_overdue,
     "review-missing": review_missing,
+    "situation-proposed": situation_proposed,
 }
 """Rules of kind ``procedure``, by id: checks.yaml names each, and no others."""
 

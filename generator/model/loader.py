@@ -672,7 +672,8 @@ def _read_variant(file: Path, problems: list[Problem]) -> _ReadVariant | None:
 
 
 def _passages_exist(variant: Variant, lines: Lines | None, file: Path, problems: list[Problem]) -> bool:
-    """Every passage the variant marks for a situation names a place its text has."""
+    """Every passage the variant marks for a situation (proposed ones too) names one place its
+    text has, with words a reader sees (``passages.resolve``)."""
     ok = True
     for situation_id, answer in variant.situations.items():
         for index, ref in enumerate(answer.passages):
@@ -680,7 +681,8 @@ def _passages_exist(variant: Variant, lines: Lines | None, file: Path, problems:
                 resolve(variant, ref)
             except PassageError as exc:
                 where = ("situations", situation_id, "passages", index, exc.key)
-                problems.append(Problem(file, _line_of(lines, where), _dotted(where), str(exc)))
+                # The message quotes the protocol's words: an invisible character is named, not printed.
+                problems.append(Problem(file, _line_of(lines, where), _dotted(where), visible(str(exc))))
                 ok = False
     return ok
 
