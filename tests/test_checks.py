@@ -95,6 +95,11 @@ def _append_hoe(variant, number, text):
 # rule id -> (how to break the clean example, the (where, detail) pairs it must give).
 # The "where" paths are 0-based like the loader's (steps[1] is stap 2).
 BAD = {
+    # A block of the document that the import placed nowhere, named by its first eight words.
+    "unplaced": (
+        lambda v: v.model_copy(update={"unplaced": ["Inhoudsopgave 1. Inleiding ... 3 2. Stappenplan ... 4 en verder", "Kort"]}),
+        [("unplaced[0]", "Inhoudsopgave 1. Inleiding ... 3 2. Stappenplan ... …"), ("unplaced[1]", "Kort")],
+    ),
     "wie-from-text": (lambda v: with_step(v, 3, wie_from_text=True), ["steps[2].wie"]),
     # "de IB" would be a role (intern begeleider); "de IBM-er" is no word of roles.yaml.
     "wie-without-role": (lambda v: with_step(v, 4, wie="Het ondersteuningsoverleg en de IBM-er"), ["steps[3].wie"]),

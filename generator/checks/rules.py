@@ -107,6 +107,20 @@ def wie_without_role(variant: Variant, ctx: Context) -> list[Hit]:
     return [(f"steps[{i}].wie", _plain(s.wie)) for i, s in enumerate(variant.steps) if not ctx.roles.named(s.wie)]
 
 
+UNPLACED_WORDS = 8
+"""How many of an unplaced block's first words name it in a finding."""
+
+
+def unplaced(variant: Variant, ctx: Context) -> list[Hit]:
+    """Every block of the school's document that the import placed nowhere (``unplaced``),
+    named by its first words: a person moves it into the protocol or deletes it."""
+    hits = []
+    for i, block in enumerate(variant.unplaced):
+        words = _plain(block).split()
+        hits.append((f"unplaced[{i}]", " ".join(words[:UNPLACED_WORDS]) + (" …" if len(words) > UNPLACED_WORDS else "")))
+    return hits
+
+
 def afwegingskader_used(variant: Variant, ctx: Context) -> list[Hit]:
     """Step 4 or 5 (wat, hoe; web addresses left out) has any of the rule's patterns."""
     four, five = _step(variant, 4), _step(variant, 5)
@@ -283,6 +297,7 @@ KINDS: dict[RuleKind, Rule] = {
 """The declarative kinds of rule: checks.yaml gives their patterns."""
 
 PROCEDURES: dict[str, Rule] = {
+    "unplaced": unplaced,
     "wie-from-text": wie_from_text,
     "wie-without-role": wie_without_role,
     "afwegingskader-used": afwegingskader_used,

@@ -795,3 +795,19 @@ def _names(variant: Variant, by_organisation: bool) -> str:
         return f"has the title '{variant.title}'"
     name = variant.organisation.name
     return f"names the organisation '{name}'" if name else "names no organisation"
+
+
+def variant_id_users(variants: Path, variant_id: str) -> tuple[list[Path], list[str]]:
+    """The variant files whose ``id`` is ``variant_id``, and the problems of files
+    whose id cannot be read (the id inside a file counts, not its name)."""
+    users, unreadable = [], []
+    for file in sorted(variants.glob("**/*.yaml")):
+        problems: list[Problem] = []
+        data = read_source(file, problems)
+        if problems:
+            unreadable += [str(p) for p in problems]
+        elif not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            unreadable.append(f"{file}: no 'id' at the top level")
+        elif data["id"] == variant_id:
+            users.append(file)
+    return users, unreadable

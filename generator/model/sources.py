@@ -722,6 +722,12 @@ class Variant(Strict):
         description="Per situation of situaties.yaml (by id), the places in this protocol that answer it; "
         "a situation not listed here is one the protocol does not describe.",
     )
+    unplaced: list[Markdown] = Field(
+        default_factory=list,
+        description="Blocks of the school's document that `python -m generator import` placed nowhere, as "
+        "written: a person moves each into the protocol or deletes it. No page shows them; `check` names each "
+        "by its first words until the list is empty.",
+    )
 
     @field_validator("continues")
     @classmethod
