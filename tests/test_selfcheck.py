@@ -249,3 +249,17 @@ def test_the_check_page_names_the_situation_that_is_missing(pages):
     page = pages["varianten/prisma-almere/kwaliteitscheck.md"]
     assert "Waar gaat uw zorg over? › Zorg over een medewerker" in page
     assert "Te weinig om een nieuwe collega in te werken" in page
+
+
+def test_a_proposed_situation_is_silent_and_gives_no_wrong_answer():
+    """Passages only proposed by `generator import` (``voorstel``) are not shown: the page treats
+    the situation as one the protocol is silent on, and its wie as no text of the protocol."""
+    consent = _variant("consent")
+    answers = dict(consent.situations)
+    answers["zorg-over-een-medewerker"] = answers["zorg-over-een-medewerker"].model_copy(update={"voorstel": True})
+    check = selfcheck(consent.model_copy(update={"situations": answers}), HANDBOOK.contacts, HANDBOOK.situations,
+                      FINDER)
+    colleague = next(q for q in check.questions if q.situation and q.situation.id == "zorg-over-een-medewerker")
+    assert colleague.reason == "silent" and colleague.answers == ()
+    offered = {a.where for q in check.asked for a in q.answers}
+    assert "situations.zorg-over-een-medewerker.wie" not in offered

@@ -183,7 +183,7 @@ class _Maker:
                 pool.append(Answer(_plain(step.wie), False, FROM_STEP, f"steps[{index}].wie", step=step.number))
         for situation in self.situations.situations if self.situations else ():
             answer = self.variant.situations.get(situation.id)
-            if answer and answer.wie:
+            if answer and answer.wie and not answer.voorstel:
                 pool.append(Answer(_plain(answer.wie), False, FROM_SITUATION, f"situations.{situation.id}.wie",
                                    name=situation.name))
         return pool
@@ -252,7 +252,7 @@ class _Maker:
                 continue  # the meldcode's own route: the steps themselves
             answer = self.variant.situations.get(situation.id)
             where = f"situations.{situation.id}"
-            if answer is None:
+            if answer is None or answer.voorstel:  # proposed passages are not shown: silent until confirmed
                 questions.append(Question(SITUATION, where, SILENT, situation=situation))
             elif not answer.wie:
                 questions.append(Question(SITUATION, f"{where}.wie", NAMES_NOBODY, situation=situation))
