@@ -37,7 +37,7 @@ from mkdocs.utils import CountHandler
 
 from ...build import signals
 from ...build import steps as build
-from ...build.cache import BuildCache, Snapshot, fingerprint, manifest
+from ...build.cache import BuildCache, Outline, Snapshot, fingerprint, manifest
 from ...build.options import BuildOptions
 from ...model.forking import WorkerLost
 from ...release import search
@@ -132,7 +132,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.removed: set[str] = set()
         """Generated pages the last build made and this one does not (their paths, built)."""
         self.saved = False
-        self.last_digests: dict[str, bytes] = {}
+        self.last_digests: dict[str, str] = {}
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
@@ -180,10 +180,10 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         try:
             handbook = build.load_sources(self.options)
             last = self.last if self.last is not None and self.last.report.today == self.today else None
-            if self.snapshot is not None:
-                last = LastBuild(self.snapshot.handbook, self.snapshot.report, self.cache.pages,
-                                 self.snapshot.digests)
             edited = edited_variants(last.handbook, handbook) if last is not None else None
+            if self.snapshot is not None:
+                last = LastBuild(handbook, self.snapshot.report, self.cache.pages, self.snapshot.digests)
+                edited = self.snapshot.outline.edited(handbook)
             if edited is None and self.snapshot is not None:  # a shared source changed: a full build
                 self.snapshot, last = None, None
                 self.cache.clear()
@@ -395,7 +395,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         else:
             digests, pages = self.last_digests, self.page_dir
         indexed = self.indexed if self.snapshot is not None else sorted(self.indexed)
-        snapshot = Snapshot(self.key, "", self.handbook, self.report, digests, indexed)
+        snapshot = Snapshot(self.key, "", self.report, Outline.of(self.handbook), digests, indexed)
         self.cache.save(snapshot, self.site_dir, pages, files)
         self.page_dir = None
         self.saved = True
