@@ -493,3 +493,45 @@ def test_a_bad_placeholder_in_a_citing_text_is_still_named_in_its_own_file(proto
     message = str(info.value)
     assert "bad placeholder" in message and "rules.wie-from-text.reference" in message, message
     assert f"{file}:" in message and "sources.yaml" not in message, message
+
+
+# ---------------------------------------------------------------- dates are dates (issue 33)
+
+# (field, as written in the YAML, words the message must say). YAML reads 2024-01-01 as text
+# (the loader resolves no timestamps; the model parses it), 20240101 as an integer, 0.5 as a
+# float and true as a boolean: pydantic's lax mode read 0 as 1970-01-01 and 1767225600 as
+# 2026-01-01, silently.
+NOT_DATES = [
+    ("valid_from", "0", ["YAML read 0 as a number, not a date", "YYYY-MM-DD"]),
+    ("valid_from", "20240101", ["YAML read 20240101 as a number, not a date", "2024-01-01"]),
+    ("herzien_voor", "1767225600", ["YAML read 1767225600 as a number", "YYYY-MM-DD"]),
+    ("vastgesteld", "2024.5", ["YAML read 2024.5 as a number", "YYYY-MM-DD"]),
+    ("valid_until", "true", ["true or false, not a date", "YYYY-MM-DD"]),
+    ("valid_from", '"1767225600"', ["'1767225600' is not a date", "YYYY-MM-DD"]),
+    ("valid_from", "2024-01-01 10:00", ["'2024-01-01 10:00' is not a date", "YYYY-MM-DD"]),
+    ("valid_from", "1-9-2021", ["'1-9-2021' is not a date", "YYYY-MM-DD"]),
+]
+
+
+@pytest.mark.parametrize("field, written, words", NOT_DATES, ids=[f"{f}-{w}" for f, w, _ in NOT_DATES])
+def test_a_number_or_boolean_is_not_a_date(protocols, field, written, words):
+    file = protocols / "variants" / EXAMPLE
+    line = f"{field}: {written}"
+    _edit(file, "valid_from: 2021-09-01", line if field == "valid_from" else f"valid_from: 2021-09-01\n{line}")
+    message = assert_refused(protocols, file, line, [f"{field}: ", *words])
+    assert "1970" not in message and "2026-01-01" not in message
+
+
+def test_the_checks_date_setting_is_a_date_too(protocols):
+    file = protocols / "checks.yaml"
+    _edit(file, "meldcode_change_date: 2019-01-01", "meldcode_change_date: 20190101")
+    assert_refused(protocols, file, "meldcode_change_date: 20190101",
+                   ["settings.meldcode_change_date", "as a number, not a date", "2019-01-01"])
+
+
+def test_a_date_written_as_a_date_is_read_as_one(protocols):
+    file = protocols / "variants" / EXAMPLE
+    _edit(file, "valid_from: 2021-09-01", 'valid_from: 2021-09-01\nherzien_voor: "2024-01-01"\nvastgesteld: 2021-08-15')
+    version = load(protocols).current("prisma-almere", dt.date(2021, 9, 2))
+    assert (version.valid_from, version.herzien_voor, version.vastgesteld) == (
+        dt.date(2021, 9, 1), dt.date(2024, 1, 1), dt.date(2021, 8, 15))

@@ -167,6 +167,41 @@ Address = Annotated[
 (the checks say whether it is well formed)."""
 
 
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_HOW_TO_WRITE_A_DATE = "write a date as YYYY-MM-DD"
+
+
+def _date_as_written(value: object) -> object:
+    """A date field holds a date written as one (``2024-08-01``, which the loader reads as text)
+    or nothing. pydantic's lax mode would read a number as seconds since 1970 (``0`` is
+    1970-01-01, ``1767225600`` 2026-01-01) and refuse ``20240101`` with a message about
+    times, so numbers, booleans and text of any other form are refused here, saying how to
+    write the date; a well-formed text is then parsed by pydantic (``2021-02-30`` refused)."""
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"YAML read {str(value).lower()} as true or false, not a date: "
+                         f"{_HOW_TO_WRITE_A_DATE} (2024-08-01)")
+    digits = str(value)
+    example = "2024-08-01"
+    if re.fullmatch(r"[0-9]{8}", digits):
+        try:
+            example = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:])).isoformat()
+        except ValueError:
+            pass
+    if isinstance(value, (int, float)):
+        raise ValueError(f"YAML read {value} as a number, not a date: {_HOW_TO_WRITE_A_DATE} ({example})")
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return value
+    raise ValueError(f"'{visible(str(value))}' is not a date: {_HOW_TO_WRITE_A_DATE} ({example})")
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_as_written)]
+"""A day, written ``YYYY-MM-DD``; never a number (``_date_as_written``)."""
+OptionalDate = Annotated[dt.date | None, BeforeValidator(_date_as_written)]
+"""``Date`` or null; one check before the union, so a wrong value gets one message."""
+
+
 def version_slug(version: str) -> str:
     """A version's URL segment ("v1.0_301018" -> "v1-0-301018"); the loader refuses two
     versions of a variant with the same slug, since their pages would share a URL."""
@@ -658,23 +693,23 @@ class Variant(Strict):
     schema_version: Literal[1]
     id: Slug = Field(description="Stable across versions; the page's URL.")
     version: VersionName = Field(description="This version's name; also its page's URL (versies/<version>/).")
-    valid_from: dt.date | None = Field(
+    valid_from: OptionalDate = Field(
         description="First day in force; null (explicitly) where the source gives no date."
     )
-    valid_until: dt.date | None = None
+    valid_until: OptionalDate = None
     superseded_by: Text | None = None
     change_note: Text | None = None
     lees_opnieuw: bool = Field(
         False, description="The change note asks staff to re-read this version in full: the variant page "
         "says so for a while after valid_from (needs a change_note saying what changed).",
     )
-    vastgesteld: dt.date | None = Field(
+    vastgesteld: OptionalDate = Field(
         None, description="The day the school or board adopted this version, where the document says.",
     )
     eigenaar: Slug | None = Field(
         None, description="Who keeps this protocol current: a role id of roles.yaml, where the document says.",
     )
-    herzien_voor: dt.date | None = Field(
+    herzien_voor: OptionalDate = Field(
         None, description="The day by which this version is to be reviewed, where the document says.",
     )
     continues: Slug | None = Field(
@@ -1039,7 +1074,7 @@ def _formats(text: str, *names: str) -> str:
 
 class CheckSettings(Strict):
     max_age_years: int = Field(ge=1, description="Versions older than this get a warning.")
-    meldcode_change_date: dt.date = Field(
+    meldcode_change_date: Date = Field(
         description="1 January 2019: afwegingskader mandatory, step 5 two decisions."
     )
 
