@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
 import subprocess
 import sys
@@ -535,3 +536,70 @@ def test_a_date_written_as_a_date_is_read_as_one(protocols):
     version = load(protocols).current("prisma-almere", dt.date(2021, 9, 2))
     assert (version.valid_from, version.herzien_voor, version.vastgesteld) == (
         dt.date(2021, 9, 1), dt.date(2024, 1, 1), dt.date(2021, 8, 15))
+
+
+# ---------------------------------------------------------------- what XML 1.0 cannot carry (issue 33)
+
+NOT_IN_XML = {
+    "noncharacter-fffe": "\ufffe", "noncharacter-ffff": "\uffff", "noncharacter-fdd0": "\ufdd0",
+    "noncharacter-fdef": "\ufdef", "noncharacter-plane-1": "\U0001fffe", "noncharacter-plane-16": "\U0010ffff",
+}
+"""Characters a YAML source can hold (as escapes) that XML 1.0 cannot carry (U+FFFE, U+FFFF) or that
+Unicode reserves as never being characters (the other noncharacters): one in a change note made
+every feed unreadable. The control characters but tab and line feed are refused already."""
+LONE_SURROGATE = "\ud800"
+"""XML cannot carry it either; YAML refuses it as an escape and UTF-8 cannot encode it, so only
+data built in Python can hold one."""
+
+
+@pytest.mark.parametrize("char", list(NOT_IN_XML.values()), ids=list(NOT_IN_XML))
+@pytest.mark.parametrize("field", sorted(FORMAT_PLACES))
+def test_what_xml_cannot_carry_is_refused_with_file_line_and_path(protocols, field, char):
+    if field in ("region-key", "source-url", "email") and char not in ("\ufffe", "\U0010ffff"):
+        pytest.skip("two cases of a key and of an address are enough")
+    file, snippet, path = _with_format_character(protocols, field, char)
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    problem = next(p for p in info.value.problems if p.file == file)
+    assert problem.line == line_of(file, snippet.replace("Veilig", "name: Veilig Thuis Flevoland")) - (
+        1 if field == "region-key" else 0), str(info.value)
+    assert path in problem.path, str(info.value)
+    assert f"U+{ord(char):04X}" in problem.message and "noncharacter" in problem.message, str(info.value)
+    assert char not in str(info.value), "the message shows the character itself"
+
+
+def test_every_text_field_refuses_what_xml_cannot_carry():
+    """Every free-text field of every source (found by walking the model beside the YAML, as the
+    payload test finds them), each with one character of the catalogue in it, is refused, and
+    the error names the field and the character; a key of checks.yaml's places too."""
+    from pydantic import ValidationError
+    from test_untrusted_text import SOURCES, text_slots
+
+    from conftest import read_yaml, variant_files
+    from generator.model.sources import Variant
+
+    chars = itertools.cycle([*NOT_IN_XML.values(), LONE_SURROGATE])
+    files = [(PROTOCOLS / name, model) for name, model in SOURCES.items()] + [(p, Variant) for p in variant_files()]
+    accepted, checked = [], 0
+    for path, model in files:
+        data = read_yaml(path)
+        for container, key, where, _ in list(text_slots(model, data)):
+            original, char = container[key], next(chars)
+            container[key] = original[:1] + char + original[1:]
+            try:
+                model.model_validate(data)
+                accepted.append(f"{path.name}:{where} U+{ord(char):04X}")
+            except ValidationError as exc:
+                # pydantic-core refuses a lone surrogate itself (a Rust string cannot hold one).
+                errors = [e for e in exc.errors() if f"U+{ord(char):04X}" in str(e["msg"])
+                          or char == LONE_SURROGATE and e["type"] == "string_unicode"]
+                if not errors:
+                    accepted.append(f"{path.name}:{where}: {exc}")
+            container[key] = original
+            checked += 1
+    assert accepted == []
+    assert checked > 300
+    checks = read_yaml(PROTOCOLS / "checks.yaml")
+    checks["places"]["st\ufffeeps"] = checks["places"].pop("steps")
+    with pytest.raises(ValidationError, match=r"U\+FFFE"):
+        SOURCES["checks.yaml"].model_validate(checks)
