@@ -259,7 +259,7 @@ def test_a_link_title_in_markdown_is_dropped():
     read as HTML): the link stays, its title goes, whatever it holds."""
     html = str(markdown(f'Bel [Veilig Thuis](https://veiligthuis.nl/ "{FAKE}") of [0800-2000](tel:08002000 \'0800\').'))
     assert html == ('<p>Bel <a href="https://veiligthuis.nl/">Veilig Thuis</a> of '
-                    '<a href="tel:08002000">0800-2000</a>.</p>\n'), html
+                    '<a href="tel:08002000" dir="ltr">0800-2000</a>.</p>\n'), html
 
 
 # ---------------------------------------------------------------- the built HTML
