@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator {check,new-variant,schema,render,build,serve}``.
+"""Command line: ``python -m generator {check,new-variant,import,schema,render,build,serve}``.
 
 An adapter, like the MkDocs plugin: it resolves the folder and the date once
 (``$MELDCODE_PROTOCOLS``, ``$MELDCODE_BUILD_DATE``, as the plugin does) and
@@ -23,7 +23,7 @@ from typing import TextIO
 from .checks import Report, Severity, run_checks
 from .engines import ENGINES
 from .model.dates import build_date
-from .model.loader import CONTACTS_FILE, Handbook, Problem, SourceError, load, read_source
+from .model.loader import CONTACTS_FILE, Handbook, SourceError, load, variant_id_users
 from .model.schema import write_schemas
 from .model.sources import MAX_ID_CHARS, SLUG_PATTERN
 
@@ -39,7 +39,7 @@ def add_check_command(subparsers) -> argparse.ArgumentParser:
         description="Validate every source, then run the quality checks of protocols/checks.yaml "
         "over every variant. Exit status 1 if a finding of severity 'fout' is in the selection.",
     )
-    parser.add_argument("--json", action="store_true", help="print the report as JSON (README: 'The JSON report')")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON (guides/checks-json.md)")
     parser.add_argument(
         "--severity",
         choices=[s.value for s in Severity],
@@ -133,6 +133,17 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("id", help="slug, e.g. de-regenboog")
     new.add_argument("--school-type", choices=["PO", "VO"], default="PO")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    intake = sub.add_parser(
+        "import", help="draft a variant file from a school's own document (.docx, .pdf, .odt, .txt, .md)",
+        description="Read a school's document and write a draft protocols/variants/ID.yaml: its own words, "
+        "only the layout repaired, mapped onto the five steps; what it places nowhere goes under 'unplaced'. "
+        "Never writes over a file.")
+    intake.add_argument("file", type=Path, help="the document")
+    intake.add_argument("--id", required=True, metavar="ID", help="the new variant's id, e.g. de-regenboog")
+    intake.add_argument("--school-type", choices=["PO", "VO"], help="where the document does not say")
+    intake.add_argument("--region", metavar="R", help="the region as overviews list it (default: from Veilig Thuis)")
+    intake.add_argument("--version", metavar="V",
+                        help="this document's version: a new version of an id in use (written as ID-V.yaml)")
     sub.add_parser("schema", help="write the JSON Schemas to protocols/schema/")
     render = sub.add_parser("render", help="write the generated Markdown pages to a folder")
     render.add_argument("out", type=Path)
@@ -153,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "new-variant":
         return _new_variant(args)
+    if args.command == "import":
+        return _import(args)
     if args.command == "schema":
         for path in write_schemas(args.protocols / "schema"):
             print(f"wrote {path}")
@@ -247,17 +260,15 @@ def _new_variant(args) -> int:
     return 0
 
 
-def variant_id_users(variants: Path, variant_id: str) -> tuple[list[Path], list[str]]:
-    """The variant files whose ``id`` is ``variant_id``, and the problems of files
-    whose id cannot be read (the id inside a file counts, not its name)."""
-    users, unreadable = [], []
-    for file in sorted(variants.glob("**/*.yaml")):
-        problems: list[Problem] = []
-        data = read_source(file, problems)
-        if problems:
-            unreadable += [str(p) for p in problems]
-        elif not isinstance(data, dict) or not isinstance(data.get("id"), str):
-            unreadable.append(f"{file}: no 'id' at the top level")
-        elif data["id"] == variant_id:
-            users.append(file)
-    return users, unreadable
+def _import(args) -> int:
+    from .intake.draft import import_document, summary
+    from .intake.read import IntakeError
+
+    try:
+        intake = import_document(args.file, args.id, args.protocols, school_type=args.school_type,
+                                 region=args.region, version=args.version)
+    except IntakeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(summary(intake))
+    return 0

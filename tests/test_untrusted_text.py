@@ -212,6 +212,21 @@ def _plant(model, data, file_label: str, planted: Planted, cycle) -> None:
             container[key] = original
 
 
+def _passage_places(data) -> list[tuple[dict, tuple[int | None, int | None, int | None]]]:
+    """Each passage reference of a variant's data with its step, or its section and item by index."""
+    places = []
+    sections = data.get("sections") or []
+    for answer in (data.get("situations") or {}).values():
+        for ref in answer["passages"]:
+            step, section, item = ref.get("step"), None, None
+            if "section" in ref:
+                section = next(i for i, s in enumerate(sections) if s["title"] == ref["section"])
+            if "item" in ref:
+                item = next(i for i, it in enumerate(sections[section]["items"]) if it["title"] == ref["item"])
+            places.append((ref, (step, section, item)))
+    return places
+
+
 @pytest.fixture(scope="module")
 def payload_site(build, tmp_path_factory):
     root = tmp_path_factory.mktemp("payloads")
@@ -225,13 +240,26 @@ def payload_site(build, tmp_path_factory):
     files += [(path, Variant) for path in sorted((protocols / VARIANTS_DIR).glob("*.yaml"))]
     for path, model in files:
         data = yaml.load(path.read_text(encoding="utf-8"))
+        # A passage marked for a situation names a section by a title and a block by words that
+        # will hold payloads: keep each mark, on the same place's whole text (by the titles it has
+        # then), so the situation pages show the payloads too. While the walk fills every optional
+        # text, a reference holds all three texts (a step and a section would be refused).
+        places = _passage_places(data) if model is Variant else []
+        for ref, _ in places:
+            ref.clear()
+            ref.update({"section": "-", "item": "-", "begint": "-"})
         _plant(model, data, path.name, planted, cycle)
-        # A passage marked for a situation names a paragraph of a text that now holds a payload:
-        # keep each mark, on the whole text, so the situation pages show the payloads too.
-        for answer in (data.get("situations") or {}).values() if model is Variant else ():
-            for ref in answer["passages"]:
-                ref.pop("paragraph", None)
-                ref.pop("list_item", None)
+        for marker, (_, where, _) in list(planted.by_marker.items()):
+            if ".passages[" in where:  # replaced below: no page shows it
+                del planted.by_marker[marker]
+        for ref, (step, section, item) in places:
+            ref.clear()
+            if step is not None:
+                ref["step"] = step
+            if section is not None:
+                ref["section"] = data["sections"][section]["title"]
+            if item is not None:
+                ref["item"] = data["sections"][section]["items"][item]["title"]
         with path.open("w", encoding="utf-8") as handle:
             yaml.dump(data, handle)
     site = root / "site"

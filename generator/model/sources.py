@@ -146,7 +146,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 MAX_ID_CHARS = 64
 """The longest id (and variant version): ids and versions name folders and files of the site
 (``varianten/<id>/versies/<version>/<id>-<version>.pdf``), which must stay well under the
-255 bytes a file name may have (README, "What a source may contain")."""
+255 bytes a file name may have (guides/sources.md)."""
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_CHARS), BeforeValidator(_exact_characters)]
 
 
@@ -668,21 +668,42 @@ class Melding(Strict):
 class PassageRef(Strict):
     """A place in the protocol that answers a situation, shown there verbatim.
 
-    Either a step (its *hoe*) or a section (its body, or one of its items), whole or
-    one paragraph of it; in a paragraph that is a list, one item of the list. Every
-    number counts from 1 as a reader does; a paragraph is a block of the text between
-    empty lines. The loader checks that the place exists.
+    Either a step (its *hoe*) or a section (its body, or one of its items), sections and items
+    named by their titles; whole, or the one block of that text whose words begin with
+    ``begint``: a paragraph, a list item, a table, a code block ..., as markdown-it parses the
+    text (``generator.model.passages``). The loader checks that the place exists and is one.
     """
 
-    step: int | None = Field(None, ge=1, le=5, description="A step's number: the place is its hoe.")
-    section: int | None = Field(None, ge=1, description="A section by its position in `sections`, from 1.")
-    item: int | None = Field(None, ge=1, description="With section: one of its items, from 1 (else its body).")
-    paragraph: int | None = Field(
-        None, ge=1, description="One paragraph of the text (blocks between empty lines), from 1; none: all of it."
+    step: int | None = Field(None, ge=1, le=5, description="A step's number (the basismodel's, 1-5): the place "
+                             "is its hoe.")
+    section: Text | None = Field(None, description="A section by its title, exactly as in `sections`.")
+    item: Text | None = Field(None, description="With section: one of its items, by its title (else the "
+                              "section's own text).")
+    begint: Text | None = Field(
+        None, description="The first words of one block of the text (a paragraph, a list item, a table, a code "
+        "block ...) as a reader sees them, without Markdown marks; enough of them that one block begins so. "
+        "None: the whole text.",
     )
-    list_item: int | None = Field(
-        None, ge=1, description="With paragraph, where the paragraph is a list: one item of it, from 1."
-    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_counts(cls, data):
+        """The keys that counted blocks are gone: counts point elsewhere once a text changes."""
+        if isinstance(data, dict):
+            for key in ("paragraph", "list_item"):
+                if key in data:
+                    raise ValueError(f"'{key}' is gone: passages are no longer counted; name the block by its "
+                                     f"first words with 'begint' (README, \"Marking a passage for a situation\")")
+        return data
+
+    @field_validator("section", "item", mode="before")
+    @classmethod
+    def _titles_not_numbers(cls, value, info: ValidationInfo):
+        if isinstance(value, int) and not isinstance(value, bool):
+            name = info.field_name
+            raise ValueError(f"{'an' if name == 'item' else 'a'} {name} is named by its title now, not by its "
+                             f"number ({name}: \"...\", the title exactly as written)")
+        return value
 
     @model_validator(mode="after")
     def _one_place(self) -> PassageRef:
@@ -690,8 +711,6 @@ class PassageRef(Strict):
             raise ValueError("a passage names either a step or a section")
         if self.item is not None and self.section is None:
             raise ValueError("'item' belongs to a section; a step has no items")
-        if self.list_item is not None and self.paragraph is None:
-            raise ValueError("'list_item' needs the 'paragraph' that holds the list")
         return self
 
 
@@ -703,6 +722,11 @@ class SituationAnswer(Strict):
         "(words that stand in the passages); none where they name nobody.",
     )
     passages: list[PassageRef] = Field(min_length=1, description="The places, in the order a page shows them.")
+    voorstel: bool = Field(
+        False, description="Proposed (by `python -m generator import`), not yet confirmed by a person: the site "
+        "shows none of these passages (the situation counts as not described) and `check` reports it. Remove "
+        "the key once a person has read the passages in the protocol.",
+    )
 
 
 class Variant(Strict):
@@ -750,6 +774,12 @@ class Variant(Strict):
         default_factory=dict,
         description="Per situation of situaties.yaml (by id), the places in this protocol that answer it; "
         "a situation not listed here is one the protocol does not describe.",
+    )
+    unplaced: list[Markdown] = Field(
+        default_factory=list,
+        description="Blocks of the school's document that `python -m generator import` placed nowhere, as "
+        "written: a person moves each into the protocol or deletes it. No page shows them; `check` names each "
+        "by its first words until the list is empty.",
     )
 
     @field_validator("continues")

@@ -36,7 +36,7 @@ from .templating import Page
 
 READ_AGAIN_MONTHS = 3
 """How long after ``valid_from`` a version marked ``lees_opnieuw`` says so on its page
-(CONTRIBUTING, D33): a school term, and half of a six-monthly review cycle."""
+(D33): a school term, and half of a six-monthly review cycle."""
 
 
 TAG_AUTHORITY = "meldcode-handboek.invalid"

@@ -30,6 +30,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from ..model.dates import nl_date, nl_month
+from ..model.passages import Passage, block_tokens, markdown_parser
 from ..model.sources import Phone
 from .diff import reader_text
 
@@ -219,9 +220,7 @@ def _dial(text: str) -> str | None:
 
 
 def _markdown_renderer() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-    md.enable(["linkify", "table"])
-    md.disable("image")  # a protocol's image would load from wherever it points
+    md = markdown_parser()  # the parser the model finds a passage's blocks with
     md.validateLink = safe_link
     # Text in the output is escaped like plain text, so that even in a Markdown
     # part of a page no "[...](...)" or "{ ... }" from a protocol becomes markup.
@@ -247,12 +246,29 @@ def markdown(text: str | None) -> Markup:
     return Markup(_MD.render(text or ""))
 
 
-def css_string(text: str) -> Markup:
-    """A CSS string literal, safe inside a <style> element (no HTML escaping there)."""
+@functools.lru_cache(maxsize=64)
+def _tokens(text: str) -> list:
+    """A text's tokens, for its passages (a situation page may quote several blocks of one text)."""
+    return _MD.parse(text)
+
+
+def passage_html(passage: Passage) -> Markup:
+    """A situation passage as the protocol page shows its place: the tokens of its block in the
+    parse of the whole text (``passages.block_tokens``), rendered as ``markdown`` renders them
+    there, so that no block renders differently from its place (a list item loose or tight,
+    numbered as in its list, a reference link with its definition)."""
+    if passage.block is None:
+        return markdown(passage.source)
+    return Markup(_MD.renderer.render(block_tokens(_tokens(passage.source), passage.block), _MD.options, {}))
+
+
+def css_escape(text: str) -> Markup:
+    """Text for inside a double-quoted CSS string: letters, digits and `` .,:()-`` as they are,
+    every other character as a CSS escape. It can end neither the string nor a ``<style>``,
+    and HTML and YAML escaping (the front matter) leave it as it is."""
     if isinstance(text, Markup):  # built with ~ from escaped parts
         text = text.unescape()
-    escaped = "".join(ch if ch.isalnum() or ch in " .,:()-" else f"\\{ord(ch):x} " for ch in text)
-    return Markup(f'"{escaped}"')
+    return Markup("".join(ch if ch.isalnum() or ch in " .,:()-" else f"\\{ord(ch):x} " for ch in text))
 
 
 def upper_first(text: str) -> str:
@@ -318,8 +334,8 @@ def environment() -> Environment:
         finalize=_finalize,
     )
     env.filters.update(
-        markdown=markdown, nl_date=nl_date, nl_month=nl_month, tel_href=tel_href, weblink=weblink, reader_text=reader_text,
-        upper_first=upper_first,
-        css_string=css_string, front_matter=front_matter, join=join, maillink=maillink, html_block=html_block,
+        markdown=markdown, passage_html=passage_html, nl_date=nl_date, nl_month=nl_month, tel_href=tel_href,
+        weblink=weblink, reader_text=reader_text, upper_first=upper_first,
+        css_escape=css_escape, front_matter=front_matter, join=join, maillink=maillink, html_block=html_block,
     )
     return env
