@@ -119,6 +119,7 @@ def import_document(path: Path, variant_id: str, protocols: Path, *, school_type
     document = read(path)
     laid = layout(document)
     found = structure(laid.blocks, shared, "\n".join(b.text for b in laid.blocks))
+    laid.repairs["contents"] += found.contents_dropped
     intake = Intake(path, document, laid, found, {}, target)
     intake.data = _variant(intake, variant_id, shared, school_type, region, version, earlier, today or dt.date.today())
     for index in range(len(laid.blocks)):
