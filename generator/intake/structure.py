@@ -18,8 +18,9 @@ and shares no word with step 5's *wat*. The rest becomes sections in the documen
 each heading with its text; what stands under no heading (and is no title, date, version or
 organisation) goes to ``unplaced``. Every block's place is in ``Structure.placements``.
 
-A **title page** is what comes before the document's first step, its table of contents, or the
-heading over its first running text (a paragraph of eight words or more that ends a sentence):
+A **title page** is what comes before the document's first step, its table of contents, or its
+first running text (a paragraph of eight words or more that ends a sentence) and the heading
+right above it:
 its title, date, version and organisation are read from it, the rest is ``unplaced``. A **table
 of contents** (lines ending in dot leaders and a page number, under a heading such as "Inhoud")
 is layout where every entry repeats a heading of the document: it is dropped and counted
@@ -502,13 +503,16 @@ def _body(block: Block) -> bool:
 
 def _front_matter(blocks: list[Block], taken: set[int]) -> list[Block]:
     """The title page: the blocks before the first step or table of contents, or before the
-    heading over the first running text (the running text itself where no heading is above it)."""
+    first running text and the heading right above it (unless that is a date or a version)."""
     for position, block in enumerate(blocks):
         if block.index in taken:
             return blocks[:position]
         if _body(block):
-            heading = next((p for p in range(position - 1, -1, -1) if blocks[p].kind == "heading"), position)
-            return blocks[:heading]
+            above = blocks[position - 1] if position else None
+            if above is not None and above.kind == "heading" and not _VERSION.match(above.text) \
+                    and not _DATE.fullmatch(above.text.strip()):
+                return blocks[:position - 1]
+            return blocks[:position]
     return []
 
 
