@@ -207,12 +207,13 @@ def passage_html(passage: Passage) -> Markup:
     return Markup(_MD.renderer.render(block_tokens(_tokens(passage.source), passage.block), _MD.options, {}))
 
 
-def css_string(text: str) -> Markup:
-    """A CSS string literal, safe inside a <style> element (no HTML escaping there)."""
+def css_escape(text: str) -> Markup:
+    """Text for inside a double-quoted CSS string: letters, digits and `` .,:()-`` as they are,
+    every other character as a CSS escape. It can end neither the string nor a ``<style>``,
+    and HTML and YAML escaping (the front matter) leave it as it is."""
     if isinstance(text, Markup):  # built with ~ from escaped parts
         text = text.unescape()
-    escaped = "".join(ch if ch.isalnum() or ch in " .,:()-" else f"\\{ord(ch):x} " for ch in text)
-    return Markup(f'"{escaped}"')
+    return Markup("".join(ch if ch.isalnum() or ch in " .,:()-" else f"\\{ord(ch):x} " for ch in text))
 
 
 def upper_first(text: str) -> str:
@@ -280,6 +281,6 @@ def environment() -> Environment:
     env.filters.update(
         markdown=markdown, passage_html=passage_html, nl_date=nl_date, nl_month=nl_month, tel_href=tel_href,
         weblink=weblink, reader_text=reader_text, upper_first=upper_first,
-        css_string=css_string, front_matter=front_matter, join=join, maillink=maillink, html_block=html_block,
+        css_escape=css_escape, front_matter=front_matter, join=join, maillink=maillink, html_block=html_block,
     )
     return env
