@@ -1,7 +1,7 @@
 # Meldcode-handboek: `make serve` and `make test` are all a new machine needs.
 # Every target sets up what it needs: the virtual environment in .venv (pinned
 # by requirements.lock), the npm packages (pinned by package-lock.json) and,
-# for the browser tests, Debian's Chromium.
+# for the tests, Debian's Chromium (the browser tests) and Java (the HTML check).
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,10 +13,11 @@ CHROMIUM ?= /usr/bin/chromium
 # The engine that turns the pages into HTML: mkdocs (default) or zensical (the same handbook).
 ENGINE ?= mkdocs
 
-.PHONY: help setup build serve test test-fast lint bench bench-quick chromium lock clean publish dist linkcheck bench-serve screenshots
+.PHONY: help setup build serve review test test-fast lint bench bench-quick chromium java lock clean publish dist linkcheck bench-serve screenshots
 
 help:
 	@echo "make serve   set up, build and serve the handbook at http://127.0.0.1:8000"
+	@echo "make review ID=x  the review of an imported document at http://127.0.0.1:8001 (this computer only)"
 	@echo "make test    set up and run every test (browser tests included)"
 	@echo "make test-fast  the tests that need no built site and no browser (about a minute)"
 	@echo "make lint    ruff over the Python code"
@@ -31,8 +32,11 @@ $(VENV_STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
 	@touch $@
 
+# --ignore-scripts: vnu-jar's install script would download a Java runtime from GitHub when
+# none is on the PATH; Java comes from Debian instead (`make java`). No other package we use
+# has an install script.
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 setup: $(VENV_STAMP) $(NODE_STAMP)
@@ -41,7 +45,7 @@ setup: $(VENV_STAMP) $(NODE_STAMP)
 # ENGINE=zensical) with one PDF per variant version printed by Chromium (linked from the
 # pages), built beside site/ and swapped in only when both succeeded: a failed build
 # leaves the earlier site/ as it was. .build-cache/ keeps what the next build needs to
-# make only what an edit of a variant changed (MkDocs; CONTRIBUTING D34).
+# make only what an edit of a variant changed (MkDocs; D34).
 BUILD_CACHE ?= .build-cache
 
 build: setup chromium
@@ -52,6 +56,13 @@ build: setup chromium
 serve: build
 	$(PY) -m generator serve --engine $(ENGINE)
 
+# The review of an imported document (python -m generator import FILE --id ID): its blocks
+# beside the handbook page, made again at every reload, at http://127.0.0.1:8001/ID.html, on
+# this computer only; the page is .review/ID.html, never part of site/ (D42).
+review: setup
+	@test -n "$(ID)" || { echo "usage: make review ID=de-regenboog [VERSION=2024]"; exit 2; }
+	$(PY) -m generator review $(ID) $(if $(VERSION),--version $(VERSION)) --serve
+
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -61,10 +72,22 @@ chromium:
 		echo "Browser tests need Chromium at $(CHROMIUM): install it with 'sudo apt-get install chromium'"; exit 1; \
 	fi
 
+# The Nu Html Checker (npm vnu-jar, tests/test_html.py) is a Java program: Debian's default
+# Java runtime (/usr/share/man/man1 must exist for its install on slim images).
+java:
+	@if command -v java >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Java for the HTML check (apt-get install default-jre-headless)"; \
+		mkdir -p /usr/share/man/man1; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	else \
+		echo "The HTML check needs Java (java on the PATH): install it with 'sudo apt-get install default-jre-headless'"; exit 1; \
+	fi
+
 # One pytest worker per core (pytest-xdist); the seed site is built once and shared.
 PYTEST_WORKERS ?= auto
 
-test: setup chromium
+test: setup chromium java
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 # No Chromium, no built site, no PDFs: what a contributor runs before every commit.

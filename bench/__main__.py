@@ -2,7 +2,7 @@
 
 Run with ``make bench`` (everything) or ``make bench-quick`` (``--quick``: only the seed
 build, no PDFs, fewer runs), or name sections:
-``python -m bench [--quick] [builds] [tool] [site] [snapshot] [startup]`` (``snapshot``, the memory
+``python -m bench [--quick] [builds] [tool] [site] [import] [snapshot] [startup]`` (``snapshot``, the memory
 snapshot trial of ``bench/snapshot.py``, and ``startup``, the engine's start-up by stage of
 ``bench/startup.py``, only when named). ``BENCH_RUNS`` (default
 5, quick 3) sets the unthrottled runs of the tool, ``BENCH_THROTTLED_RUNS``
@@ -275,9 +275,13 @@ if __name__ == "__main__":
     from .checks import report_checks
     from .tool import prepare, report_tool
 
-    unknown = set(SECTIONS) - {"builds", "tool", "site", "snapshot", "startup"}
+    unknown = set(SECTIONS) - {"builds", "tool", "site", "snapshot", "startup", "import"}
     if unknown:
         raise SystemExit(f"unknown section(s): {', '.join(sorted(unknown))}; use builds, tool, site, snapshot, startup")
+    if "import" in SECTIONS or SECTIONS == ["builds", "tool", "site"]:
+        from .intake import main as import_bench  # python -m generator import, per document and page
+
+        import_bench()
     if "builds" in SECTIONS:
         report_checks()
         report_builds()

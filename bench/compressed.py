@@ -1,10 +1,10 @@
 """Bytes over the wire for the afwegingskader page, with and without precompressed files.
 
 ``report_compressed(site_dir)`` serves the site with a small local server that
-behaves like nginx's ``gzip_static`` / ``brotli_static`` (README, "Hosting"):
+behaves like nginx's ``gzip_static`` / ``brotli_static`` (guides/hosting.md):
 for a request of ``X`` it sends ``X.br`` or ``X.gz`` when the client's
 ``Accept-Encoding`` allows it and that file exists, with ``Content-Encoding``
-and X's own Content-Type, and the README's ``Cache-Control`` (a year for
+and X's own Content-Type, and guides/hosting.md's ``Cache-Control`` (a year for
 Pyodide's versioned folder and the theme's hashed files, else revalidate). Like
 nginx's defaults (``etag on``, ``if_modified_since exact``) it sends
 ``Last-Modified`` and an ``ETag`` of the file it sends and answers 304 to a
@@ -44,7 +44,7 @@ LOADED_BY_SCRIPT = [
     "assets/afwegingskader/boot.mjs",
 ]
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
-# As the README's nginx example: a year for what is named by version or content.
+# As the nginx example (guides/hosting.md): a year for what is named by version or content.
 IMMUTABLE = re.compile(r"^/assets/pyodide/|\.[0-9a-f]{8}\.min\.(css|js)$")
 
 
@@ -99,7 +99,7 @@ def not_modified(headers, tag: str, mtime: int) -> bool:
 
 
 class PrecompressedHandler(QuietHandler):
-    """http.server plus nginx's gzip_static/brotli_static behaviour, validators and the README's Cache-Control."""
+    """http.server plus nginx's gzip_static/brotli_static behaviour, validators and guides/hosting.md's Cache-Control."""
 
     codings = ENCODINGS
 

@@ -3,7 +3,7 @@
 A fresh browser context opens ``zoeken/`` (the page and its own assets are not counted), types
 a query and presses Enter; every request under ``pagefind/`` counts, from the page's start (a
 search page that loaded Pagefind before the query would not hide its cost). Files are served
-as ``make dist`` and the README's nginx example serve them: a ``.br`` copy of every
+as ``make dist`` and the nginx example (guides/hosting.md) serve them: a ``.br`` copy of every
 compressible file (made here, in memory, as ``generator.release.dist`` makes them, so a big
 site is not copied), Pagefind's own files as they are (they are gzip already). The time is
 from the Enter key to the first result on screen, on the issue's "Slow 4G" (4 Mbit/s down,

@@ -2,7 +2,7 @@
 
 ``python -m bench.snapshot SITE_DIR`` (or ``python -m bench snapshot``, not part of a plain
 ``make bench``): the site is prepared as ``bench.tool`` prepares it (``.gz``/``.br`` copies,
-served like the README's nginx example). Then:
+served like the nginx example of guides/hosting.md). Then:
 
 - ``bench/snapshot.mjs`` boots Pyodide under Node.js from the site's own Pyodide files, as the
   shipped ``boot.mjs`` does, imports the engine, calls it once and writes

@@ -3,7 +3,7 @@
 ``python -m bench.startup SITE_DIR`` (or ``python -m bench startup``, not part of a plain
 ``make bench``): issue 25 asks for the engine ready within 1.0 s on a repeat visit; this says
 which stage holds the time. The site is prepared as ``bench.tool`` prepares it (``.gz``/``.br``
-copies, served like the README's nginx example); in the copy only, the tool's own
+copies, served like the nginx example of guides/hosting.md); in the copy only, the tool's own
 ``worker.js`` and ``boot.mjs`` note the time at each stage and the worker posts those times to
 the glue when it is ready. Pyodide's files are not touched: the wasm's compilation is timed by
 wrapping ``WebAssembly.instantiateStreaming`` in the worker before Pyodide is imported.

@@ -1,7 +1,7 @@
 """How fast the afwegingskader starts, against bare Pyodide, on a fast and on slow networks.
 
 The built site is copied, given the ``.gz``/``.br`` copies ``make dist`` makes and
-served as the README's nginx example serves it (``bench.compressed``). Beside it,
+served as the nginx example of guides/hosting.md serves it (``bench.compressed``). Beside it,
 ``bench-bare/`` boots Pyodide as its npm package ships it (whole standard
 library, lock file) in a worker and runs one line of Python: the floor to
 compare with. Each run opens the tool page and then the bare page, each in a

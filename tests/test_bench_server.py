@@ -1,4 +1,4 @@
-"""The benchmarks' server (bench/compressed.py) answers like the README's nginx example.
+"""The benchmarks' server (bench/compressed.py) answers like the nginx example of guides/hosting.md.
 
 The tool benchmark's repeat visit is only as true as the server's caching: nginx sends
 ``Last-Modified`` and an ``ETag`` (``"<mtime hex>-<size hex>"`` of the file it sends, the

@@ -51,6 +51,13 @@ def with_melding(variant, **changes):
     return variant.model_copy(update={"melding": variant.melding.model_copy(update=changes)})
 
 
+def proposed(variant, situation_id):
+    """The variant with the passages of one situation only proposed (``voorstel: true``)."""
+    answers = dict(variant.situations)
+    answers[situation_id] = answers[situation_id].model_copy(update={"voorstel": True})
+    return variant.model_copy(update={"situations": answers})
+
+
 def with_vt(variant, **changes):
     if isinstance(changes.get("phone_as_written"), str):
         changes["phone_as_written"] = Phone.model_validate(changes["phone_as_written"])
@@ -88,6 +95,11 @@ def _append_hoe(variant, number, text):
 # rule id -> (how to break the clean example, the (where, detail) pairs it must give).
 # The "where" paths are 0-based like the loader's (steps[1] is stap 2).
 BAD = {
+    # A block of the document that the import placed nowhere, named by its first eight words.
+    "unplaced": (
+        lambda v: v.model_copy(update={"unplaced": ["Inhoudsopgave 1. Inleiding ... 3 2. Stappenplan ... 4 en verder", "Kort"]}),
+        [("unplaced[0]", "Inhoudsopgave 1. Inleiding ... 3 2. Stappenplan ... …"), ("unplaced[1]", "Kort")],
+    ),
     "wie-from-text": (lambda v: with_step(v, 3, wie_from_text=True), ["steps[2].wie"]),
     # "de IB" would be a role (intern begeleider); "de IBM-er" is no word of roles.yaml.
     "wie-without-role": (lambda v: with_step(v, 4, wie="Het ondersteuningsoverleg en de IBM-er"), ["steps[3].wie"]),
@@ -147,6 +159,8 @@ BAD = {
     "parents-informed": (lambda v: with_melding(v, ouders_informeren=None), ["melding.ouders_informeren"]),
     "melder-named": (lambda v: with_melding(v, door_from_text=True), ["melding.door"]),
     "valid-from-missing": (lambda v: v.model_copy(update={"valid_from": None}), [("valid_from", "")]),
+    # The region `generator import` writes when the document names none ("Landelijk" is a region).
+    "region-unknown": (lambda v: v.model_copy(update={"region": "Onbekend"}), [("region", "")]),
     "before-2019": (lambda v: v.model_copy(update={"valid_from": dt.date(2018, 12, 31)}), [("valid_from", "2018-12-31")]),
     "too-old": (lambda v: v.model_copy(update={"valid_from": dt.date(2021, 11, 22)}), [("valid_from", "2021-11-22")]),
     "review-overdue": (lambda v: v.model_copy(update={"herzien_voor": dt.date(2026, 11, 22)}),
@@ -159,7 +173,16 @@ BAD = {
         [("situations", "")],
     ),
     "acuut-gevaar-not-described": (lambda v: v.model_copy(update={"situations": {}}), [("situations", "")]),
+    # Passages `generator import` proposed and no person has confirmed: once per such situation.
+    "situation-proposed": (lambda v: proposed(v, "zorg-over-een-medewerker"),
+                           [("situations", "zorg-over-een-medewerker")]),
 }
+
+
+def test_a_proposed_situation_counts_as_not_described(clean, handbook, config):
+    assert hits("medewerker-not-described", proposed(clean, "zorg-over-een-medewerker"), handbook, config) == [
+        ("situations", "")]
+    assert hits("acuut-gevaar-not-described", proposed(clean, "zorg-over-een-medewerker"), handbook, config) == []
 
 def test_every_rule_has_a_bad_example(config):
     assert set(BAD) == set(config.rules)
@@ -311,6 +334,8 @@ SEED_FINDINGS = {
         ("steunpunt-named", "sections[2].body", "Steunpunt HG"),
         ("valid-from-missing", "valid_from", ""),
         ("veilig-thuis-phone-missing", "veilig_thuis.phone_as_written", ""),
+        # 002_* names no Veilig Thuis, no region and no number (read whole): the variant says "Onbekend".
+        ("region-unknown", "region", ""),
         ("veilig-thuis-in-step-2", "steps[1]", None),
         ("melder-named", "melding.door", None),
         *{("wie-from-text", f"steps[{i}].wie", None) for i in range(5)},
@@ -463,8 +488,8 @@ def test_built_site_has_the_kwaliteitscheck(site_dir):
     assert f"Meldcode stappenplan LEVWN (versie 1): {said}" in overview
 
 
-def test_readme_documents_every_key_of_the_json(handbook):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_guide_documents_every_key_of_the_json(handbook):
+    readme = (ROOT / "guides" / "checks-json.md").read_text(encoding="utf-8")
     data = json.loads(run_checks(handbook, TODAY).to_json())
     keys = set(data) | set(data["settings"]) | set(data["variants"][0]) | set(data["variants"][1]["findings"][0])
     keys |= set(next(iter(data["rules"].values())))

@@ -8,6 +8,7 @@ build`` and ``python -m generator build --engine zensical``.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -82,7 +83,7 @@ def test_the_zensical_site_keeps_the_csp_the_tool_and_the_search_index(sites):
     variant = read_yaml(variant_files()[0])["id"]
     tool = (site / "varianten" / variant / "afwegingskader" / "index.html").read_text(encoding="utf-8")
     boot = json.loads(script_data(tool, "data-afweging-boot"))
-    assert boot["engine"] == (ROOT / "generator" / "afwegingskader" / "engine.py").read_text(encoding="utf-8")
+    assert boot["engine"] == (ROOT / "generator" / "model" / "afwegingskader" / "engine.py").read_text(encoding="utf-8")
     pyodide = (site / "assets" / "afwegingskader" / boot["pyodide"]).resolve()
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
         assert (pyodide / name).is_file(), name
@@ -90,6 +91,16 @@ def test_the_zensical_site_keeps_the_csp_the_tool_and_the_search_index(sites):
     assert (site / "pagefind" / "pagefind-entry.json").is_file()
     mkdocs_abbr = (sites["mkdocs"] / "begrippen" / "index.html").read_text(encoding="utf-8").count("<abbr")
     assert (site / "begrippen" / "index.html").read_text(encoding="utf-8").count("<abbr") == mkdocs_abbr > 0
+
+
+@pytest.mark.skipif(importlib.util.find_spec("zensical") is None, reason="Zensical is not installed")
+def test_the_zensical_site_has_no_html_error_of_ours(sites):
+    """The Nu Html Checker over every Zensical page, as tests/test_html.py over MkDocs' (D38)."""
+    from vnu import ours, report
+
+    remaining, unused = ours(sites["zensical"], "zensical")
+    assert not remaining, report(remaining)
+    assert unused == [], f"theme_html_errors.toml lists errors the checker no longer reports: {unused}"
 
 
 @pytest.fixture(scope="module")

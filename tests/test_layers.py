@@ -25,6 +25,7 @@ LAYERS = {
     "site": 2,      # generator/site/: model + report -> pages
     "release": 2,   # generator/release/: work on a built site (PDFs, archive, links, search)
     "build": 3,     # generator/build/: the steps every engine takes (options, cache, signals)
+    "intake": 3,    # generator/intake/: a school's document -> a draft variant (python -m generator import)
     "engines": 4,   # generator/engines/: MkDocs, Zensical, ... chosen by name
     "adapters": 5,  # generator/__main__, cli, serve: python -m generator
 }

@@ -100,5 +100,6 @@ def test_the_print_note_shows_in_print_only_with_the_day_printed(browser, base_u
     assert note.is_visible()
     text = squash(note.inner_text())
     assert f"Afgedrukt op {nl_date(dt.date.today())}." in text
+    assert note.locator("time").get_attribute("datetime") == dt.date.today().isoformat()
     assert f"Protocol: versie {VARIANTS[0]['version']}." in text
     page.close()

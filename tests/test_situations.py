@@ -21,11 +21,11 @@ from pydantic import ValidationError
 from conftest import PROTOCOLS, SEEDS, assert_refused, line_of, read_yaml
 from generator.checks import run_checks
 from generator.model.loader import SourceError, load
-from generator.model.passages import list_items, paragraphs, passages
+from generator.model.passages import blocks, passages
 from generator.model.sources import PassageRef, Situations
 from generator.site.diff import reader_text
 from generator.site.pages import render_pages
-from generator.site.templating import markdown
+from generator.site.templating import passage_html
 
 DATE = dt.date(2026, 11, 23)
 SILENT = "Het protocol van uw school beschrijft deze situatie niet."
@@ -150,7 +150,7 @@ def test_every_variant_has_every_situation_page_and_silences_say_so(pages, handb
         text = text_of(page)
         found = passages(variant, situation_id)
         for passage in found:  # the protocol's Markdown, rendered as on its own page, linked to its place
-            assert str(markdown(passage.text)) in page
+            assert str(passage_html(passage)) in page
         if situation_id in COVERED[variant_id]:
             assert SILENT not in text
             assert 'class="contact-card"' not in page
@@ -204,7 +204,7 @@ def test_the_entry_heads_the_variant_page_and_its_tool(pages, page_name):
         first = re.search(r"<li.*?</li>", entry, flags=re.S).group(0)
         assert "Acuut gevaar" in first
         for phone in (CONTACTS["emergency"]["phone"], CONTACTS["national"]["phone"]):
-            assert f'href="tel:{re.sub(r"[^0-9+]", "", phone)}">{phone}</a>' in first
+            assert f'href="tel:{re.sub(r"[^0-9+]", "", phone)}" dir="ltr">{phone}</a>' in first
         assert CONTACTS["national"]["hours"] in first
         # At the top: before the facts and the step table.
         assert page.index('class="situation-entry"') < page.index("Wie bel ik?")
@@ -224,7 +224,7 @@ def test_the_entry_takes_its_numbers_from_contacts_yaml(tmp_path):
     page = next(p.content for p in render_pages(handbook, run_checks(handbook, DATE), DATE)
                 if p.path == "varianten/levwn/index.md")
     entry = re.search(r'<nav class="situation-entry".*?</nav>', page, flags=re.S).group(0)
-    assert 'href="tel:911">911</a>' in entry and 'href="tel:08001234">0800-1234</a>' in entry
+    assert 'href="tel:911" dir="ltr">911</a>' in entry and 'href="tel:08001234" dir="ltr">0800-1234</a>' in entry
     assert "112" not in entry and "0800-2000" not in entry
 
 
@@ -245,7 +245,7 @@ def test_version_pages_have_no_entry(pages):
 def test_the_comparison_has_a_row_per_situation(pages):
     page = pages["vergelijken/index.md"]
     for situation_id in SITUATIONS:
-        row = re.search(rf'<tr role="row" data-key="situatie-{situation_id}".*?</tr>', page, flags=re.S).group(0)
+        row = re.search(rf'<tr data-key="situatie-{situation_id}".*?</tr>', page, flags=re.S).group(0)
         covered = re.findall(r'data-situation="[^"]+" data-covered="(ja|nee)"', row)
         labels = re.findall(r'data-label="([^"]+)"', row)
         assert len(covered) == len(labels) == len(COVERED)
@@ -260,8 +260,8 @@ def test_the_comparison_has_a_row_per_situation(pages):
         "Ja: onderdeel “Wat is kindermishandeling?”. Wie: niet genoemd",
     ]
     fragment = json.loads(pages["vergelijken/varianten/prisma-almere.json"])["html"]
-    row = re.search(r'<tr role="row" data-key="situatie-acuut-gevaar".*?</tr>', fragment, flags=re.S).group(0)
-    assert '<td role="cell" data-label="Meldcode stappenplan Prisma (september 2021)" ' \
+    row = re.search(r'<tr data-key="situatie-acuut-gevaar".*?</tr>', fragment, flags=re.S).group(0)
+    assert '<td data-label="Meldcode stappenplan Prisma (september 2021)" ' \
            'data-situation="acuut-gevaar" data-covered="nee">Nee, het protocol beschrijft dit niet</td>' in row
 
 
@@ -273,14 +273,21 @@ def test_situation_pages_are_not_searched_and_name_their_variant(pages):
             assert '<a href="../">' in page
 
 
-# ------------------------------------------------------------------ paragraphs and list items
+# ------------------------------------------------------------------ the blocks of a text
 
 
-def test_paragraphs_are_blocks_between_empty_lines_and_list_items_start_at_a_mark():
-    text = "Een.\nnog een.\n\n  \n1. punt een\n   vervolg\n2. punt twee\n   - sub\n\n- los"
-    assert paragraphs(text) == ["Een.\nnog een.", "1. punt een\n   vervolg\n2. punt twee\n   - sub", "- los"]
-    assert list_items(paragraphs(text)[1]) == ["1. punt een\n   vervolg", "2. punt twee\n   - sub"]
-    assert list_items("Geen lijst.\n- wel een streep") is None
+def test_the_blocks_are_the_top_level_ones_and_every_list_item_with_the_words_a_reader_sees():
+    text = ("Een **vette** alinea,\nover twee regels.\n\n  \n1. punt een\n   vervolg\n2. punt twee\n   - sub\n\n"
+            "> Een citaat\n> - met een lijst\n\n```\ncode\n\nmet een lege regel\n```\n\n[r]: https://x.nl\n\n---\n")
+    assert [(b.kind, b.lines, b.words) for b in blocks(text)] == [
+        ("paragraph_open", (0, 2), "Een vette alinea, over twee regels."),
+        ("list_item_open", (4, 6), "punt een vervolg"),
+        ("list_item_open", (6, 9), "punt twee sub"),  # an item's lines end at the next block
+        ("list_item_open", (7, 9), "sub"),
+        ("blockquote_open", (9, 11), "Een citaat met een lijst"),  # its list is part of the quote
+        ("fence", (12, 17), "code met een lege regel"),
+        ("hr", (20, 21), ""),  # the reference definition is no block
+    ]
 
 
 # ------------------------------------------------------------------ the model and the loader
@@ -288,10 +295,16 @@ def test_paragraphs_are_blocks_between_empty_lines_and_list_items_start_at_a_mar
 
 @pytest.mark.parametrize("data, message", [
     ({}, "either a step or a section"),
-    ({"step": 1, "section": 2}, "either a step or a section"),
-    ({"step": 1, "item": 2}, "'item' belongs to a section"),
-    ({"section": 1, "list_item": 2}, "'list_item' needs the 'paragraph'"),
+    ({"step": 1, "section": "Tot slot"}, "either a step or a section"),
+    ({"step": 1, "item": "medewerker"}, "'item' belongs to a section"),
     ({"step": 6}, "less than or equal to 5"),
+    ({"step": 1, "begint": "  "}, "at least 1 character"),
+    # The counts are gone, with a message that says what replaces them.
+    ({"step": 1, "paragraph": 9}, "'paragraph' is gone: passages are no longer counted; name the block by its "
+                                  "first words with 'begint'"),
+    ({"step": 3, "list_item": 4}, "'list_item' is gone"),
+    ({"section": 3}, "a section is named by its title now, not by its number"),
+    ({"section": "Definities", "item": 3}, "an item is named by its title now, not by its number"),
 ])
 def test_a_passage_reference_names_one_place(data, message):
     with pytest.raises(ValidationError, match=re.escape(message)):
@@ -323,18 +336,36 @@ def _replace(path, old, new):
 
 # (case, file, old, new, snippet on the line the error must name, words in the message)
 BROKEN = [
-    ("paragraph", "consent-2018.yaml", "paragraph: 10  #", "paragraph: 11  #", "paragraph: 11",
-     ["situations.tussen-leerlingen-onderling.passages[0].paragraph", "step 1 (its hoe) has 10 paragraphs"]),
-    ("section", "vo-brochure.yaml", "- section: 6\n", "- section: 12\n", "section: 12",
-     ["situations.acuut-gevaar.passages[0].section", "has 11 sections; there is no section 12"]),
-    ("item", "consent-2018.yaml", "item: 3        #", "item: 5        #", "item: 5",
-     ["item 5", "section 3 ('Definities') has 4 items"]),
-    ("not-a-list", "consent-2018.yaml", "list_item: 4", "list_item: 4\n      - step: 3\n        paragraph: 2\n        list_item: 1",
-     "list_item: 1", ["passages[1].list_item", "paragraph 2 of step 3 (its hoe) is not a list"]),
-    ("list-item", "consent-2018.yaml", "list_item: 4", "list_item: 6", "list_item: 6",
-     ["has 5 items; there is no item 6"]),
-    ("section-without-body", "consent-2018.yaml", "item: 3        #", "paragraph: 1   #", "- section: 3",
-     ["section 3 ('Definities') has no text of its own, only 4 items"]),
+    # A block named by words it does not begin with, or by words that begin several blocks.
+    ("begint-missing", "consent-2018.yaml", '"Signalen van geweld tussen leerlingen onderling"',
+     '"Signalen van geweld tussen kinderen"', "Signalen van geweld tussen kinderen",
+     ["situations.tussen-leerlingen-onderling.passages[0].begint",
+      "no block of step 1 (its hoe) begins with 'Signalen van geweld tussen kinderen'",
+      "its blocks begin: 'Breng de signalen die een vermoeden van huiselijk ...'"]),
+    ("begint-inside-a-block", "consent-2018.yaml", '"Indien de signalen duiden op kindermishandeling gepleegd',
+     '"gepleegd', "begint: \"gepleegd door een medewerker", ["passages[0].begint", "no block of step 1"]),
+    ("begint-ambiguous", "consent-2018.yaml", '"Bij signalen die wijzen op acuut en zodanig ernstig geweld"',
+     '"Indien"', 'begint: "Indien"',
+     ["situations.acuut-gevaar.passages[0].begint", "'Indien' begins 2 blocks of step 2 (its hoe)",
+      "at lines 11, 15 of that text", "ambiguous; give more of the first words"]),
+    # Sections and items by their titles: exactly one of each.
+    ("section-missing", "vo-brochure.yaml", '"De meldcode in de ondersteuningsroute van de school"',
+     '"De meldcode in de ondersteuningsroute"', '- section: "De meldcode in de ondersteuningsroute"',
+     ["situations.acuut-gevaar.passages[0].section",
+      "the protocol has no section titled 'De meldcode in de ondersteuningsroute'",
+      "'De meldcode in de ondersteuningsroute van de school'"]),
+    ("section-twice", "vo-brochure.yaml", "title: De school is belangrijk", "title: Wat is kindermishandeling?",
+     '- section: "Wat is kindermishandeling?"',
+     ["situations.zorg-over-een-medewerker.passages[0].section",
+      "the protocol has 2 sections titled 'Wat is kindermishandeling?' (numbers 1, 2)"]),
+    ("item-missing", "consent-2018.yaml", 'item: "medewerker"', 'item: "medewerkers"', 'item: "medewerkers"',
+     ["situations.zorg-over-een-medewerker.passages[1].item",
+      "section 'Definities' has no item titled 'medewerkers'", "4 items: 'huiselijk geweld';"]),
+    ("item-twice", "consent-2018.yaml", "- title: leerling", "- title: medewerker", 'item: "medewerker"',
+     ["passages[1].item", "section 'Definities' has 2 items titled 'medewerker' (numbers 3, 4)"]),
+    ("section-without-body", "consent-2018.yaml", '        item: "medewerker"\n', "", '- section: "Definities"',
+     ["situations.zorg-over-een-medewerker.passages[1].section",
+      "section 'Definities' has no text of its own, only 4 items: name one as 'item'"]),
     ("unknown-situation", "levwn.yaml", "  zorg-over-een-medewerker:\n", "  zorg-over-een-collega:\n",
      "zorg-over-een-collega:", ["unknown situation 'zorg-over-een-collega'", "situaties.yaml"]),
 ]

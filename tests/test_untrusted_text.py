@@ -74,6 +74,7 @@ PAYLOADS = [
     "P{n} [ref]\n\n[ref]: javascript:alert(1)",
     "P{n} <a href=\"javascript:alert(1)\">a</a> <iframe src=\"https://evil.example/\"></iframe>",
     "P{n} mailto:x@evil.example tel:0800 javascript:alert(1)",
+    'P{n} <?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boem">]> &e; &#xFFFE; \ufffd \U0001f600',
 ]
 
 PHONES = ["+31 (0)88 222 05 00", "0800-2000", "088 - 222 05 00", "+44 20 7946 0000", "036-1234567", "112"]
@@ -211,6 +212,21 @@ def _plant(model, data, file_label: str, planted: Planted, cycle) -> None:
             container[key] = original
 
 
+def _passage_places(data) -> list[tuple[dict, tuple[int | None, int | None, int | None]]]:
+    """Each passage reference of a variant's data with its step, or its section and item by index."""
+    places = []
+    sections = data.get("sections") or []
+    for answer in (data.get("situations") or {}).values():
+        for ref in answer["passages"]:
+            step, section, item = ref.get("step"), None, None
+            if "section" in ref:
+                section = next(i for i, s in enumerate(sections) if s["title"] == ref["section"])
+            if "item" in ref:
+                item = next(i for i, it in enumerate(sections[section]["items"]) if it["title"] == ref["item"])
+            places.append((ref, (step, section, item)))
+    return places
+
+
 @pytest.fixture(scope="module")
 def payload_site(build, tmp_path_factory):
     root = tmp_path_factory.mktemp("payloads")
@@ -224,13 +240,26 @@ def payload_site(build, tmp_path_factory):
     files += [(path, Variant) for path in sorted((protocols / VARIANTS_DIR).glob("*.yaml"))]
     for path, model in files:
         data = yaml.load(path.read_text(encoding="utf-8"))
+        # A passage marked for a situation names a section by a title and a block by words that
+        # will hold payloads: keep each mark, on the same place's whole text (by the titles it has
+        # then), so the situation pages show the payloads too. While the walk fills every optional
+        # text, a reference holds all three texts (a step and a section would be refused).
+        places = _passage_places(data) if model is Variant else []
+        for ref, _ in places:
+            ref.clear()
+            ref.update({"section": "-", "item": "-", "begint": "-"})
         _plant(model, data, path.name, planted, cycle)
-        # A passage marked for a situation names a paragraph of a text that now holds a payload:
-        # keep each mark, on the whole text, so the situation pages show the payloads too.
-        for answer in (data.get("situations") or {}).values() if model is Variant else ():
-            for ref in answer["passages"]:
-                ref.pop("paragraph", None)
-                ref.pop("list_item", None)
+        for marker, (_, where, _) in list(planted.by_marker.items()):
+            if ".passages[" in where:  # replaced below: no page shows it
+                del planted.by_marker[marker]
+        for ref, (step, section, item) in places:
+            ref.clear()
+            if step is not None:
+                ref["step"] = step
+            if section is not None:
+                ref["section"] = data["sections"][section]["title"]
+            if item is not None:
+                ref["item"] = data["sections"][section]["items"][item]["title"]
         with path.open("w", encoding="utf-8") as handle:
             yaml.dump(data, handle)
     site = root / "site"
@@ -258,7 +287,7 @@ def test_a_link_title_in_markdown_is_dropped():
     read as HTML): the link stays, its title goes, whatever it holds."""
     html = str(markdown(f'Bel [Veilig Thuis](https://veiligthuis.nl/ "{FAKE}") of [0800-2000](tel:08002000 \'0800\').'))
     assert html == ('<p>Bel <a href="https://veiligthuis.nl/">Veilig Thuis</a> of '
-                    '<a href="tel:08002000">0800-2000</a>.</p>\n'), html
+                    '<a href="tel:08002000" dir="ltr">0800-2000</a>.</p>\n'), html
 
 
 # ---------------------------------------------------------------- the built HTML
@@ -382,6 +411,37 @@ def test_every_phone_link_dials_the_number_it_shows(payload_site):
              for href, text in re.findall(r'<a href="(tel:[^"]*)"[^>]*>([^<]*)</a>', page.read_text(encoding="utf-8"))]
     assert {text for _, _, text in links} >= set(PHONES[:4]), sorted({text for _, _, text in links})
     assert [link for link in links if link[1] != dialled(link[2])] == []
+
+
+# ---------------------------------------------------------------- the feeds
+
+
+def test_every_feed_is_xml_and_shows_each_payload_as_written(payload_site):
+    """Every feed of the payload site (the handbook's and each protocol's, whose titles, versions
+    and change notes hold payloads) parses as XML (etree, sax) and as Atom (feedparser), and
+    each payload in it is its text exactly as written (issue 33)."""
+    import xml.etree.ElementTree as ET
+    import xml.sax
+
+    import feedparser
+
+    site, planted = payload_site
+    feeds = sorted(site.rglob("feed.xml"))
+    assert len(feeds) >= 6
+    shown = set()
+    for path in [*feeds, site / "sitemap.xml"]:
+        xml.sax.parse(str(path), xml.sax.ContentHandler())
+        texts = [element.text or "" for element in ET.parse(path).getroot().iter()]
+        texts += [value for element in ET.parse(path).getroot().iter() for value in element.attrib.values()]
+        for text in texts:
+            for marker in re.findall(r"P\d+(?!\d)", text):
+                payload, source, _ = planted.by_marker[marker]
+                assert payload.strip() in text, (path, source, text)
+                shown.add(source.split(":", 1)[1])
+        if path.name == "feed.xml":
+            parsed = feedparser.parse(path.read_bytes())
+            assert not parsed.bozo and parsed.version == "atom10", (path, parsed.get("bozo_exception"))
+    assert {"title", "version", "change_note"} <= shown, shown
 
 
 # ---------------------------------------------------------------- in Chromium

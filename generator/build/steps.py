@@ -1,7 +1,6 @@
 """One build for every entry point: sources in, pages and runtime files out, handed to an engine.
 
-The steps every build takes, whichever engine turns Markdown into HTML (CONTRIBUTING, "How the
-generator relates to MkDocs (and Zensical)"):
+The steps every build takes, whichever engine turns Markdown into HTML (guides/engines.md):
 
 1. ``BuildOptions.today`` checks the options once and fixes the build date;
 2. ``load_sources`` and ``check`` make the validated handbook and its report;

@@ -134,7 +134,7 @@ class Report:
         return {s.value: sum(1 for f in findings if f.severity is s) for s in Severity}
 
     def to_json(self) -> str:
-        """Stable JSON: keys sorted, lists in a fixed order; see README, "The JSON report"."""
+        """Stable JSON: keys sorted, lists in a fixed order; see guides/checks-json.md."""
         variants = []
         for variant_id, version in self.checked:
             found = self.findings_for(variant_id, version)

@@ -107,6 +107,26 @@ def wie_without_role(variant: Variant, ctx: Context) -> list[Hit]:
     return [(f"steps[{i}].wie", _plain(s.wie)) for i, s in enumerate(variant.steps) if not ctx.roles.named(s.wie)]
 
 
+UNPLACED_WORDS = 8
+"""How many of an unplaced block's first words name it in a finding."""
+
+
+def unplaced(variant: Variant, ctx: Context) -> list[Hit]:
+    """Every block of the school's document that the import placed nowhere (``unplaced``),
+    named by its first words: a person moves it into the protocol or deletes it."""
+    hits = []
+    for i, block in enumerate(variant.unplaced):
+        words = _plain(block).split()
+        hits.append((f"unplaced[{i}]", " ".join(words[:UNPLACED_WORDS]) + (" …" if len(words) > UNPLACED_WORDS else "")))
+    return hits
+
+
+def region_unknown(variant: Variant, ctx: Context) -> list[Hit]:
+    """The region is one of the rule's patterns, as a whole: unknown (``generator import``
+    writes "Onbekend" where the document names none)."""
+    return [("region", "")] if any(r.fullmatch(variant.region) for r in ctx.rule.regexes) else []
+
+
 def afwegingskader_used(variant: Variant, ctx: Context) -> list[Hit]:
     """Step 4 or 5 (wat, hoe; web addresses left out) has any of the rule's patterns."""
     four, five = _step(variant, 4), _step(variant, 5)
@@ -263,8 +283,15 @@ def _domains(variant: Variant, ctx: Context) -> list[Hit]:
 
 
 def _situations(variant: Variant, ctx: Context) -> list[Hit]:
-    """Once, unless the variant marks passages for the rule's situation."""
-    return [] if ctx.rule.situation in variant.situations else [("situations", "")]
+    """Once, unless the variant marks passages for the rule's situation that a person confirmed
+    (proposed ones, ``voorstel``, are not shown: the protocol counts as silent on it)."""
+    answer = variant.situations.get(ctx.rule.situation)
+    return [] if answer is not None and not answer.voorstel else [("situations", "")]
+
+
+def situation_proposed(variant: Variant, ctx: Context) -> list[Hit]:
+    """Once per situation whose passages are only proposed (``voorstel``), with its id."""
+    return [("situations", situation_id) for situation_id, answer in variant.situations.items() if answer.voorstel]
 
 
 KINDS: dict[RuleKind, Rule] = {
@@ -276,6 +303,8 @@ KINDS: dict[RuleKind, Rule] = {
 """The declarative kinds of rule: checks.yaml gives their patterns."""
 
 PROCEDURES: dict[str, Rule] = {
+    "unplaced": unplaced,
+    "region-unknown": region_unknown,
     "wie-from-text": wie_from_text,
     "wie-without-role": wie_without_role,
     "afwegingskader-used": afwegingskader_used,
@@ -293,6 +322,7 @@ PROCEDURES: dict[str, Rule] = {
     "too-old": too_old,
     "review-overdue": review_overdue,
     "review-missing": review_missing,
+    "situation-proposed": situation_proposed,
 }
 """Rules of kind ``procedure``, by id: checks.yaml names each, and no others."""
 

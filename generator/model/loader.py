@@ -674,7 +674,8 @@ def _read_variant(file: Path, problems: list[Problem]) -> _ReadVariant | None:
 
 
 def _passages_exist(variant: Variant, lines: Lines | None, file: Path, problems: list[Problem]) -> bool:
-    """Every passage the variant marks for a situation names a place its text has."""
+    """Every passage the variant marks for a situation (proposed ones too) names one place its
+    text has, with words a reader sees (``passages.resolve``)."""
     ok = True
     for situation_id, answer in variant.situations.items():
         for index, ref in enumerate(answer.passages):
@@ -682,7 +683,8 @@ def _passages_exist(variant: Variant, lines: Lines | None, file: Path, problems:
                 resolve(variant, ref)
             except PassageError as exc:
                 where = ("situations", situation_id, "passages", index, exc.key)
-                problems.append(Problem(file, _line_of(lines, where), _dotted(where), str(exc)))
+                # The message quotes the protocol's words: an invisible character is named, not printed.
+                problems.append(Problem(file, _line_of(lines, where), _dotted(where), visible(str(exc))))
                 ok = False
     return ok
 
@@ -795,3 +797,19 @@ def _names(variant: Variant, by_organisation: bool) -> str:
         return f"has the title '{variant.title}'"
     name = variant.organisation.name
     return f"names the organisation '{name}'" if name else "names no organisation"
+
+
+def variant_id_users(variants: Path, variant_id: str) -> tuple[list[Path], list[str]]:
+    """The variant files whose ``id`` is ``variant_id``, and the problems of files
+    whose id cannot be read (the id inside a file counts, not its name)."""
+    users, unreadable = [], []
+    for file in sorted(variants.glob("**/*.yaml")):
+        problems: list[Problem] = []
+        data = read_source(file, problems)
+        if problems:
+            unreadable += [str(p) for p in problems]
+        elif not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            unreadable.append(f"{file}: no 'id' at the top level")
+        elif data["id"] == variant_id:
+            users.append(file)
+    return users, unreadable

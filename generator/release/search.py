@@ -5,7 +5,7 @@ inside the registry package) writes ``pagefind/`` into the site: a small
 entry file, metadata with one line per page, the word index split into chunks
 by word, and one fragment per page. A search in the browser loads the entry,
 the metadata, only the chunks for its words and the fragments of the results it
-shows (see CONTRIBUTING, D26). Only pages marked ``data-pagefind-body`` are
+shows (D26). Only pages marked ``data-pagefind-body`` are
 indexed (``site_overrides/main.html``).
 
 Pagefind's memory grows with the pages it holds (about 0.5 MB a page of ours

@@ -11,7 +11,7 @@ abbreviations in the rest, outside tags. Whole words with case as written,
 longest first (as the ``abbr`` extension matches), as a reader reads them: an
 abbreviation written with a character reference (``IB&#39;er``) is found, and a
 character reference is a word character where it stands for one. How readers see
-the titles: CONTRIBUTING D31.
+the titles: D31.
 
 Never inside a tag or a character reference: an abbreviation that is also the name
 of a tag, an attribute or a reference (``p``, ``href``, ``gt``, ``amp``, ``39``) is

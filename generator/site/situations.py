@@ -3,7 +3,8 @@ passages of the protocol that answer it.
 
 Plain data for the templates (``situation.md.j2``, ``partials/situation_links.html.j2``,
 the comparison's rows); no HTML and no wording here. A passage is the protocol's own
-Markdown, cut out by ``generator.passages`` and never changed.
+Markdown, cut out by ``generator.model.passages`` and never changed; a page shows it
+with ``templating.passage_html``, as the protocol page shows its place.
 """
 
 from __future__ import annotations
@@ -73,19 +74,26 @@ def section_anchor(section_number: int, item_number: int | None = None) -> str:
 
 
 def _anchor(passage: Passage) -> str:
-    ref = passage.ref
-    return f"stap-{ref.step}" if ref.step is not None else section_anchor(ref.section, ref.item)
+    if passage.step is not None:
+        return f"stap-{passage.step.number}"
+    return section_anchor(passage.section_number, passage.item_number)
 
 
 def situation_views(variant: Variant, handbook: Handbook) -> list[SituationView]:
-    """Every situation of the handbook, in its order, for this variant (none without situaties.yaml)."""
+    """Every situation of the handbook, in its order, for this variant (none without situaties.yaml).
+
+    A situation whose passages are only proposed (``voorstel``) shows none of them: until a
+    person confirms them, the protocol counts as silent on it."""
     if handbook.situations is None:
         return []
     views = []
     for situation in handbook.situations.situations:
         answer = variant.situations.get(situation.id)
+        if answer is None or answer.voorstel:
+            views.append(SituationView(situation, (), None))
+            continue
         found = tuple(PassageView(p, _anchor(p)) for p in passages(variant, situation.id))
-        views.append(SituationView(situation, found, answer.wie if answer else None))
+        views.append(SituationView(situation, found, answer.wie))
     return views
 
 

@@ -26,9 +26,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_eval_context, select_autoescape
 from jinja2.nodes import EvalContext
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from ..model.dates import nl_date, nl_month
+from ..model.passages import Passage, block_tokens, markdown_parser
 from ..model.sources import Phone
 from .diff import reader_text
 
@@ -148,12 +150,65 @@ def _tel_links_dial_what_they_show(state) -> None:
             dials = _dial(shown)
             if dials is not None and dials == re.sub(r"[^0-9+]", "", str(href)[4:]):
                 token.attrSet("href", f"tel:{dials}")
+                token.attrSet("dir", "ltr")  # drawn in the order it is dialled (D35)
                 keep += children[index:close + 1]
             else:
                 keep += inner
             index = close + 1
         if block.children is not None:
             block.children = keep
+
+
+_GROUPS = r"(?:[ \u00a0]+(?:[-\u2013][ \u00a0]*)?|[-\u2013][ \u00a0]*)"
+_NUMBER_IN_TEXT = re.compile(rf"(?<![\w.,/:+\-])(?:\+[0-9]{{1,3}}(?:[ \u00a0]?\(0\))?{_GROUPS}?)?[0-9]+(?:{_GROUPS}[0-9]+)*")
+"""A number in groups, as a phone field may hold one (``sources.PHONE_PATTERN``) and with
+no-break spaces and en dashes too: digits with single spaces or hyphens between the groups,
+perhaps a leading + and country code with "(0)". Linear: a separator is read only before
+digits, and each way to read one starts with another character."""
+_DATE_LIKE = re.compile(r"^[0-9]{1,2}\s*[-\u2013]\s*[0-9]{1,2}\s*[-\u2013]\s*[0-9]{2,4}$")
+MIN_ISOLATED_DIGITS = 6
+"""A run of at least this many digits (and not a date) is a number a reader may dial or copy."""
+
+
+def _isolated(content: str) -> list[Token]:
+    """``content`` as text tokens, with each number of ``_NUMBER_IN_TEXT`` in ``<bdi dir="ltr">``."""
+    tokens, start = [], 0
+    for found in _NUMBER_IN_TEXT.finditer(content):
+        number = found.group()
+        if sum(ch.isdigit() for ch in number) < MIN_ISOLATED_DIGITS or _DATE_LIKE.match(number):
+            continue
+        tokens += [_text_token(content[start:found.start()]), _html_token('<bdi dir="ltr">'),
+                   _text_token(number), _html_token("</bdi>")]
+        start = found.end()
+    return [*tokens, _text_token(content[start:])] if tokens else []
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _html_token(content: str) -> Token:
+    token = Token("html_inline", "", 0)
+    token.content = content
+    return token
+
+
+def _numbers_drawn_as_dialled(state) -> None:
+    """Each number in protocol text outside a link is isolated from the text around it, left
+    to right: right-to-left letters before "088 222 05 00" would draw its groups in reverse
+    order, and a reader would dial or copy them so (D35). A ``tel:`` link is isolated by its
+    ``dir``; the text of other links is left as it is."""
+    for block in state.tokens:
+        if not block.children:
+            continue
+        children, depth = [], 0
+        for token in block.children:
+            depth += (token.type == "link_open") - (token.type == "link_close")
+            split = _isolated(token.content) if token.type == "text" and not depth else []
+            children += split or [token]
+        block.children = children
 
 
 def _dial(text: str) -> str | None:
@@ -165,15 +220,14 @@ def _dial(text: str) -> str | None:
 
 
 def _markdown_renderer() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-    md.enable(["linkify", "table"])
-    md.disable("image")  # a protocol's image would load from wherever it points
+    md = markdown_parser()  # the parser the model finds a passage's blocks with
     md.validateLink = safe_link
     # Text in the output is escaped like plain text, so that even in a Markdown
     # part of a page no "[...](...)" or "{ ... }" from a protocol becomes markup.
     md.add_render_rule("text", _text_rule)
     md.add_render_rule("link_open", _link_open_rule)
     md.core.ruler.push("tel_links", _tel_links_dial_what_they_show)
+    md.core.ruler.push("numbers", _numbers_drawn_as_dialled)
     return md
 
 
@@ -192,12 +246,29 @@ def markdown(text: str | None) -> Markup:
     return Markup(_MD.render(text or ""))
 
 
-def css_string(text: str) -> Markup:
-    """A CSS string literal, safe inside a <style> element (no HTML escaping there)."""
+@functools.lru_cache(maxsize=64)
+def _tokens(text: str) -> list:
+    """A text's tokens, for its passages (a situation page may quote several blocks of one text)."""
+    return _MD.parse(text)
+
+
+def passage_html(passage: Passage) -> Markup:
+    """A situation passage as the protocol page shows its place: the tokens of its block in the
+    parse of the whole text (``passages.block_tokens``), rendered as ``markdown`` renders them
+    there, so that no block renders differently from its place (a list item loose or tight,
+    numbered as in its list, a reference link with its definition)."""
+    if passage.block is None:
+        return markdown(passage.source)
+    return Markup(_MD.renderer.render(block_tokens(_tokens(passage.source), passage.block), _MD.options, {}))
+
+
+def css_escape(text: str) -> Markup:
+    """Text for inside a double-quoted CSS string: letters, digits and `` .,:()-`` as they are,
+    every other character as a CSS escape. It can end neither the string nor a ``<style>``,
+    and HTML and YAML escaping (the front matter) leave it as it is."""
     if isinstance(text, Markup):  # built with ~ from escaped parts
         text = text.unescape()
-    escaped = "".join(ch if ch.isalnum() or ch in " .,:()-" else f"\\{ord(ch):x} " for ch in text)
-    return Markup(f'"{escaped}"')
+    return Markup("".join(ch if ch.isalnum() or ch in " .,:()-" else f"\\{ord(ch):x} " for ch in text))
 
 
 def upper_first(text: str) -> str:
@@ -263,8 +334,8 @@ def environment() -> Environment:
         finalize=_finalize,
     )
     env.filters.update(
-        markdown=markdown, nl_date=nl_date, nl_month=nl_month, tel_href=tel_href, weblink=weblink, reader_text=reader_text,
-        upper_first=upper_first,
-        css_string=css_string, front_matter=front_matter, join=join, maillink=maillink, html_block=html_block,
+        markdown=markdown, passage_html=passage_html, nl_date=nl_date, nl_month=nl_month, tel_href=tel_href,
+        weblink=weblink, reader_text=reader_text, upper_first=upper_first,
+        css_escape=css_escape, front_matter=front_matter, join=join, maillink=maillink, html_block=html_block,
     )
     return env

@@ -3,7 +3,7 @@
  * abbreviation of begrippen.yaml in <abbr title>; a mouse shows the browser's own title. Here
  * each one outside a control can take focus from a tap, and the first of each on a page from Tab
  * too; handboek.css then shows the title after it (`content: attr(title)`: text, never HTML).
- * The theme's tooltips are off because they insert a title as HTML (CONTRIBUTING D31).
+ * The theme's tooltips are off because they insert a title as HTML (D31).
  */
 (function () {
   var seen = new Set();

@@ -8,7 +8,7 @@ stops the build with nothing written.
 
 The generated pages are rendered in one process per core (``site.writer``), held
 back from MkDocs' own page loop and built by MkDocs' own steps in one process per
-core too (``pages``, CONTRIBUTING D28). Under ``mkdocs serve --dirty`` an
+core too (``pages``, D28). Under ``mkdocs serve --dirty`` an
 edit re-renders and rebuilds only what it changes (D29).
 
 ``mkdocs build`` is atomic: the site is built into a folder beside ``site_dir``

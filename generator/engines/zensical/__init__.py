@@ -14,8 +14,7 @@ beside the site (same file system, so that the swap is a rename):
 Zensical builds ``site/`` there; then each page gets its HTML blocks back and its abbreviations
 explained (in its ``<article>``, as the plugin does to a page's content), the pages marked for
 search are indexed by Pagefind (``steps.index``) and the site is swapped in (``release.atomic``).
-Zensical's differences from MkDocs, and what is done about each: CONTRIBUTING, "How the generator
-relates to MkDocs (and Zensical)".
+Zensical's differences from MkDocs, and what is done about each: guides/engines.md.
 """
 
 from __future__ import annotations

@@ -1,0 +1,641 @@
+"""A document, read into its lines: text, page, position, font and table cell, in order.
+
+One reader per format, each library imported only when its format is read:
+
+- ``.pdf``: pypdfium2 (PDFium, the PDF engine of Chromium): every character with its box and
+  font, gathered into the lines PDFium finds (CONTRIBUTING D39: 0.2 s for 26 pages where
+  pdfplumber takes 8.6 s);
+- ``.docx``: python-docx: paragraphs with their styles, numbering, bold and italic runs, and
+  tables cell by cell;
+- ``.odt``: odfpy: headings, paragraphs, lists and tables;
+- ``.txt``: the lines as they are (UTF-8, else Windows-1252), with the empty lines between them;
+- ``.md``: markdown-it's blocks.
+
+A file is refused, with what to do, before anything is written: over ``MAX_BYTES``, another
+format than its extension says (its first bytes), encrypted, damaged, or a PDF without text
+(a scan). Nothing here repairs a word: that is ``layout``'s, and only for layout.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+MAX_BYTES = 20 * 1024 * 1024
+"""The largest document read: a 30-page protocol is well under 2 MB; larger is a scan or not a protocol."""
+
+FORMATS = (".docx", ".pdf", ".odt", ".txt", ".md")
+
+MIN_CHARS_PER_PAGE = 20
+"""A PDF with fewer characters of text per page than this is a scan without a text layer."""
+
+BOLD, ITALIC = "b", "i"
+
+
+class IntakeError(Exception):
+    """A document that cannot be imported; the message says why and what to do."""
+
+
+@dataclass
+class Line:
+    """A line of the document as it stands on the page (PDF, .txt), or a whole paragraph
+    (Word, ODT, Markdown: ``whole``)."""
+
+    text: str
+    page: int = 1
+    marks: tuple[tuple[int, int, str], ...] = ()
+    """Bold and italic runs: (start, end, BOLD or ITALIC) in ``text``."""
+    gap: int = 0
+    """Empty lines before this one (.txt)."""
+    top: float | None = None
+    """PDF: distance from the top of the page to the top of the line, in points."""
+    bottom: float | None = None
+    x0: float | None = None
+    x1: float | None = None
+    size: float | None = None
+    """PDF: the font size of most of the line."""
+    bold: bool = False
+    """The whole line is bold."""
+    page_height: float | None = None
+    level: int = 0
+    """A heading's level by the document's own style (1 is the highest); 0: not a heading style."""
+    list_mark: str | None = None
+    """A list item's numbering as the document shows it ("•", "1.", "a)"), where a Word, ODT or
+    Markdown list makes it (in a PDF or .txt the mark is part of the text)."""
+    whole: bool = False
+    """A whole paragraph: never joined with the next line."""
+    cell: tuple[int, int, int] | None = None
+    """In a table: (table, row, column), each from 0."""
+
+
+@dataclass
+class Document:
+    path: Path
+    kind: str
+    lines: list[Line]
+    pages: int = 1
+    page_width: float | None = None
+    notes: list[str] = field(default_factory=list)
+    """What the reader noticed that a person should know (an image-only page, say)."""
+
+    @property
+    def text(self) -> str:
+        """Every line's text, one per line: the words the document has."""
+        return "\n".join(line.text for line in self.lines)
+
+
+# ---------------------------------------------------------------- the file itself
+
+
+def _kind_of_bytes(head: bytes, path: Path) -> str:
+    """What the first bytes say the file is: pdf, docx, odt, zip, ole (old Word or an
+    encrypted Office file), text or binary."""
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                if "word/document.xml" in names:
+                    return "docx"
+                if "mimetype" in names and archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
+                    return "odt"
+        except (zipfile.BadZipFile, OSError, KeyError):
+            return "damaged zip"
+        return "zip"
+    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole"
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return "text"
+
+
+_NAMES = {"pdf": "a PDF", "docx": "a Word (.docx) file", "odt": "an OpenDocument text (.odt) file",
+          "zip": "a ZIP archive", "ole": "an old Word (.doc) file or a password-protected Office file",
+          "binary": "a binary file", "text": "a text file", "damaged zip": "a damaged ZIP archive"}
+_EXPECTED = {".pdf": "pdf", ".docx": "docx", ".odt": "odt", ".txt": "text", ".md": "text"}
+
+
+def check_file(path: Path) -> str:
+    """The format to read ``path`` as (its extension, lower case), or an ``IntakeError`` that says
+    what to do: a missing or unreadable file, an unknown extension, a file over ``MAX_BYTES``,
+    or first bytes of another format than the extension says."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise IntakeError(f"{path}: cannot import a '{suffix or 'file without extension'}': save the document "
+                          f"as one of {', '.join(FORMATS)}")
+    if not path.is_file():
+        raise IntakeError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise IntakeError(f"{path}: {size / 1024 / 1024:.1f} MB is over the limit of {MAX_BYTES // 1024 // 1024} MB "
+                          "for a document; a protocol is far smaller: save it without images, or as .docx or .txt")
+    if size == 0:
+        raise IntakeError(f"{path}: the file is empty")
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    found, expected = _kind_of_bytes(head, path), _EXPECTED[suffix]
+    if found == expected:
+        return suffix
+    if found == "ole" and suffix in (".docx", ".odt", ".doc"):
+        raise IntakeError(f"{path}: this is a password-protected document or an old Word (.doc) file, not a "
+                          f"'{suffix}': remove the password, or open it in Word and save it as .docx, then import again")
+    if found == "damaged zip":
+        raise IntakeError(f"{path}: the file is damaged (its ZIP structure cannot be read): open it in its program "
+                          "and save it again, then import again")
+    rename = {"pdf": ".pdf", "docx": ".docx", "odt": ".odt", "text": ".txt"}.get(found)
+    advice = (f"rename it to '{path.with_suffix(rename).name}' if that is what it is" if rename
+              else "save the document in one of " + ", ".join(FORMATS))
+    raise IntakeError(f"{path}: the extension says '{suffix}', but the file is {_NAMES[found]} (by its first "
+                      f"bytes): {advice}, then import again")
+
+
+def read(path: Path) -> Document:
+    """The document at ``path``, its lines in order; ``IntakeError`` if it cannot be read."""
+    suffix = check_file(path)
+    reader = {".pdf": read_pdf, ".docx": read_docx, ".odt": read_odt, ".txt": read_txt, ".md": read_md}[suffix]
+    document = reader(path)
+    if not any(line.text.strip() for line in document.lines):
+        raise IntakeError(f"{path}: the document has no text")
+    return document
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def decode_text(path: Path) -> str:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_txt(path: Path) -> Document:
+    """Each line as it is (tabs as spaces, trailing spaces off), with the empty lines before it;
+    a form feed starts a page."""
+    lines, gap, page = [], 0, 1
+    for raw in decode_text(path).split("\n"):
+        while raw.startswith("\f") or "\f" in raw:
+            before, _, raw = raw.partition("\f")
+            if before.strip():
+                lines.append(Line(before.rstrip(), page=page, gap=gap))
+                gap = 0
+            page += 1
+        text = raw.replace("\t", " ").rstrip()
+        if not text.strip():
+            gap += 1
+            continue
+        lines.append(Line(text, page=page, gap=gap))
+        gap = 0
+    return Document(path, "txt", lines, pages=page)
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def read_md(path: Path) -> Document:
+    """markdown-it's blocks: headings with their level, paragraphs, list items with their mark,
+    table cells; bold and italic as marks, a link as its text and address."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(decode_text(path))
+    lines: list[Line] = []
+    level, marks_stack, table, row, column = 0, [], -1, -1, -1
+    ordered: list[list[int]] = []
+    pending_mark = None
+    for token in tokens:
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+        elif token.type == "heading_close":
+            level = 0
+        elif token.type == "bullet_list_open":
+            ordered.append([])
+        elif token.type == "ordered_list_open":
+            ordered.append([int(token.attrGet("start") or 1)])
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            ordered.pop()
+        elif token.type == "list_item_open":
+            if ordered and ordered[-1]:
+                pending_mark = f"{ordered[-1][0]}."
+                ordered[-1][0] += 1
+            else:
+                pending_mark = "•"
+        elif token.type == "table_open":
+            table, row = table + 1, -1
+        elif token.type == "tr_open":
+            row, column = row + 1, -1
+        elif token.type in ("th_open", "td_open"):
+            column += 1
+        elif token.type == "table_close":
+            row = column = -1
+        elif token.type == "inline":
+            text, marks = _md_inline(token.children or [])
+            cell = (table, row, column) if row >= 0 else None
+            lines.append(Line(text, level=level, list_mark=pending_mark, whole=True, marks=marks, cell=cell))
+            pending_mark = None
+        elif token.type in ("fence", "code_block"):
+            lines += [Line(t, whole=True) for t in token.content.splitlines() if t.strip()]
+    del marks_stack
+    return Document(path, "md", lines)
+
+
+def _md_inline(children) -> tuple[str, tuple]:
+    text, marks, open_at, href = "", [], {}, []
+    for child in children:
+        if child.type == "text" or child.type == "code_inline":
+            text += child.content
+        elif child.type in ("softbreak", "hardbreak"):
+            text += " "
+        elif child.type in ("strong_open", "em_open"):
+            open_at[child.type] = len(text)
+        elif child.type in ("strong_close", "em_close"):
+            kind = child.type.replace("_close", "_open")
+            start = open_at.pop(kind, None)
+            if start is not None and len(text) > start:
+                marks.append((start, len(text), BOLD if kind == "strong_open" else ITALIC))
+        elif child.type == "link_open":
+            href.append((len(text), child.attrGet("href") or ""))
+        elif child.type == "link_close" and href:
+            start, url = href.pop()
+            if url and url not in text[start:] and not url.startswith("mailto:"):
+                text += f" ({url})"
+        elif child.type == "html_inline":
+            text += child.content
+    return text, tuple(marks)
+
+
+# ---------------------------------------------------------------- Word
+
+
+def read_docx(path: Path) -> Document:
+    """Paragraphs and tables in the order of the body; a heading's level from its style
+    (Heading/Kop N, Title/Titel) or its outline level; a list item's mark from its numbering;
+    bold and italic runs. Headers and footers are apart in Word and not read."""
+    try:
+        import docx
+        from docx.oxml.ns import qn
+
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise IntakeError(f"{path}: the Word file is damaged ({exc}): open it in Word and save it again") from None
+    except Exception as exc:  # python-docx raises lxml and package errors of its own
+        raise IntakeError(f"{path}: the Word file cannot be read ({type(exc).__name__}: {exc}): open it in "
+                          "Word and save it again as .docx") from None
+    numbering = _DocxNumbering(document, qn)
+    lines: list[Line] = []
+    tables = 0
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            line = _docx_paragraph(child, document, numbering, qn)
+            if line is not None:
+                lines.append(line)
+        elif child.tag == qn("w:tbl"):
+            for r, tr in enumerate(child.iterchildren(qn("w:tr"))):
+                for c, tc in enumerate(tr.iterchildren(qn("w:tc"))):
+                    for p in tc.iter(qn("w:p")):
+                        line = _docx_paragraph(p, document, numbering, qn)
+                        if line is not None:
+                            lines.append(replace(line, cell=(tables, r, c), level=0))
+            tables += 1
+    return Document(path, "docx", lines)
+
+
+_HEADING_STYLE = re.compile(r"^(?:heading|kop)\s*(\d)$", re.IGNORECASE)
+
+
+def _docx_paragraph(p, document, numbering, qn) -> Line | None:
+    from docx.text.paragraph import Paragraph
+
+    paragraph = Paragraph(p, document.part)
+    text, marks = "", []
+    for run in paragraph.iter_inner_content() if hasattr(paragraph, "iter_inner_content") else paragraph.runs:
+        runs = getattr(run, "runs", [run])  # a hyperlink holds runs
+        for item in runs:
+            piece = item.text.replace("\t", " ").replace("\n", " ")
+            if not piece:
+                continue
+            start = len(text)
+            text += piece
+            if item.bold and piece.strip():
+                marks.append((start, len(text), BOLD))
+            if item.italic and piece.strip():
+                marks.append((start, len(text), ITALIC))
+    if not text.strip():
+        return None
+    style = paragraph.style.name if paragraph.style is not None else ""
+    level = 0
+    found = _HEADING_STYLE.match(style or "")
+    if found:
+        level = int(found.group(1))
+    elif style and style.lower() in ("title", "titel"):
+        level = 1
+    else:
+        outline = p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+        if outline is not None and outline.get(qn("w:val"), "9").isdigit() and int(outline.get(qn("w:val"))) < 9:
+            level = int(outline.get(qn("w:val"))) + 1
+    mark = numbering.mark(p, paragraph)
+    bold = bool(marks) and all(kind == BOLD for _, _, kind in marks) and _covers(marks, text)
+    return Line(text, marks=_merge(marks), level=level, list_mark=mark, whole=True, bold=bold)
+
+
+def _covers(marks, text: str) -> bool:
+    """The bold marks cover every non-space character of ``text``."""
+    covered = [False] * len(text)
+    for start, end, kind in marks:
+        if kind == BOLD:
+            covered[start:end] = [True] * (end - start)
+    return all(c or ch.isspace() for c, ch in zip(covered, text, strict=True))
+
+
+def _merge(marks) -> tuple:
+    """Adjacent runs of the same mark as one."""
+    out: list[list] = []
+    for start, end, kind in sorted(marks, key=lambda m: (m[2], m[0])):
+        if out and out[-1][2] == kind and out[-1][1] >= start:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end, kind])
+    return tuple(sorted((tuple(m) for m in out), key=lambda m: m[0]))
+
+
+class _DocxNumbering:
+    """The mark Word shows before a numbered or bulleted paragraph."""
+
+    def __init__(self, document, qn):
+        self.qn, self.counters = qn, {}
+        self.formats: dict[tuple[str, int], tuple[str, str]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        abstract = {a.get(qn("w:abstractNumId")): a for a in root.iterchildren(qn("w:abstractNum"))}
+        for num in root.iterchildren(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            definition = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
+            if definition is None:
+                continue
+            for lvl in definition.iterchildren(qn("w:lvl")):
+                fmt, text = lvl.find(qn("w:numFmt")), lvl.find(qn("w:lvlText"))
+                self.formats[(num.get(qn("w:numId")), int(lvl.get(qn("w:ilvl"), "0")))] = (
+                    fmt.get(qn("w:val")) if fmt is not None else "bullet",
+                    text.get(qn("w:val")) if text is not None else "•",
+                )
+
+    def mark(self, p, paragraph) -> str | None:
+        qn = self.qn
+        num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        if num_pr is None and paragraph.style is not None:
+            num_pr = paragraph.style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        if num_pr is None:
+            return None
+        num_id = num_pr.find(qn("w:numId"))
+        ilvl = num_pr.find(qn("w:ilvl"))
+        key = (num_id.get(qn("w:val")) if num_id is not None else "0",
+               int(ilvl.get(qn("w:val"))) if ilvl is not None else 0)
+        if key[0] == "0":
+            return None
+        fmt, text = self.formats.get(key, ("bullet", "•"))
+        if fmt in ("bullet", "none"):
+            return text if text and text.strip() and len(text) == 1 and text.isprintable() and ord(text) < 0xE000 else "•"
+        number = self.counters.get(key, 0) + 1
+        self.counters[key] = number
+        for (num, level) in list(self.counters):
+            if num == key[0] and level > key[1]:
+                del self.counters[(num, level)]
+        shown = {"lowerLetter": chr(ord("a") + (number - 1) % 26), "upperLetter": chr(ord("A") + (number - 1) % 26),
+                 "lowerRoman": _roman(number).lower(), "upperRoman": _roman(number)}.get(fmt, str(number))
+        return re.sub(r"%\d", shown, text or "%1.", count=1).replace("%", "") or f"{shown}."
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+# ---------------------------------------------------------------- OpenDocument
+
+
+def read_odt(path: Path) -> Document:
+    """Headings (with their outline level), paragraphs, list items and table cells, in order;
+    bold and italic from the automatic styles of their spans."""
+    try:
+        from odf import opendocument, teletype
+        from odf.namespaces import FONS, STYLENS, TABLENS, TEXTNS
+
+        document = opendocument.load(str(path))
+    except Exception as exc:  # odfpy raises what its XML parser raises
+        raise IntakeError(f"{path}: the OpenDocument file cannot be read ({type(exc).__name__}): open it and save "
+                          "it again as .odt") from None
+    styles: dict[str, set[str]] = {}
+    for container in (document.automaticstyles, document.styles):
+        for style in container.childNodes:
+            name = style.getAttrNS(STYLENS, "name") if hasattr(style, "getAttrNS") else None
+            if not name:
+                continue
+            for child in style.childNodes:
+                if getattr(child, "qname", (None, None))[1] == "text-properties":
+                    kinds = set()
+                    if child.getAttrNS(FONS, "font-weight") in ("bold", "600", "700", "800", "900"):
+                        kinds.add(BOLD)
+                    if child.getAttrNS(FONS, "font-style") in ("italic", "oblique"):
+                        kinds.add(ITALIC)
+                    styles[name] = kinds
+    lines: list[Line] = []
+
+    def inline(node) -> tuple[str, tuple]:
+        text, marks = "", []
+        for child in node.childNodes:
+            if child.nodeType == child.TEXT_NODE:
+                text += str(child.data)
+                continue
+            local = child.qname[1]
+            if local == "span":
+                start = len(text)
+                inner, inner_marks = inline(child)
+                text += inner
+                marks += [(s + start, e + start, k) for s, e, k in inner_marks]
+                for kind in styles.get(child.getAttrNS(TEXTNS, "style-name") or "", ()):
+                    if inner.strip():
+                        marks.append((start, len(text), kind))
+            elif local == "s":
+                text += " " * int(child.getAttrNS(TEXTNS, "c") or 1)
+            elif local in ("tab", "line-break"):
+                text += " "
+            elif local in ("note", "annotation"):
+                continue
+            else:
+                text += teletype.extractText(child)
+        return text, tuple(marks)
+
+    def walk(node, mark=None, cell=None, numbered=None):
+        for child in node.childNodes:
+            if child.nodeType != child.ELEMENT_NODE:
+                continue
+            ns, local = child.qname
+            if ns == TEXTNS and local in ("h", "p"):
+                text, marks = inline(child)
+                if text.strip():
+                    level = int(child.getAttrNS(TEXTNS, "outline-level") or 1) if local == "h" else 0
+                    lines.append(Line(text, marks=_merge(marks), level=level, list_mark=mark, whole=True, cell=cell))
+                    mark = None
+            elif ns == TEXTNS and local == "list":
+                counter = [0]
+                for item in child.childNodes:
+                    if getattr(item, "qname", (None, None))[1] == "list-item":
+                        counter[0] += 1
+                        is_numbered = _odt_numbered(document, child, STYLENS, TEXTNS) if numbered is None else numbered
+                        walk(item, f"{counter[0]}." if is_numbered else "•", cell, is_numbered)
+            elif ns == TABLENS and local == "table":
+                table = sum(1 for line in lines if line.cell and line.cell[1] == 0 and line.cell[2] == 0)
+                for r, row in enumerate(child.getElementsByType(_odf_row())):
+                    for c, tc in enumerate(x for x in row.childNodes if getattr(x, "qname", (0, 0))[1] == "table-cell"):
+                        walk(tc, None, (table, r, c))
+            elif ns == TEXTNS and local in ("section", "list-header", "list-item"):
+                walk(child, mark, cell, numbered)
+
+    walk(document.text)
+    return Document(path, "odt", lines)
+
+
+def _odf_row():
+    from odf.table import TableRow
+
+    return TableRow
+
+
+def _odt_numbered(document, node, stylens, textns) -> bool:
+    name = node.getAttrNS(textns, "style-name")
+    for container in (document.automaticstyles, document.styles):
+        for style in container.childNodes:
+            if getattr(style, "qname", (0, 0))[1] == "list-style" and style.getAttrNS(stylens, "name") == name:
+                return any(getattr(c, "qname", (0, 0))[1] == "list-level-style-number" for c in style.childNodes)
+    return False
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def read_pdf(path: Path) -> Document:
+    """Every character with its box and font (PDFium), gathered into the lines PDFium finds;
+    per line its box, font size, whether it is bold, and its bold and italic runs."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise IntakeError(f"{path}: the PDF is protected with a password: save a copy without the password "
+                              "(or the Word file it was made from), then import that") from None
+        raise IntakeError(f"{path}: the PDF cannot be read ({message}): it may be damaged; export it again "
+                          "from the program it was made with, or import the Word file") from None
+    lines: list[Line] = []
+    chars_total, empty_pages = 0, []
+    box = tuple(ctypes.c_double() for _ in range(4))
+    name = ctypes.create_string_buffer(256)
+    angle = ctypes.c_int()
+    fonts: dict[int, tuple[bool, bool]] = {}
+
+    def style(textpage, index: int) -> tuple[bool, bool]:
+        """(bold, italic) of the font of a character, by its name, weight and italic angle."""
+        font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, index))
+        key = ctypes.cast(font, ctypes.c_void_p).value or 0
+        found = fonts.get(key)
+        if found is None:
+            length = raw.FPDFFont_GetBaseFontName(font, name, len(name)) if font else 0
+            family = name.value.decode("latin-1", "replace").lower() if length else ""
+            weight = raw.FPDFFont_GetWeight(font) if font else -1
+            slanted = bool(font) and bool(raw.FPDFFont_GetItalicAngle(font, ctypes.byref(angle))) and angle.value != 0
+            found = (weight >= 600 or any(w in family for w in ("bold", "black", "heavy", "semibold", "demi")),
+                     slanted or "italic" in family or "oblique" in family)
+            fonts[key] = found
+        return found
+
+    pages = len(document)
+    width = None
+    try:
+        for number in range(pages):
+            page = document[number]
+            height = page.get_height()
+            width = width or page.get_width()
+            textpage = page.get_textpage()
+            count = textpage.count_chars()
+            text = textpage.get_text_range(0, count)
+            if len(text) != count:  # characters beyond the BMP: read one by one
+                text = "".join(chr(raw.FPDFText_GetUnicode(textpage.raw, i) or 32) for i in range(count))
+            chars_total += len(text.strip())
+            if len(text.strip()) < MIN_CHARS_PER_PAGE:
+                empty_pages.append(number + 1)
+            for found in _PDF_LINE.finditer(text):
+                line = _pdf_line(text, found.start(), found.end(), textpage.raw, style, box, raw, number + 1, height)
+                if line is not None:
+                    lines.append(line)
+            textpage.close()
+            page.close()
+    finally:
+        document.close()
+    if chars_total < MIN_CHARS_PER_PAGE * max(pages, 1) or len(empty_pages) > pages / 2:
+        raise IntakeError(f"{path}: the PDF has (almost) no text layer, so it is a scan or a picture: "
+                          f"{len(empty_pages)} of {pages} page(s) without text. Import the Word file it was made "
+                          "from, or make its text readable first (OCR, for example with ocrmypdf), then import again")
+    notes = [f"page {n} has no text (a picture or scan?): its words are not in the draft" for n in empty_pages]
+    return Document(path, "pdf", lines, pages=pages, page_width=width, notes=notes)
+
+
+_PDF_LINE = re.compile(r"[^\r\n]+")
+
+
+def _pdf_line(text: str, start: int, end: int, textpage, style, box, raw, page: int, height: float) -> Line | None:
+    """One line PDFium found: its box from its first and last characters, the font size of
+    its first, and bold and italic word by word (a word takes the style of its first letter)."""
+    line = text[start:end].replace("\x02", "\u00ad").replace("\ufffe", " ").replace("\uffff", " ")
+    ink = [i for i in range(start, end) if not text[i].isspace()]
+    if not ink:
+        return None
+    left, right, bottom, top = box
+    raw.FPDFText_GetCharBox(textpage, ink[0], left, right, bottom, top)
+    x0, y_top, y_bottom = left.value, height - top.value, height - bottom.value
+    raw.FPDFText_GetCharBox(textpage, ink[-1], left, right, bottom, top)
+    x1 = right.value
+    y_top, y_bottom = min(y_top, height - top.value), max(y_bottom, height - bottom.value)
+    size = raw.FPDFText_GetFontSize(textpage, ink[0])
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", line)]
+    styles = [style(textpage, start + a) for a, _ in words]
+    marks = []
+    for kind, position in ((BOLD, 0), (ITALIC, 1)):
+        run = None
+        for (a, b), st in zip([*words, (len(line), len(line))], [*styles, (False, False)], strict=True):
+            if st[position] and run is None:
+                run = [a, b]
+            elif st[position]:
+                run[1] = b
+            elif run is not None:
+                marks.append((run[0], run[1], kind))
+                run = None
+    return Line(text=line, page=page, marks=tuple(sorted(marks)), top=y_top, bottom=y_bottom, x0=x0, x1=x1,
+                size=size, bold=all(st[0] for st in styles), page_height=height)
+
+
+def read_bytes(data: bytes, suffix: str) -> Document:
+    """A document from bytes (tests): written to a temporary file of that suffix and read."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"document{suffix}"
+        target.write_bytes(data)
+        return read(target)
+
+
+__all__ = ["BOLD", "Document", "FORMATS", "ITALIC", "IntakeError", "Line", "MAX_BYTES", "check_file", "read"]
