@@ -286,8 +286,10 @@ def test_a_click_at_first_paint_answers_question_one(context, base_url, variant)
 
 
 def test_a_click_dropped_by_the_guard_is_shown_and_announced(context, base_url):
-    """The second click of a double click lands on question 2 and does not count; the reader is
-    told so, in a live region that was on the page (empty) before, and told nothing once a click counts."""
+    """A click on question 2 in the first moment after it appeared (the second of two quick
+    clicks) does not count; the reader is told so, in a live region that was on the page (empty)
+    before, and told nothing once a click counts. Question 2 opens at the top of the window, not
+    under the pointer, so the second click is aimed at its Ja."""
     page, root, watch = _open_with_time_standing_still(context, base_url, VARIANTS[0])
     _shows(page, root, "vermoeden-wegen")
     page.clock.run_for(1000)  # question 1 has been read
@@ -297,7 +299,9 @@ def test_a_click_dropped_by_the_guard_is_shown_and_announced(context, base_url):
         for (const el of document.querySelectorAll("[data-afwegingskader] [role=status]"))
             if (el.getClientRects().length && !el.textContent.trim()) el.dataset.testEmptyLiveRegion = "";
     }""")
-    page.mouse.dblclick(*_box_centre(_button(page, "Ja")))
+    page.mouse.click(*_box_centre(_button(page, "Ja")))
+    _shows(page, root, "veiligheid")
+    page.mouse.click(*_box_centre(_button(page, "Ja")))  # time stands still: question 2 is new
     _shows(page, root, "veiligheid")  # the second click did not answer question 2 ...
     assert notice.count() == 1 and notice.is_visible()  # ... and the reader sees why
     # ... and hears it: the words went into a live region that was rendered, empty, before.

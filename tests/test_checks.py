@@ -38,7 +38,7 @@ def config(handbook):
 def hits(rule_id, variant, handbook, config, today=TODAY, **settings):
     rule_settings = config.settings.model_copy(update=settings)
     rule = config.rules[rule_id]
-    context = Context(handbook.contacts, rule_settings, today, rule, RoleFinder(handbook.roles))
+    context = Context(handbook.contacts, rule_settings, today, rule, RoleFinder(handbook.roles), handbook.situations)
     return list(rule_function(rule_id, rule)(variant, context))
 
 
@@ -176,6 +176,17 @@ BAD = {
     # Passages `generator import` proposed and no person has confirmed: once per such situation.
     "situation-proposed": (lambda v: proposed(v, "zorg-over-een-medewerker"),
                            [("situations", "zorg-over-een-medewerker")]),
+    # The clean brochure's inwerken page asks five questions: acute danger (its passage names
+    # Veilig Thuis), step 2, the number, the melder, the parents. Without the parents, four: every
+    # question it cannot ask is named, at the place that would answer it (its situations on a
+    # colleague and on VGV have passages but name nobody; it is silent on pupils among themselves).
+    "onboarding-thin": (
+        lambda v: with_melding(v, ouders_informeren=None),
+        [("melding.ouders_informeren", ""),
+         ("situations.zorg-over-een-medewerker.wie", ""),
+         ("situations.tussen-leerlingen-onderling", ""),
+         ("situations.vgv-eergerelateerd-geweld-huwelijksdwang-seksueel-misbruik.wie", "")],
+    ),
 }
 
 
@@ -286,6 +297,10 @@ def test_loader_refuses_what_the_structural_rules_describe(tmp_path):
 
 # What the checks find in the five seed protocols, verified by reading each source
 # (shared/seeds) line by line; see the closing note of issue 5 for the reasoning.
+FOUR_SITUATIONS = ("acuut-gevaar", "zorg-over-een-medewerker", "tussen-leerlingen-onderling",
+                   "vgv-eergerelateerd-geweld-huwelijksdwang-seksueel-misbruik")
+"""The situations of situaties.yaml besides the meldcode's own route: the inwerken page asks about each."""
+
 SEED_FINDINGS = {
     # 004_*: Consent, 30 oktober 2018; no wie column.
     "consent": {
@@ -308,6 +323,9 @@ SEED_FINDINGS = {
         # Silent on a colleague and on acute danger (000_*, read whole).
         ("medewerker-not-described", "situations", ""),
         ("acuut-gevaar-not-described", "situations", ""),
+        # Its inwerken page asks four questions (step 2's wie, 088 - 222 05 00 at l.27, the melder
+        # at l.79 and the parents at l.83); 000_* says nothing of the four situations.
+        *{("onboarding-thin", f"situations.{s}", "") for s in FOUR_SITUATIONS},
     },
     # 002_*: LEVWN; AMK and Steunpunt throughout, no date, no Veilig Thuis number.
     "levwn": {
@@ -341,6 +359,11 @@ SEED_FINDINGS = {
         *{("wie-from-text", f"steps[{i}].wie", None) for i in range(5)},
         # Step 1 (l.32-34) sends signals about a beroepskracht to the directie; nothing on acute danger.
         ("acuut-gevaar-not-described", "situations", ""),
+        # Three questions (step 2's "Bespreek de signalen met de IB-er" at l.56, the parents at l.128,
+        # a colleague at l.32); no number, a melder taken from the text, silent on the other three.
+        ("onboarding-thin", "melding.door", None),
+        ("onboarding-thin", "veilig_thuis.phone_as_written", ""),
+        *{("onboarding-thin", f"situations.{s}", "") for s in FOUR_SITUATIONS if s != "zorg-over-een-medewerker"},
     },
     # 003_*: Prisma Almere, september 2021; 088-2000 and www.amk-nederland.nl (l.214).
     "prisma-almere": {
@@ -358,6 +381,10 @@ SEED_FINDINGS = {
         # Silent on a colleague and on acute danger (003_*, read whole).
         ("medewerker-not-described", "situations", ""),
         ("acuut-gevaar-not-described", "situations", ""),
+        # Three questions (step 2's wie, the melder at l.192, the parents at l.204-208); its number is
+        # not Veilig Thuis's, and it says nothing of the four situations.
+        ("onboarding-thin", "veilig_thuis.phone_as_written", "088-2000"),
+        *{("onboarding-thin", f"situations.{s}", "") for s in FOUR_SITUATIONS},
     },
     # 001_*: the national afwegingskader brochure (VO); no date, no number, silent on who tells the parents.
     "vo-brochure": {
@@ -368,6 +395,14 @@ SEED_FINDINGS = {
         ("review-missing", "herzien_voor", ""),  # 001_*: no date at all
         ("veilig-thuis-phone-missing", "veilig_thuis.phone_as_written", ""),
         *{("wie-from-text", f"steps[{i}].wie", None) for i in range(5)},
+        # Three questions (acute danger at l.289, step 2 at l.321, the melder at l.365-367);
+        # no number, nothing on the parents; on a colleague and on VGV its passages (l.76, 87)
+        # name nobody; nothing on pupils among themselves.
+        ("onboarding-thin", "veilig_thuis.phone_as_written", ""),
+        ("onboarding-thin", "melding.ouders_informeren", ""),
+        ("onboarding-thin", "situations.zorg-over-een-medewerker.wie", ""),
+        ("onboarding-thin", "situations.tussen-leerlingen-onderling", ""),
+        ("onboarding-thin", "situations.vgv-eergerelateerd-geweld-huwelijksdwang-seksueel-misbruik.wie", ""),
     },
 }
 

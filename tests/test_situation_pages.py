@@ -1,5 +1,5 @@
 """"Waar gaat uw zorg over?" in the built site and in Chromium: the entry at the top of
-every variant page and its tool, acute danger and its numbers in view on a 360 px phone
+every variant page (and after its tool), acute danger and its numbers in view on a 360 px phone
 without scrolling, by keyboard alone, storing nothing; each situation page on one A4.
 
 axe-core and the 360 px check walk every built page, these included
@@ -21,7 +21,9 @@ SITUATIONS = read_yaml(PROTOCOLS / "situaties.yaml")["situations"]
 CONTACTS = read_yaml(PROTOCOLS / "contacts.yaml")
 PHONE = {"width": 360, "height": 640}
 LAPTOP = {"width": 1280, "height": 800}
-ENTRY_PAGES = [f"varianten/{v}/{page}" for v in VARIANT_IDS for page in ("", "afwegingskader/")]
+ENTRY_PAGES = [f"varianten/{v}/" for v in VARIANT_IDS]
+"""The pages the entry heads; the tool's follows its question 1, under one line for acute
+danger (tests/test_inwerken.py)."""
 
 
 def test_every_variant_has_every_situation_page_in_the_built_site(site_dir):

@@ -5,8 +5,9 @@
 
 A variant page and the comparison of four protocols, each on a laptop
 (1280 px) and on a phone (360 px); the entry "Waar gaat uw zorg over?" at the
-top of a variant page on a phone and a situation page on a laptop; in Debian's
-Chromium over loopback. And the review of an imported document on a laptop
+top of a variant page on a phone and a situation page on a laptop; the self-check of
+an inwerken page on a phone; in Debian's Chromium over loopback. And the review of an
+imported document on a laptop
 (``python -m generator review``, a local file): the Kwaliteitskaart seed
 (``../shared/seeds/000_*.txt``, or ``$MELDCODE_SEEDS``), or, where the seeds
 are missing, a Word file made from its hand-made variant.
@@ -38,6 +39,7 @@ SHOTS = [
     ("compare-phone.png", PHONE, COMPARE, "#in-een-oogopslag"),
     ("entry-phone.png", PHONE, "varianten/consent/", ""),
     ("situation-desktop.png", DESKTOP, "varianten/consent/zorg-over-een-medewerker/", ""),
+    ("inwerken-phone.png", PHONE, "varianten/consent/inwerken/", "#test-uzelf"),
 ]
 REVIEW = ("review-desktop.png", DESKTOP, "#stappenplan")
 """The review page, its handbook column scrolled to this element."""

@@ -204,7 +204,7 @@ def _check(job: tuple, variant_ids: list[str]) -> tuple[list[tuple[str, str]], l
         for variant in checked_versions(handbook, variant_id, today):
             checked.append((variant.id, variant.version))
             for rule_id, rule in rules.items():
-                ctx = Context(handbook.contacts, settings, today, rule, roles)
+                ctx = Context(handbook.contacts, settings, today, rule, roles, handbook.situations)
                 for where, detail in rule_function(rule_id, rule)(variant, ctx):
                     findings.append(Finding(rule_id, rule.severity, variant.id, variant.version, where, detail))
     return checked, findings

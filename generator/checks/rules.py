@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model.sources import ChecksConfig, CheckSettings, Contacts, RuleConfig, RuleKind, Variant
+from ..model.sources import ChecksConfig, CheckSettings, Contacts, RuleConfig, RuleKind, Situations, Variant
 from .roles import RoleFinder
+from .selfcheck import selfcheck
 from .text import (
     _DOMAIN,
     _EMAIL,
@@ -46,6 +47,8 @@ class Context:
     rule: RuleConfig
     roles: RoleFinder | None = None
     """The roles of roles.yaml, compiled once per run."""
+    situations: Situations | None = None
+    """The situations of situaties.yaml (the inwerken page asks about them)."""
 
 
 Rule = Callable[[Variant, Context], Iterable[Hit]]
@@ -263,6 +266,16 @@ def review_missing(variant: Variant, ctx: Context) -> list[Hit]:
     return [] if variant.herzien_voor else [("herzien_voor", "")]
 
 
+def onboarding_thin(variant: Variant, ctx: Context) -> list[Hit]:
+    """The inwerken page can ask fewer than ``selfcheck.MIN_QUESTIONS`` questions: one hit per
+    question it cannot ask, at the place that would answer it, with what the protocol has
+    there instead (a number that is not Veilig Thuis's, a melder taken from the text), if anything."""
+    check = selfcheck(variant, ctx.contacts, ctx.situations, ctx.roles)
+    if not check.thin:
+        return []
+    return [(question.where, _plain(question.text or "")) for question in check.questions if not question.asked]
+
+
 def _mentions(variant: Variant, ctx: Context) -> list[Hit]:
     return _pattern_hits(text_fields(variant), ctx.rule)
 
@@ -323,6 +336,7 @@ PROCEDURES: dict[str, Rule] = {
     "review-overdue": review_overdue,
     "review-missing": review_missing,
     "situation-proposed": situation_proposed,
+    "onboarding-thin": onboarding_thin,
 }
 """Rules of kind ``procedure``, by id: checks.yaml names each, and no others."""
 

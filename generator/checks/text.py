@@ -26,11 +26,12 @@ PATH_ORDER = (
 PLACE_NAMES = frozenset(PATH_ORDER)
 """checks.yaml labels each of these."""
 
-_SEGMENT = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+_SEGMENT = re.compile(r"([a-z0-9_][a-z0-9_-]*)(?:\[(\d+)\])?")
 
 
 def path_segments(where: str) -> list[tuple[str, int | None]]:
-    """A finding's path as (name, index) pairs: ``steps[4].hoe`` -> [("steps", 4), ("hoe", None)]."""
+    """A finding's path as (name, index) pairs: ``steps[4].hoe`` -> [("steps", 4), ("hoe", None)];
+    a name may be an id (``situations.acuut-gevaar``)."""
     return [(name, int(index) if index else None) for name, index in _SEGMENT.findall(where)]
 
 

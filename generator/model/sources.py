@@ -903,7 +903,7 @@ class Basismodel(Strict):
 # ---------------------------------------------------------------- situations
 
 
-RESERVED_PAGE_NAMES = ("afwegingskader", "kwaliteitscheck", "versies", "index")
+RESERVED_PAGE_NAMES = ("afwegingskader", "kwaliteitscheck", "versies", "index", "inwerken")
 """Page names inside a variant's folder that a situation's page may not take."""
 
 

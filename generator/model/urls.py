@@ -40,6 +40,7 @@ DIFF_URI = "assets/diff-match-patch/diff_match_patch.js"
 
 ROLE_PREFIX = "wat-doe-ik-als-"
 VERSIONS = "versies"
+INWERKEN = "inwerken"
 
 
 def variant_dir(variant_id: str) -> str:
@@ -53,6 +54,11 @@ def variant_page(variant_id: str) -> str:
 
 def tool_page(variant_id: str) -> str:
     return f"{variant_dir(variant_id)}afwegingskader.md"
+
+
+def inwerken_page(variant_id: str) -> str:
+    """A new colleague's path through the protocol, its self-check and the leesbevestiging."""
+    return f"{variant_dir(variant_id)}{INWERKEN}.md"
 
 
 def check_page(variant_id: str) -> str:

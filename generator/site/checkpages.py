@@ -18,17 +18,18 @@ from .overviews import OVERVIEW_PAGE_SIZE, by_initial
 from .templating import Page
 
 
-def describe_where(where: str, variant: Variant, places: dict[str, str]) -> str:
+def describe_where(where: str, variant: Variant, places: dict[str, str], names: dict[str, str] | None = None) -> str:
     """A finding's path in the reader's words, from the labels in checks.yaml.
 
     ``steps[4].hoe`` becomes "Stap 5 › hoe"; ``sections[0].body`` becomes
-    'Onderdeel “Bij twijfel” › tekst'.
+    'Onderdeel “Bij twijfel” › tekst'; a situation's id (``situations.acuut-gevaar``) is
+    named as ``names`` (situaties.yaml) names it: "Waar gaat uw zorg over? › Acuut gevaar".
     """
     parts: list[str] = []
     node: Any = variant
     for name, index in path_segments(where):
         node = getattr(node, name, None) if node is not None else None
-        label = places.get(name, name)
+        label = places.get(name) or (names or {}).get(name, name)
         if index is not None:
             node = node[index] if isinstance(node, list) and index < len(node) else None
             title = getattr(node, "title", None) or getattr(node, "name", None) or getattr(node, "wat", None) or ""
@@ -79,13 +80,13 @@ class VariantCheck:
         return urls.check_page(self.variant.id)
 
 
-def _version_check(variant: Variant, report: Report) -> VersionCheck:
+def _version_check(variant: Variant, report: Report, names: dict[str, str]) -> VersionCheck:
     found = report.findings_for(variant.id, variant.version)
     groups = []
     for severity in Severity:
         rules = []
         for rule_id in sorted({f.rule_id for f in found if f.severity is severity}):
-            items = [FindingView(f.where, describe_where(f.where, variant, report.places), f.detail)
+            items = [FindingView(f.where, describe_where(f.where, variant, report.places, names), f.detail)
                      for f in found if f.rule_id == rule_id]
             rules.append(RuleFindings(rule_id, severity.value, report.title(rule_id),
                                       report.message(rule_id), report.reference(rule_id), items))
@@ -97,8 +98,9 @@ def _version_check(variant: Variant, report: Report) -> VersionCheck:
 def check_views(handbook: Handbook, report: Report, today: dt.date) -> list[VariantCheck]:
     """Per checked variant: its current version and the findings of each checked version."""
     views = []
+    names = {s.id: s.name for s in handbook.situations.situations} if handbook.situations else {}
     for variant_id in sorted({vid for vid, _ in report.checked}):
-        versions = [_version_check(v, report) for v in handbook.versions(variant_id)
+        versions = [_version_check(v, report, names) for v in handbook.versions(variant_id)
                     if report.was_checked(v.id, v.version)]
         views.append(VariantCheck(handbook.current(variant_id, today), versions,
                                   report.counts(report.findings_for(variant_id))))

@@ -29,6 +29,11 @@ class VeiligThuis:
         return self.region.phone if self.region else self.national.phone
 
     @property
+    def source(self) -> str:
+        """Where the number to call comes from (contacts.yaml, cited)."""
+        return self.region.source if self.region else self.national.source
+
+    @property
     def portal(self) -> str | None:
         """Where a melding is made online: the region's portal, else none."""
         return self.region.melding_portal if self.region else None

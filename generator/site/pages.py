@@ -40,7 +40,7 @@ def render_pages(
 
 
 def context(handbook: Handbook, report: Report, today: dt.date, *,
-            overview_page_size: int = OVERVIEW_PAGE_SIZE) -> Context:
+            overview_page_size: int = OVERVIEW_PAGE_SIZE, site_url: str | None = None) -> Context:
     """What every page kind is given: the views of every variant and the shared template values."""
     env = environment()
     views = [VariantView(handbook.current(vid, today), handbook, today) for vid in handbook.variant_ids]
@@ -53,6 +53,7 @@ def context(handbook: Handbook, report: Report, today: dt.date, *,
         "kader": handbook.kader,
         "national": handbook.contacts.national,
         "overview": ov,
+        "site_url": site_url,
         "today": today,
     }
     finder = RoleFinder(handbook.roles) if handbook.roles else None
@@ -74,7 +75,7 @@ def iter_pages(
     pages always (``mkdocs serve`` re-renders what an edit can change).
     """
     index, count = shard
-    ctx = context(handbook, report, today, overview_page_size=overview_page_size)
+    ctx = context(handbook, report, today, overview_page_size=overview_page_size, site_url=site_url)
     env, views, common = ctx.env, ctx.views, ctx.common
     if index == 0:
         for kind in SITE:

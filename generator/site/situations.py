@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..checks import selfcheck
 from ..model.handbook import Handbook
 from ..model.passages import Passage, passages
 from ..model.sources import Situation, Step, Variant
@@ -99,6 +100,4 @@ def situation_views(variant: Variant, handbook: Handbook) -> list[SituationView]
 
 def consult_step(variant: Variant, handbook: Handbook) -> Step | None:
     """The step whose wie a silent situation's page names as who to ask (situaties.yaml)."""
-    if handbook.situations is None:
-        return None
-    return next((s for s in variant.steps if s.number == handbook.situations.consult_step), None)
+    return selfcheck.consult_step(variant, handbook.situations)

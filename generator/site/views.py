@@ -53,6 +53,14 @@ class VariantView:
         return self._href(urls.tool_page(self.variant.id))
 
     @property
+    def inwerken_path(self) -> str:
+        return urls.inwerken_page(self.variant.id)
+
+    @property
+    def inwerken_href(self) -> str:
+        return self._href(urls.inwerken_page(self.variant.id))
+
+    @property
     def versions_href(self) -> str:
         return self._href(urls.versions_page(self.variant.id))
 

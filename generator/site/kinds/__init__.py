@@ -12,6 +12,7 @@ from . import (
     checks,
     comparison,
     home,
+    inwerken,
     kader,
     listings,
     roles,
@@ -22,6 +23,6 @@ from . import (
 )
 
 KINDS = tuple(module.KIND for module in (
-    home, listings, kader, begrippen, variant, tool, versions, roles, situations, comparison, checks))
+    home, listings, kader, begrippen, variant, tool, inwerken, versions, roles, situations, comparison, checks))
 SITE = tuple(kind for kind in KINDS if kind.site is not None)
 VARIANT = tuple(kind for kind in KINDS if kind.variant is not None)
