@@ -13,10 +13,11 @@ CHROMIUM ?= /usr/bin/chromium
 # The engine that turns the pages into HTML: mkdocs (default) or zensical (the same handbook).
 ENGINE ?= mkdocs
 
-.PHONY: help setup build serve test test-fast lint bench bench-quick chromium java lock clean publish dist linkcheck bench-serve screenshots
+.PHONY: help setup build serve review test test-fast lint bench bench-quick chromium java lock clean publish dist linkcheck bench-serve screenshots
 
 help:
 	@echo "make serve   set up, build and serve the handbook at http://127.0.0.1:8000"
+	@echo "make review ID=x  the review of an imported document at http://127.0.0.1:8001 (this computer only)"
 	@echo "make test    set up and run every test (browser tests included)"
 	@echo "make test-fast  the tests that need no built site and no browser (about a minute)"
 	@echo "make lint    ruff over the Python code"
@@ -54,6 +55,13 @@ build: setup chromium
 # Zensical: the built site, built again whole on an edit.
 serve: build
 	$(PY) -m generator serve --engine $(ENGINE)
+
+# The review of an imported document (python -m generator import FILE --id ID): its blocks
+# beside the handbook page, made again at every reload, at http://127.0.0.1:8001/ID.html, on
+# this computer only; the page is .review/ID.html, never part of site/ (D42).
+review: setup
+	@test -n "$(ID)" || { echo "usage: make review ID=de-regenboog [VERSION=2024]"; exit 2; }
+	$(PY) -m generator review $(ID) $(if $(VERSION),--version $(VERSION)) --serve
 
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \

@@ -58,21 +58,32 @@ FOOTER = ("<div style='font-size:8px;width:100%;text-align:center'>Pagina <span 
           "<span class='totalPages'></span></div>")
 
 
-def print_pdfs(bodies: dict[Path, str], chromium: str = "/usr/bin/chromium") -> None:
-    """Print each HTML body to its PDF path with one Chromium: A4, header and footer on every page."""
+def print_pdfs(bodies: dict[Path, str], chromium: str = "/usr/bin/chromium", browser=None) -> None:
+    """Print each HTML body to its PDF path with one Chromium (``browser``, a Playwright browser
+    already running, else one launched here): A4, header and footer on every page."""
+    if browser is not None:
+        _print(browser, bodies)
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         try:
-            page = browser.new_page()
-            for target, body in bodies.items():
-                page.set_content(PAGE.format(body=body))
-                page.pdf(path=str(target), format="A4", display_header_footer=True, header_template=HEADER,
-                         footer_template=FOOTER, margin={"top": "2.2cm", "bottom": "2.2cm", "left": "2.4cm",
-                                                         "right": "2.4cm"})
+            _print(launched, bodies)
         finally:
-            browser.close()
+            launched.close()
+
+
+def _print(browser, bodies: dict[Path, str]) -> None:
+    page = browser.new_page()
+    try:
+        for target, body in bodies.items():
+            page.set_content(PAGE.format(body=body))
+            page.pdf(path=str(target), format="A4", display_header_footer=True, header_template=HEADER,
+                     footer_template=FOOTER, margin={"top": "2.2cm", "bottom": "2.2cm", "left": "2.4cm",
+                                                     "right": "2.4cm"})
+    finally:
+        page.close()
 
 
 def make_docx(data: dict, target: Path) -> None:

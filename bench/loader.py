@@ -31,9 +31,6 @@ def main(counts: list[int]) -> None:
     for count in counts:
         protocols = synthetic(ROOT / "protocols", count)
         try:
-            # Files written in the last seconds are not cached (see loader._RACY_NS);
-            # a served checkout's files are older than that.
-            time.sleep(2.5)
             getattr(loader, "_CACHE", {}).clear()
             print(f"load {count} variants, first:              {timed(protocols):8.2f} s", flush=True)
             print(f"load {count} variants, again, unchanged:   {timed(protocols):8.2f} s", flush=True)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator {check,new-variant,import,schema,render,build,serve}``.
+"""Command line: ``python -m generator {check,new-variant,import,review,schema,render,build,serve}``.
 
 An adapter, like the MkDocs plugin: it resolves the folder and the date once
 (``$MELDCODE_PROTOCOLS``, ``$MELDCODE_BUILD_DATE``, as the plugin does) and
@@ -25,10 +25,13 @@ from .engines import ENGINES
 from .model.dates import build_date
 from .model.loader import CONTACTS_FILE, Handbook, SourceError, load, variant_id_users
 from .model.schema import write_schemas
-from .model.sources import MAX_ID_CHARS, SLUG_PATTERN
+from .model.sources import MAX_ID_CHARS, SLUG_PATTERN, version_slug
 
 PROTOCOLS_ENV = "MELDCODE_PROTOCOLS"
 CONFIG_FILE = "mkdocs.yml"
+REVIEW_ADDRESS = ("127.0.0.1", 8001)
+"""Where ``review --serve`` (``make review``) serves its page: this computer only, beside
+``make serve``'s 8000."""
 
 
 def add_check_command(subparsers) -> argparse.ArgumentParser:
@@ -144,6 +147,21 @@ def main(argv: list[str] | None = None) -> int:
     intake.add_argument("--region", metavar="R", help="the region as overviews list it (default: from Veilig Thuis)")
     intake.add_argument("--version", metavar="V",
                         help="this document's version: a new version of an id in use (written as ID-V.yaml)")
+    review = sub.add_parser(
+        "review", help="write the review of an imported document: its blocks beside the handbook page (local HTML)",
+        description="Write .review/ID.html beside the protocols folder (never part of the site): the check's "
+        "findings on top, the school's document on the left, each block coloured by where the import put it, "
+        "the variant's handbook page on the right. Made from the import's record (.review/ID.json) and the "
+        "sources as they are now: run it again after an edit.")
+    review.add_argument("id", help="the variant's id, as given to import")
+    review.add_argument("--version", metavar="V", help="the version given to import --version (its file ID-V)")
+    review.add_argument("--from", dest="document", type=Path, metavar="FILE",
+                        help="read the school's document again instead of the import's record")
+    review.add_argument("-f", "--config-file", type=Path, default=Path(CONFIG_FILE),
+                        help=f"the Markdown extensions of this MkDocs config (default: {CONFIG_FILE})")
+    review.add_argument("--serve", action="store_true",
+                        help=f"serve the page at http://{REVIEW_ADDRESS[0]}:{REVIEW_ADDRESS[1]}/ (this computer "
+                             "only), made again at every reload")
     sub.add_parser("schema", help="write the JSON Schemas to protocols/schema/")
     render = sub.add_parser("render", help="write the generated Markdown pages to a folder")
     render.add_argument("out", type=Path)
@@ -166,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         return _new_variant(args)
     if args.command == "import":
         return _import(args)
+    if args.command == "review":
+        return _review(args)
     if args.command == "schema":
         for path in write_schemas(args.protocols / "schema"):
             print(f"wrote {path}")
@@ -263,6 +283,7 @@ def _new_variant(args) -> int:
 def _import(args) -> int:
     from .intake.draft import import_document, summary
     from .intake.read import IntakeError
+    from .intake.record import review_folder, write_record
 
     try:
         intake = import_document(args.file, args.id, args.protocols, school_type=args.school_type,
@@ -271,4 +292,94 @@ def _import(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(summary(intake))
+    try:
+        write_record(intake, review_folder(args.protocols))
+    except OSError as exc:
+        print(f"note: no record for the review ({exc}); review it with --from {args.file}", file=sys.stderr)
+        return 0
+    version = f" --version {args.version}" if args.version else ""
+    print(f"review: python -m generator review {args.id}{version}  (or: make review ID={args.id})")
     return 0
+
+
+def _review(args) -> int:
+    """Write (and with --serve, serve) the review page of an imported variant."""
+    from .intake.read import IntakeError
+
+    try:
+        today = build_date()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    name = args.id + (f"-{version_slug(args.version)}" if args.version else "")
+
+    def make() -> str:
+        return _review_page(args, today)
+
+    try:
+        html = make()
+    except IntakeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except SourceError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    from .intake.record import review_folder
+
+    target = review_folder(args.protocols) / f"{name}.html"
+    _write_text(target, html)
+    print(f"wrote {target}\nopen {target.as_uri()} in a browser")
+    if not args.serve:
+        return 0
+    from .serve import serve_page
+
+    return serve_page(make, f"{name}.html", REVIEW_ADDRESS)
+
+
+def _review_page(args, today: dt.date) -> str:
+    """The review page from the sources as they are now: ``IntakeError`` or ``SourceError`` says
+    what is wrong."""
+    from .intake.draft import import_document
+    from .intake.read import IntakeError
+    from .intake.record import read_record, record, record_path, review_folder
+    from .intake.review import render_review
+
+    handbook = load(args.protocols)
+    versions = handbook.versions(args.id)
+    if not versions:
+        raise IntakeError(f"no variant '{args.id}' in {args.protocols / 'variants'}: import its document first "
+                          "(python -m generator import FILE --id ID)")
+    if args.version:
+        variant = next((v for v in versions if version_slug(v.version) == version_slug(args.version)), None)
+        if variant is None:
+            raise IntakeError(f"variant '{args.id}' has no version '{args.version}'; it has: "
+                              + ", ".join(v.version for v in versions))
+    else:
+        variant = handbook.current(args.id, today)
+    draft = args.protocols / "variants" / (args.id + (f"-{version_slug(args.version)}" if args.version else "") + ".yaml")
+    shown = Path(os.path.abspath(args.protocols)).name + "/" + draft.relative_to(args.protocols).as_posix()
+    if args.document is not None:
+        intake = import_document(args.document, args.id, args.protocols, school_type=variant.school_type.value,
+                                 region=variant.region, version=args.version, again=True)
+        data = record(intake)
+    else:
+        data = read_record(record_path(review_folder(args.protocols), draft))
+    report = run_checks(handbook, today, variants=[args.id])
+    if not args.config_file.is_file():
+        raise IntakeError(f"{args.config_file} not found: run this in the repository, or pass -f mkdocs.yml")
+    return render_review(handbook, report, today, data, variant, args.config_file, draft=shown)
+
+
+def _write_text(target: Path, text: str) -> None:
+    """``text`` into ``target``, whole or not at all."""
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise

@@ -1,4 +1,5 @@
-"""``python -m generator serve``: the handbook at http://127.0.0.1:8000 while you edit.
+"""``python -m generator serve``: the handbook at http://127.0.0.1:8000 while you edit; and
+``serve_page``, one page made at every request (``review --serve``).
 
 With MkDocs this is ``mkdocs serve --dirty`` (the plugin rebuilds only what an edit changes,
 D29, and the page reloads itself, D10). Zensical runs no plugin, so its site is built by
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from . import engines
@@ -57,6 +59,49 @@ def serve(config_file: Path, site_dir: Path | None, engine: str) -> int:
         return 0
     finally:
         server.shutdown()
+
+
+def serve_page(make: Callable[[], str], name: str, address: tuple[str, int]) -> int:
+    """Serve one page at ``http://address/name`` until Ctrl-C (``review --serve``, ``make review``)."""
+    server = page_server(make, name, address)
+    print(f"Serving the review at http://{address[0]}:{server.server_address[1]}/{name} (made again at every "
+          "reload; Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.server_close()
+    return 0
+
+
+def page_server(make: Callable[[], str], name: str, address: tuple[str, int]) -> http.server.ThreadingHTTPServer:
+    """A server of one page, ``make()`` made again at every request, at ``/name`` (and ``/``):
+    nothing else, on ``address`` (loopback: this computer only). Where ``make`` fails (a source
+    that no longer loads), the page says why."""
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the base class's name
+            if self.path.split("?")[0] not in ("/", f"/{name}"):
+                self.send_error(404)
+                return
+            try:
+                body, kind, status = make().encode("utf-8"), "text/html", 200
+            except Exception as exc:  # noqa: BLE001 - shown to the person who reloads
+                body, kind, status = f"De pagina kon niet worden gemaakt:\n\n{exc}\n".encode(), "text/plain", 500
+            self.send_response(status)
+            self.send_header("Content-Type", f"{kind}; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; "
+                             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+            pass
+
+    return http.server.ThreadingHTTPServer(address, Page)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -3,7 +3,10 @@ keyboard-only walks with visible focus, a proper heading outline, lang="nl" thro
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import shutil
+from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
@@ -25,9 +28,11 @@ class _Outline(HTMLParser):
         super().__init__()
         self.lang = None
         self.levels: list[int] = []
+        self.ids: Counter[str] = Counter()
         self._in_article = 0
 
     def handle_starttag(self, tag, attrs):
+        self.ids.update(value for name, value in attrs if name == "id")
         if tag == "html":
             self.lang = dict(attrs).get("lang")
         if tag == "article":
@@ -51,6 +56,46 @@ def test_every_page_is_dutch_with_one_h1_and_no_skipped_heading_level(site_dir):
         assert outline.levels and outline.levels[0] == 1 and outline.levels.count(1) == 1, (name, outline.levels)
         for before, after in itertools.pairwise(outline.levels):
             assert after <= before + 1, f"{name}: h{before} followed by h{after}"
+
+
+def _twice(html: str) -> dict[str, int]:
+    """The ids more than one element of ``html`` has, a ``<template>``'s content included (a
+    validator reads it, and the script that clones it puts it in the page)."""
+    outline = _Outline()
+    outline.feed(html)
+    return {name: count for name, count in outline.ids.items() if count > 1}
+
+
+def test_no_page_has_two_elements_with_one_id(site_dir):
+    """A link to an id that two elements have goes to the first: on the tool page, "Ja" on
+    question 1 jumped to the contact card (issue 33); the comparison had its headings twice."""
+    pages = _html_pages(site_dir)
+    assert len(pages) >= 5 * len(VARIANT_IDS)
+    found = {str(page.relative_to(site_dir)): twice for page in pages
+             if (twice := _twice(page.read_text(encoding="utf-8")))}
+    assert found == {}
+
+
+def test_a_kader_node_id_never_takes_an_id_of_the_page(tmp_path):
+    """A question id that is also an id of the tool page (its contact card's "wie-bel-ik")."""
+    from generator.checks import run_checks
+    from generator.model.loader import load
+    from generator.site.pages import render_pages
+
+    protocols = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, protocols)
+    kader = protocols / "afwegingskader.yaml"
+    text = kader.read_text(encoding="utf-8")
+    for key in ("- id", "next", "question"):
+        assert f"{key}: veiligheid\n" in text
+        text = text.replace(f"{key}: veiligheid\n", f"{key}: wie-bel-ik\n")
+    kader.write_text(text, encoding="utf-8")
+    handbook = load(protocols)
+    day = dt.date(2026, 1, 1)
+    pages = {page.path: page.content for page in render_pages(handbook, run_checks(handbook, day), day)}
+    tool = pages[f"varianten/{VARIANT_IDS[0]}/afwegingskader.md"]
+    assert 'id="wie-bel-ik"' in tool and 'data-node="wie-bel-ik"' in tool
+    assert _twice(tool) == {}
 
 
 # ------------------------------------------------------------------ axe-core in Chromium

@@ -100,3 +100,46 @@ def test_a_terminated_build_leaves_no_folder(protocols, tmp_path):
     assert build.returncode != 0, stderr[-3000:]
     assert [p.name for p in temp.iterdir() if p.name.startswith("meldcode-pages-")] == [], stderr[-2000:]
     assert not out.exists() or list(out.iterdir()) == [], stderr[-2000:]
+
+
+LOSES_A_WORKER = """
+import os, signal, sys
+from generator import cli
+from generator.build import steps
+from generator.site import writer
+
+steps.workers = lambda options: 2  # forked workers, on any machine
+write_shard = writer._write_shard
+
+
+def dies(job, shard):
+    if shard[0] == 1:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return write_shard(job, shard)
+
+
+writer._write_shard = dies
+sys.exit(cli.main(["build", "-d", sys.argv[1]]))
+"""
+
+
+def test_a_build_that_loses_a_worker_ends_with_an_error(protocols, tmp_path):
+    """A worker killed by SIGKILL (the kernel's out-of-memory killer, say) while the pages are
+    written: the build says so and ends, leaving no folder, instead of waiting for it forever."""
+    temp, out = tmp_path / "tmp", tmp_path / "out"
+    temp.mkdir()
+    build = subprocess.Popen(
+        [sys.executable, "-c", LOSES_A_WORKER, str(out / "site")], cwd=ROOT, text=True, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "MELDCODE_PROTOCOLS": str(protocols), "TMPDIR": str(temp)},
+    )
+    try:
+        _, stderr = build.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(build.pid, signal.SIGKILL)  # the build and any worker it left
+        build.communicate()
+        pytest.fail("the build waited for a worker killed by SIGKILL (killed after 60 s)")
+    assert build.returncode == 1, stderr[-3000:]
+    assert "cannot write the generated pages" in stderr and "killed by SIGKILL" in stderr, stderr[-3000:]
+    assert [p.name for p in temp.iterdir() if p.name.startswith("meldcode-pages-")] == [], stderr[-2000:]
+    assert not out.exists() or list(out.iterdir()) == [], stderr[-2000:]

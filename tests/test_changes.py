@@ -116,6 +116,74 @@ def test_feeds_are_the_same_on_another_day_and_absolute_under_a_site_url(handboo
     assert relative.entries[0].link == "versies/augustus-2024/"  # resolved by the reader against the feed
 
 
+XML_TEXT = '<x a="1">&amp; ]]> <![CDATA[ &#xFFFE; &e; <!-- -- \U0001F600 \uFFFD \'"'
+"""What XML reads as markup, references or a section end, and characters beyond the first plane."""
+
+
+def _yaml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def test_every_feed_is_xml_with_each_text_as_written(tmp_path):
+    """Title, version and change note full of what XML reads as markup: both feeds parse (etree,
+    sax, feedparser) and their titles and summary hold the texts exactly as written."""
+    import xml.etree.ElementTree as ET
+    import xml.sax
+
+    protocols = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, protocols)
+    _with_new_version(protocols)
+    new = protocols / "variants" / "prisma-almere-2024.yaml"
+    title, version, note = f"Prisma {XML_TEXT}", "2024 <&>]]>'\"", f"Stap 2 {XML_TEXT}"
+    text = new.read_text(encoding="utf-8")
+    text = text.replace("title: Meldcode stappenplan Prisma (september 2021)", f"title: {_yaml_string(title)}")
+    text = text.replace('version: "augustus-2024"', f"version: {_yaml_string(version)}")
+    text = text.replace(f'change_note: "{NOTE}"', f"change_note: {_yaml_string(note)}")
+    new.write_text(text, encoding="utf-8")
+    pages = pages_on(load(protocols), dt.date(2024, 9, 15))
+    feeds = [path for path in pages if path.endswith(".xml")]
+    assert len(feeds) == 6
+    for path in feeds:
+        xml.sax.parseString(pages[path].encode("utf-8"), xml.sax.ContentHandler())
+        _feed(pages[path])
+        root = ET.fromstring(pages[path].encode("utf-8"))
+        entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+        mine = [e for e in entries if e.findtext("{http://www.w3.org/2005/Atom}title").startswith("Prisma <x")]
+        assert len(mine) == (1 if path in ("wijzigingen/feed.xml", "varianten/prisma-almere/feed.xml") else 0), path
+        for entry in mine:
+            assert entry.findtext("{http://www.w3.org/2005/Atom}title") == f"{title}: versie {version}"
+            assert f"Wijziging: {note}" in entry.findtext("{http://www.w3.org/2005/Atom}summary")
+    assert "Wijzigingen in het protocol " + title == ET.fromstring(
+        pages["varianten/prisma-almere/feed.xml"].encode("utf-8")).findtext("{http://www.w3.org/2005/Atom}title")
+
+
+@pytest.mark.parametrize("field", ["title", "version", "change_note"])
+@pytest.mark.parametrize("char", ["\ufffe", "\uffff", "\ufdd0"])
+def test_a_text_that_loads_never_breaks_a_feed(tmp_path, field, char):
+    """A character XML 1.0 cannot carry (or Unicode calls no character) in a title, version or
+    change note made every feed unreadable while ``check`` and the build passed: the sources
+    are refused, or else every feed still parses."""
+    import xml.etree.ElementTree as ET
+
+    protocols = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, protocols)
+    _with_new_version(protocols)
+    new = protocols / "variants" / "prisma-almere-2024.yaml"
+    escape = f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+    old = {"title": "title: Meldcode stappenplan Prisma (september 2021)",
+           "version": 'version: "augustus-2024"', "change_note": f'change_note: "{NOTE}"'}[field]
+    new.write_text(new.read_text(encoding="utf-8").replace(old, f'{field}: "Prisma 2024 {escape} stap 2"'),
+                   encoding="utf-8")
+    try:
+        handbook = load(protocols)
+    except SourceError as exc:
+        assert "prisma-almere-2024.yaml" in str(exc) and f"U+{ord(char):04X}" in str(exc)
+        return
+    pages = pages_on(handbook, dt.date(2024, 9, 15))
+    for path in [path for path in pages if path.endswith(".xml")]:
+        ET.fromstring(pages[path].encode("utf-8"))
+
+
 def _banner(markdown: str) -> bool:
     return '!!! warning "Lees dit protocol opnieuw, helemaal"' in markdown
 

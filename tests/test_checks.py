@@ -159,6 +159,8 @@ BAD = {
     "parents-informed": (lambda v: with_melding(v, ouders_informeren=None), ["melding.ouders_informeren"]),
     "melder-named": (lambda v: with_melding(v, door_from_text=True), ["melding.door"]),
     "valid-from-missing": (lambda v: v.model_copy(update={"valid_from": None}), [("valid_from", "")]),
+    # The region `generator import` writes when the document names none ("Landelijk" is a region).
+    "region-unknown": (lambda v: v.model_copy(update={"region": "Onbekend"}), [("region", "")]),
     "before-2019": (lambda v: v.model_copy(update={"valid_from": dt.date(2018, 12, 31)}), [("valid_from", "2018-12-31")]),
     "too-old": (lambda v: v.model_copy(update={"valid_from": dt.date(2021, 11, 22)}), [("valid_from", "2021-11-22")]),
     "review-overdue": (lambda v: v.model_copy(update={"herzien_voor": dt.date(2026, 11, 22)}),
@@ -350,6 +352,8 @@ SEED_FINDINGS = {
         ("steunpunt-named", "sections[2].body", "Steunpunt HG"),
         ("valid-from-missing", "valid_from", ""),
         ("veilig-thuis-phone-missing", "veilig_thuis.phone_as_written", ""),
+        # 002_* names no Veilig Thuis, no region and no number (read whole): the variant says "Onbekend".
+        ("region-unknown", "region", ""),
         ("veilig-thuis-in-step-2", "steps[1]", None),
         ("melder-named", "melding.door", None),
         *{("wie-from-text", f"steps[{i}].wie", None) for i in range(5)},

@@ -74,7 +74,7 @@ def handbook(tmp_path_factory):
     book = Handbook(tmp_path_factory.mktemp("incremental"))
     result = book.build()
     assert result.returncode == 0, result.stderr
-    assert (book.cache / "state.pickle").is_file()
+    assert (book.cache / "state.json").is_file()
     yield book
     shutil.rmtree(book.protocols.parent)
 
@@ -166,13 +166,13 @@ def test_a_failed_build_leaves_the_site_and_no_cache_and_the_next_build_is_full(
     assert result.returncode != 0
     assert f"school-{EDITED:04d}.yaml" in result.stderr
     assert files(handbook.site) == before
-    assert not (handbook.cache / "state.pickle").exists()
+    assert not (handbook.cache / "state.json").exists()
     variant.write_text(good, encoding="utf-8")
     inode_before = inodes(handbook.site)
     result = handbook.build()
     assert result.returncode == 0, result.stderr
     assert "varianten/school-0008/index.html" in rebuilt(inode_before, handbook.site)
-    assert (handbook.cache / "state.pickle").is_file()
+    assert (handbook.cache / "state.json").is_file()
     assert_same_as_full(handbook)
 
 
@@ -183,3 +183,40 @@ def test_a_site_changed_by_hand_is_built_whole(handbook):
     assert result.returncode == 0, result.stderr
     assert "met de hand" not in page.read_text(encoding="utf-8")
     assert_same_as_full(handbook)
+
+
+def _state(book: Handbook) -> Path:
+    """The cache's state file, whatever its format."""
+    found = [p for p in book.cache.iterdir() if p.is_file() and p.name.startswith("state.")]
+    assert len(found) == 1, f"test set-up: {found}"
+    return found[0]
+
+
+def _about_the_cache(book: Handbook, stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if str(book.cache) in line]
+
+
+def test_an_edit_of_the_same_size_with_its_time_put_back_is_published(handbook):
+    """The loader's files remembered in the cache count by what they hold, not by (mtime, size)."""
+    path = handbook.protocols / "variants" / "school-0005.yaml"
+    before = path.stat()
+    old = step_agreement(5, 2)
+    new = old.replace("twee", "TWEE")
+    handbook.edit(5, old, new)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns, "test set-up"
+    result = handbook.build()
+    assert result.returncode == 0, result.stderr
+    assert new in (handbook.site / "varianten/school-0005/index.html").read_text(encoding="utf-8")
+
+
+def test_a_damaged_cache_makes_a_full_build_and_says_so_once(handbook):
+    state = _state(handbook)
+    state.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
+    before = inodes(handbook.site)
+    result = handbook.build()
+    assert result.returncode == 0, result.stderr
+    lines = _about_the_cache(handbook, result.stderr)
+    assert len(lines) == 1 and "whole site" in lines[0], result.stderr
+    assert "varianten/school-0008/index.html" in rebuilt(before, handbook.site)
+    assert _state(handbook).stat().st_size > 0

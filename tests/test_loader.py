@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
 import subprocess
 import sys
@@ -493,3 +494,116 @@ def test_a_bad_placeholder_in_a_citing_text_is_still_named_in_its_own_file(proto
     message = str(info.value)
     assert "bad placeholder" in message and "rules.wie-from-text.reference" in message, message
     assert f"{file}:" in message and "sources.yaml" not in message, message
+
+
+# ---------------------------------------------------------------- dates are dates (issue 33)
+
+# (field, as written in the YAML, words the message must say). YAML reads 2024-01-01 as text
+# (the loader resolves no timestamps; the model parses it), 20240101 as an integer, 0.5 as a
+# float and true as a boolean: pydantic's lax mode read 0 as 1970-01-01 and 1767225600 as
+# 2026-01-01, silently.
+NOT_DATES = [
+    ("valid_from", "0", ["YAML read 0 as a number, not a date", "YYYY-MM-DD"]),
+    ("valid_from", "20240101", ["YAML read 20240101 as a number, not a date", "2024-01-01"]),
+    ("herzien_voor", "1767225600", ["YAML read 1767225600 as a number", "YYYY-MM-DD"]),
+    ("vastgesteld", "2024.5", ["YAML read 2024.5 as a number", "YYYY-MM-DD"]),
+    ("valid_until", "true", ["true or false, not a date", "YYYY-MM-DD"]),
+    ("valid_from", '"1767225600"', ["'1767225600' is not a date", "YYYY-MM-DD"]),
+    ("valid_from", "2024-01-01 10:00", ["'2024-01-01 10:00' is not a date", "YYYY-MM-DD"]),
+    ("valid_from", "1-9-2021", ["'1-9-2021' is not a date", "YYYY-MM-DD"]),
+]
+
+
+@pytest.mark.parametrize("field, written, words", NOT_DATES, ids=[f"{f}-{w}" for f, w, _ in NOT_DATES])
+def test_a_number_or_boolean_is_not_a_date(protocols, field, written, words):
+    file = protocols / "variants" / EXAMPLE
+    line = f"{field}: {written}"
+    _edit(file, "valid_from: 2021-09-01", line if field == "valid_from" else f"valid_from: 2021-09-01\n{line}")
+    message = assert_refused(protocols, file, line, [f"{field}: ", *words])
+    assert "1970" not in message and "2026-01-01" not in message
+
+
+def test_the_checks_date_setting_is_a_date_too(protocols):
+    file = protocols / "checks.yaml"
+    _edit(file, "meldcode_change_date: 2019-01-01", "meldcode_change_date: 20190101")
+    assert_refused(protocols, file, "meldcode_change_date: 20190101",
+                   ["settings.meldcode_change_date", "as a number, not a date", "2019-01-01"])
+
+
+def test_a_date_written_as_a_date_is_read_as_one(protocols):
+    file = protocols / "variants" / EXAMPLE
+    _edit(file, "valid_from: 2021-09-01", 'valid_from: 2021-09-01\nherzien_voor: "2024-01-01"\nvastgesteld: 2021-08-15')
+    version = load(protocols).current("prisma-almere", dt.date(2021, 9, 2))
+    assert (version.valid_from, version.herzien_voor, version.vastgesteld) == (
+        dt.date(2021, 9, 1), dt.date(2024, 1, 1), dt.date(2021, 8, 15))
+
+
+# ---------------------------------------------------------------- what XML 1.0 cannot carry (issue 33)
+
+NOT_IN_XML = {
+    "noncharacter-fffe": "\ufffe", "noncharacter-ffff": "\uffff", "noncharacter-fdd0": "\ufdd0",
+    "noncharacter-fdef": "\ufdef", "noncharacter-plane-1": "\U0001fffe", "noncharacter-plane-16": "\U0010ffff",
+}
+"""Characters a YAML source can hold (as escapes) that XML 1.0 cannot carry (U+FFFE, U+FFFF) or that
+Unicode reserves as never being characters (the other noncharacters): one in a change note made
+every feed unreadable. The control characters but tab and line feed are refused already."""
+LONE_SURROGATE = "\ud800"
+"""XML cannot carry it either; YAML refuses it as an escape and UTF-8 cannot encode it, so only
+data built in Python can hold one."""
+
+
+IN_EVERY_PLACE = ["noncharacter-fffe", "noncharacter-fdef", "noncharacter-plane-16"]
+"""Three of them in every kind of place (the test below puts each in every field)."""
+
+
+@pytest.mark.parametrize("char", [NOT_IN_XML[name] for name in IN_EVERY_PLACE], ids=IN_EVERY_PLACE)
+@pytest.mark.parametrize("field", sorted(FORMAT_PLACES))
+def test_what_xml_cannot_carry_is_refused_with_file_line_and_path(protocols, field, char):
+    if field in ("region-key", "source-url", "email") and char != "\ufffe":
+        pytest.skip("one case of a key and of an address is enough")
+    file, snippet, path = _with_format_character(protocols, field, char)
+    with pytest.raises(SourceError) as info:
+        load(protocols)
+    problem = next(p for p in info.value.problems if p.file == file)
+    assert problem.line == line_of(file, snippet.replace("Veilig", "name: Veilig Thuis Flevoland")) - (
+        1 if field == "region-key" else 0), str(info.value)
+    assert path in problem.path, str(info.value)
+    assert f"U+{ord(char):04X}" in problem.message and "noncharacter" in problem.message, str(info.value)
+    assert char not in str(info.value), "the message shows the character itself"
+
+
+def test_every_text_field_refuses_what_xml_cannot_carry():
+    """Every free-text field of every source (found by walking the model beside the YAML, as the
+    payload test finds them), each with one character of the catalogue in it, is refused, and
+    the error names the field and the character; a key of checks.yaml's places too."""
+    from pydantic import ValidationError
+    from test_untrusted_text import SOURCES, text_slots
+
+    from conftest import read_yaml, variant_files
+    from generator.model.sources import Variant
+
+    chars = itertools.cycle([*NOT_IN_XML.values(), LONE_SURROGATE])
+    files = [(PROTOCOLS / name, model) for name, model in SOURCES.items()] + [(p, Variant) for p in variant_files()]
+    accepted, checked = [], 0
+    for path, model in files:
+        data = read_yaml(path)
+        for container, key, where, _ in list(text_slots(model, data)):
+            original, char = container[key], next(chars)
+            container[key] = original[:1] + char + original[1:]
+            try:
+                model.model_validate(data)
+                accepted.append(f"{path.name}:{where} U+{ord(char):04X}")
+            except ValidationError as exc:
+                # pydantic-core refuses a lone surrogate itself (a Rust string cannot hold one).
+                errors = [e for e in exc.errors() if f"U+{ord(char):04X}" in str(e["msg"])
+                          or char == LONE_SURROGATE and e["type"] == "string_unicode"]
+                if not errors:
+                    accepted.append(f"{path.name}:{where}: {exc}")
+            container[key] = original
+            checked += 1
+    assert accepted == []
+    assert checked > 300
+    checks = read_yaml(PROTOCOLS / "checks.yaml")
+    checks["places"]["st\ufffeeps"] = checks["places"].pop("steps")
+    with pytest.raises(ValidationError, match=r"U\+FFFE"):
+        SOURCES["checks.yaml"].model_validate(checks)

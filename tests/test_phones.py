@@ -171,7 +171,7 @@ def _phone_links(pages) -> dict[str, list[tuple[str, str]]]:
     found = {}
     for page in pages:
         links = [(html.unescape(href), html.unescape(text))
-                 for href, text in re.findall(r'<a href="(tel:[^"]*)">([^<]*)</a>', page.content)]
+                 for href, text in re.findall(r'<a href="(tel:[^"]*)"[^>]*>([^<]*)</a>', page.content)]
         if links:
             found[page.path] = links
     return found
@@ -211,8 +211,8 @@ def test_a_note_is_shown_beside_its_number_not_dialled(phones_with_notes):
         "036 - 123 45 67", "ma t/m vr 8-17 uur", "0361234567")
     pages = {page.path: html.unescape(page.content) for page in render_pages(handbook, run_checks(handbook, TODAY), TODAY)}
     variant = pages["varianten/prisma-almere/index.md"]
-    assert '<a href="tel:0361234567">036 - 123 45 67</a> (ma t/m vr 8-17 uur)' in variant
-    assert '<a href="tel:08002000">0800-2000</a> (gratis, 24/7)' in variant
+    assert '<a href="tel:0361234567" dir="ltr">036 - 123 45 67</a> (ma t/m vr 8-17 uur)' in variant
+    assert '<a href="tel:08002000" dir="ltr">0800-2000</a> (gratis, 24/7)' in variant
 
 
 def test_a_national_number_with_a_note_is_still_the_number_protocols_write(phones_with_notes):
@@ -255,7 +255,7 @@ def test_plus_31_and_trunk_zero_dial_without_the_zero(protocols):
 def test_a_tel_link_in_markdown_that_dials_the_number_it_shows_stays(source, shown):
     from generator.site.templating import markdown
 
-    found = re.findall(r'<a href="(tel:[^"]*)">([^<]*)</a>', str(markdown(source)))
+    found = re.findall(r'<a href="(tel:[^"]*)"[^>]*>([^<]*)</a>', str(markdown(source)))
     assert len(found) == 1, found
     href, text = found[0]
     assert html.unescape(text) == shown

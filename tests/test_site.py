@@ -159,7 +159,7 @@ def test_the_tool_page_embeds_the_engines_table_of_every_walk_state(site_dir, na
     # every state that shows their question.
     links = {}
     for node, body in re.findall(r'<section [^>]*data-node="([^"]+)"[^>]*>(.*?)</section>', html, re.S):
-        links[node] = dict((label, href) for href, label in re.findall(r'href="#([^"]+)" data-answer="([^"]+)"', body))
+        links[node] = dict((label, href) for href, label in re.findall(r'href="#afweging-([^"]+)" data-answer="([^"]+)"', body))
     for state in table["states"].values():
         if state["node"] in EXPECTED_NEXT:
             assert {label: table["states"][state["go"][f"answer {state['node']} {label}"]]["node"]

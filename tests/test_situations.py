@@ -204,7 +204,7 @@ def test_the_entry_heads_the_variant_page_and_follows_its_tool(pages, page_name)
         first = re.search(r"<li.*?</li>", entry, flags=re.S).group(0)
         assert "Acuut gevaar" in first
         for phone in (CONTACTS["emergency"]["phone"], CONTACTS["national"]["phone"]):
-            assert f'href="tel:{re.sub(r"[^0-9+]", "", phone)}">{phone}</a>' in first
+            assert f'href="tel:{re.sub(r"[^0-9+]", "", phone)}" dir="ltr">{phone}</a>' in first
         assert CONTACTS["national"]["hours"] in first
         if page_name == "index.md":  # at the top: before the facts and the step table
             assert page.index('class="situation-entry"') < page.index("Wie bel ik?")
@@ -226,7 +226,7 @@ def test_the_entry_takes_its_numbers_from_contacts_yaml(tmp_path):
     page = next(p.content for p in render_pages(handbook, run_checks(handbook, DATE), DATE)
                 if p.path == "varianten/levwn/index.md")
     entry = re.search(r'<nav class="situation-entry".*?</nav>', page, flags=re.S).group(0)
-    assert 'href="tel:911">911</a>' in entry and 'href="tel:08001234">0800-1234</a>' in entry
+    assert 'href="tel:911" dir="ltr">911</a>' in entry and 'href="tel:08001234" dir="ltr">0800-1234</a>' in entry
     assert "112" not in entry and "0800-2000" not in entry
 
 

@@ -74,6 +74,7 @@ PAYLOADS = [
     "P{n} [ref]\n\n[ref]: javascript:alert(1)",
     "P{n} <a href=\"javascript:alert(1)\">a</a> <iframe src=\"https://evil.example/\"></iframe>",
     "P{n} mailto:x@evil.example tel:0800 javascript:alert(1)",
+    'P{n} <?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "boem">]> &e; &#xFFFE; \ufffd \U0001f600',
 ]
 
 PHONES = ["+31 (0)88 222 05 00", "0800-2000", "088 - 222 05 00", "+44 20 7946 0000", "036-1234567", "112"]
@@ -286,7 +287,7 @@ def test_a_link_title_in_markdown_is_dropped():
     read as HTML): the link stays, its title goes, whatever it holds."""
     html = str(markdown(f'Bel [Veilig Thuis](https://veiligthuis.nl/ "{FAKE}") of [0800-2000](tel:08002000 \'0800\').'))
     assert html == ('<p>Bel <a href="https://veiligthuis.nl/">Veilig Thuis</a> of '
-                    '<a href="tel:08002000">0800-2000</a>.</p>\n'), html
+                    '<a href="tel:08002000" dir="ltr">0800-2000</a>.</p>\n'), html
 
 
 # ---------------------------------------------------------------- the built HTML
@@ -410,6 +411,37 @@ def test_every_phone_link_dials_the_number_it_shows(payload_site):
              for href, text in re.findall(r'<a href="(tel:[^"]*)"[^>]*>([^<]*)</a>', page.read_text(encoding="utf-8"))]
     assert {text for _, _, text in links} >= set(PHONES[:4]), sorted({text for _, _, text in links})
     assert [link for link in links if link[1] != dialled(link[2])] == []
+
+
+# ---------------------------------------------------------------- the feeds
+
+
+def test_every_feed_is_xml_and_shows_each_payload_as_written(payload_site):
+    """Every feed of the payload site (the handbook's and each protocol's, whose titles, versions
+    and change notes hold payloads) parses as XML (etree, sax) and as Atom (feedparser), and
+    each payload in it is its text exactly as written (issue 33)."""
+    import xml.etree.ElementTree as ET
+    import xml.sax
+
+    import feedparser
+
+    site, planted = payload_site
+    feeds = sorted(site.rglob("feed.xml"))
+    assert len(feeds) >= 6
+    shown = set()
+    for path in [*feeds, site / "sitemap.xml"]:
+        xml.sax.parse(str(path), xml.sax.ContentHandler())
+        texts = [element.text or "" for element in ET.parse(path).getroot().iter()]
+        texts += [value for element in ET.parse(path).getroot().iter() for value in element.attrib.values()]
+        for text in texts:
+            for marker in re.findall(r"P\d+(?!\d)", text):
+                payload, source, _ = planted.by_marker[marker]
+                assert payload.strip() in text, (path, source, text)
+                shown.add(source.split(":", 1)[1])
+        if path.name == "feed.xml":
+            parsed = feedparser.parse(path.read_bytes())
+            assert not parsed.bozo and parsed.version == "atom10", (path, parsed.get("bozo_exception"))
+    assert {"title", "version", "change_note"} <= shown, shown
 
 
 # ---------------------------------------------------------------- in Chromium

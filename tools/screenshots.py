@@ -6,16 +6,27 @@
 A variant page and the comparison of four protocols, each on a laptop
 (1280 px) and on a phone (360 px); the entry "Waar gaat uw zorg over?" at the
 top of a variant page on a phone and a situation page on a laptop; the self-check of
-an inwerken page on a phone; in Debian's Chromium over loopback.
+an inwerken page on a phone; in Debian's Chromium over loopback. And the review of an
+imported document on a laptop
+(``python -m generator review``, a local file): the Kwaliteitskaart seed
+(``../shared/seeds/000_*.txt``, or ``$MELDCODE_SEEDS``), or, where the seeds
+are missing, a Word file made from its hand-made variant.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from generator.release.loopback import CHROMIUM, CHROMIUM_ARGS, serve
+
+ROOT = Path(__file__).resolve().parent.parent
 
 COMPARE = "vergelijken/?v=consent&v=levwn&v=flevoland-kwaliteitskaart&v=prisma-almere"
 DESKTOP = {"width": 1280, "height": 800}
@@ -30,6 +41,35 @@ SHOTS = [
     ("situation-desktop.png", DESKTOP, "varianten/consent/zorg-over-een-medewerker/", ""),
     ("inwerken-phone.png", PHONE, "varianten/consent/inwerken/", "#test-uzelf"),
 ]
+REVIEW = ("review-desktop.png", DESKTOP, "#stappenplan")
+"""The review page, its handbook column scrolled to this element."""
+
+
+def review_page(work: Path) -> Path:
+    """Import a document into a copy of the protocols in ``work`` and write its review page."""
+    from generator.cli import main
+
+    protocols = work / "protocols"
+    shutil.copytree(ROOT / "protocols", protocols)
+    seeds = Path(os.environ.get("MELDCODE_SEEDS", ROOT.parent / "shared" / "seeds"))
+    found = sorted(seeds.glob("000_*.txt")) if seeds.is_dir() else []
+    if found:
+        document = found[0]
+    else:
+        import yaml
+
+        from bench.documents import make_docx
+
+        document = work / "kwaliteitskaart.docx"
+        variant = yaml.safe_load((protocols / "variants" / "flevoland-kwaliteitskaart.yaml").read_text(encoding="utf-8"))
+        make_docx(variant, document)
+    for argv in (["import", str(document), "--id", "voorbeeld", "--school-type", "PO"],
+                 ["review", "voorbeeld", "-f", str(ROOT / "mkdocs.yml")]):
+        with contextlib.redirect_stdout(io.StringIO()):
+            status = main(["--protocols", str(protocols), *argv])
+        if status != 0:
+            raise SystemExit(f"python -m generator {argv[0]} failed for {document}")
+    return work / ".review" / "voorbeeld.html"
 
 
 def take(site: Path, out: Path) -> list[Path]:
@@ -50,6 +90,16 @@ def take(site: Path, out: Path) -> list[Path]:
                 if anchor:
                     # Just under the theme's header, as following a link to the anchor would.
                     page.locator(anchor).evaluate("el => window.scrollTo(0, el.getBoundingClientRect().top + scrollY - 56)")
+                page.wait_for_timeout(200)
+                page.screenshot(path=out / name)
+                written.append(out / name)
+                context.close()
+            with tempfile.TemporaryDirectory() as work:
+                name, viewport, anchor = REVIEW
+                context = browser.new_context(viewport=viewport, locale="nl-NL", device_scale_factor=1)
+                page = context.new_page()
+                page.goto(review_page(Path(work)).as_uri())
+                page.locator(anchor).evaluate("el => el.scrollIntoView()")
                 page.wait_for_timeout(200)
                 page.screenshot(path=out / name)
                 written.append(out / name)

@@ -1,16 +1,21 @@
 """What a build leaves for the next one, so that an edited protocol is published in a minute (D34).
 
 ``python -m generator build --cache DIR`` (``make build``) keeps here, after every build that
-succeeded: the loaded handbook and its check report, every generated page's Markdown with its
-digest, the pages in the search index, the search index's parts and a list of the site's files
-as written. The next build with the same cache uses it when nothing but variant files changed
-since (the code, the templates, ``docs/``, ``mkdocs.yml``, the locks, the build date and the
-shared sources are the same: ``fingerprint``) and the site is the one this cache describes
-(``Snapshot.matches``). Then it renders the edited variants and the shared pages only, has MkDocs
-build the pages whose Markdown changed, links every other file from the earlier site and indexes
-only the search parts holding a changed page. The result is the site a full build makes, byte for
-byte (``tests/test_incremental.py``).
+succeeded: its check report, an ``Outline`` of its handbook, the variant files the loader read
+(``loader.remembered_files``: each file's SHA-256 and its validated variant), every generated
+page's Markdown with its digest, the pages in the search index, the search index's parts and a
+list of the site's files as written. The next build with the same cache uses it when nothing but
+variant files changed since (the code, the templates, ``docs/``, ``mkdocs.yml``, the locks, the
+build date and the shared sources are the same: ``fingerprint``, ``Outline``) and the site is the
+one this cache describes (``Snapshot.matches``). Then it parses only the variant files whose
+bytes changed, renders the edited variants and the shared pages only, has MkDocs build the pages
+whose Markdown changed and indexes only the search parts holding a changed page. The result is
+the site a full build makes, byte for byte (``tests/test_incremental.py``).
 
+The state is JSON (``STATE``), written and read back by pydantic, which validates every value
+again, the handbook's variants as the loader does: whoever can write this folder can change what
+a build from it publishes, but runs no code in it (no pickle, D37). A state that is damaged,
+cannot be read or is of another format makes a full build, with one line on stderr saying so.
 The cache is taken apart when a build starts (``BuildCache.take``) and written again only by a
 build that succeeded: a build that fails, or is stopped, leaves none, and the next build is full.
 """
@@ -18,25 +23,32 @@ build that succeeded: a build that fails, or is stopped, leaves none, and the ne
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
-import pickle
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+from pydantic import TypeAdapter, ValidationError
 
 from ..checks import Report
 from ..model import loader
-from ..model.handbook import Handbook
+from ..model.handbook import SHARED_SOURCES, Handbook
+from ..model.loader import RememberedFiles
 
-STATE = "state.pickle"
+STATE = "state.json"
+OLD_STATES = ("state.pickle",)
+"""The state files of earlier formats: a cache holding one is not read."""
 PAGES = "pages"
 """The generated pages' Markdown, as the last build rendered it."""
 NEW_PAGES = "pages.new"
 """A full build renders here; it becomes ``PAGES`` when the build succeeded."""
 SEARCH_PARTS = "search-parts"
 """The search index's parts (``release.search.index_site``), reused while their pages are unchanged."""
-FORMAT = 1
+FORMAT = 2
 """Raised whenever what a snapshot holds changes: an older cache is then not read."""
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +95,40 @@ def manifest(site: Path) -> dict[str, tuple[int, int]]:
     return files
 
 
+def _digest(data: str) -> str:
+    return hashlib.blake2b(data.encode(), digest_size=16).hexdigest()
+
+
+@dataclass
+class Outline:
+    """What a build's handbook was, as far as the next build must know to find the edited
+    variants (``pages.edited_variants`` compares two handbooks; the cache keeps only this)."""
+
+    shared: dict[str, str]
+    """Each shared source (``SHARED_SOURCES``) and the digest of its validated data (comments
+    and layout do not count)."""
+    variants: dict[str, str]
+    """Each variant and the digest of its versions' validated data."""
+
+    @classmethod
+    def of(cls, handbook: Handbook) -> Outline:
+        shared = {}
+        for name in SHARED_SOURCES:
+            source = getattr(handbook, name)
+            shared[name] = "" if source is None else _digest(source.model_dump_json())
+        variants = {vid: _digest("\0".join(v.model_dump_json() for v in handbook.versions(vid)))
+                    for vid in handbook.variant_ids}
+        return cls(shared, variants)
+
+    def edited(self, handbook: Handbook) -> set[str] | None:
+        """The variants of ``handbook`` whose versions differ from this outline's; None when
+        anything else differs (a shared source, or which variants there are)."""
+        now = Outline.of(handbook)
+        if now.shared != self.shared or list(now.variants) != list(self.variants):
+            return None
+        return {vid for vid, digest in now.variants.items() if self.variants[vid] != digest}
+
+
 @dataclass
 class Snapshot:
     """One successful build, as the next one needs it."""
@@ -90,20 +136,26 @@ class Snapshot:
     key: str
     site: str
     """The real path of the site it built."""
-    handbook: Handbook
     report: Report
-    digests: dict[str, bytes]
+    outline: Outline
+    digests: dict[str, str]
     """Each generated page (path below ``PAGES``) and the digest of its Markdown."""
     indexed: list[str]
     """The pages in the search index (site-relative)."""
     files: dict[str, tuple[int, int]] = field(default_factory=dict)
     """``manifest`` of the site as this build left it."""
-    variant_files: dict = field(default_factory=dict)
-    """``loader.remembered_files``: the next build reads only the variant files that changed."""
+    variant_files: RememberedFiles = field(default_factory=dict)
+    """``loader.remembered_files``: the next build parses only the variant files that changed."""
+    format: Literal[FORMAT] = FORMAT
 
     def matches(self, key: str, site: Path) -> bool:
         real = os.path.realpath(site)
         return self.key == key and self.site == real and os.path.isdir(real) and manifest(Path(real)) == self.files
+
+
+@functools.cache
+def _state() -> TypeAdapter:
+    return TypeAdapter(Snapshot)
 
 
 class BuildCache:
@@ -129,17 +181,26 @@ class BuildCache:
         way the cache no longer counts as written until ``save``: a build that fails leaves none."""
         state = self.folder / STATE
         snapshot = None
-        try:
-            with state.open("rb") as stream:
-                snapshot = pickle.load(stream)  # noqa: S301 - our own file, written by save()
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-            snapshot = None
-        state.unlink(missing_ok=True)
-        if not isinstance(snapshot, Snapshot) or not snapshot.matches(key, site) or not self.pages.is_dir():
+        if any((self.folder / old).exists() for old in OLD_STATES):
+            self._say("is of an older format")
+        else:
+            try:
+                snapshot = _state().validate_json(state.read_bytes())
+            except FileNotFoundError:  # no build kept one (the first, or one that failed)
+                pass
+            except OSError as exc:
+                self._say(f"cannot be read ({exc.strerror or exc})")
+            except ValidationError as exc:
+                self._say(_damage(exc))
+        if snapshot is None or not snapshot.matches(key, site) or not self.pages.is_dir():
             self.clear()
             return None
+        state.unlink()
         loader.remember_files(snapshot.variant_files)
         return snapshot
+
+    def _say(self, what: str) -> None:
+        print(f"meldcode: the build cache {self.folder} {what}; building the whole site", file=sys.stderr, flush=True)
 
     def clear(self) -> None:
         """Nothing of an earlier build: the next one is full."""
@@ -156,6 +217,15 @@ class BuildCache:
         snapshot.variant_files = loader.remembered_files()
         snapshot.files = files
         written = self.folder / f"{STATE}.new"
-        with written.open("wb") as stream:
-            pickle.dump(snapshot, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        written.write_bytes(_state().dump_json(snapshot))
         os.replace(written, self.folder / STATE)
+
+
+def _damage(exc: ValidationError) -> str:
+    """One line on what is wrong with a state file."""
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
+    if any(error["loc"] == ("format",) for error in errors):
+        return "is of another format"
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"is damaged ({len(errors)} error(s); {where + ': ' if where else ''}{first['msg']})"

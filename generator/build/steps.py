@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..checks import Report, rechecked, run_checks
 from ..model.dates import nl_date
-from ..model.forking import default_workers
+from ..model.forking import WorkerLost, default_workers
 from ..model.loader import Handbook, SourceError, load
 from ..release import search
 from ..site import assets
@@ -70,6 +70,8 @@ def check(handbook: Handbook, day: dt.date, options: BuildOptions, *,
         return rechecked(previous, handbook, edited, workers=workers(options))
     except SourceError as exc:
         raise BuildError(str(exc)) from None
+    except WorkerLost as exc:
+        raise BuildError(f"meldcode: cannot check the sources: {exc}") from None
 
 
 def render(handbook: Handbook, report: Report, day: dt.date, options: BuildOptions, *,
@@ -89,6 +91,8 @@ def render(handbook: Handbook, report: Report, day: dt.date, options: BuildOptio
             raise BuildError(f"meldcode: cannot write the generated pages: {exc}") from None
         if isinstance(exc, SourceError):
             raise BuildError(str(exc)) from None
+        if isinstance(exc, WorkerLost):
+            raise BuildError(f"meldcode: cannot write the generated pages: {exc}") from None
         raise
     return folder, rendered
 

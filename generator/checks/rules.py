@@ -124,6 +124,12 @@ def unplaced(variant: Variant, ctx: Context) -> list[Hit]:
     return hits
 
 
+def region_unknown(variant: Variant, ctx: Context) -> list[Hit]:
+    """The region is one of the rule's patterns, as a whole: unknown (``generator import``
+    writes "Onbekend" where the document names none)."""
+    return [("region", "")] if any(r.fullmatch(variant.region) for r in ctx.rule.regexes) else []
+
+
 def afwegingskader_used(variant: Variant, ctx: Context) -> list[Hit]:
     """Step 4 or 5 (wat, hoe; web addresses left out) has any of the rule's patterns."""
     four, five = _step(variant, 4), _step(variant, 5)
@@ -311,6 +317,7 @@ KINDS: dict[RuleKind, Rule] = {
 
 PROCEDURES: dict[str, Rule] = {
     "unplaced": unplaced,
+    "region-unknown": region_unknown,
     "wie-from-text": wie_from_text,
     "wie-without-role": wie_without_role,
     "afwegingskader-used": afwegingskader_used,

@@ -18,7 +18,7 @@ Hit = tuple[str, str]
 PATH_ORDER = (
     "valid_from", "herzien_voor", "source", "title", "intro", "steps", "wat", "wie", "hoe", "melding", "door",
     "ouders_informeren", "sections", "items", "body", "contacts", "name", "role",
-    "organisation", "phone", "email", "website", "veilig_thuis", "phone_as_written",
+    "organisation", "region", "phone", "email", "website", "veilig_thuis", "phone_as_written",
     "website_as_written", "note", "situations", "unplaced",
 )
 """Every name a finding's ``where`` can contain, in the order of a protocol."""

@@ -110,15 +110,20 @@ def check_id(variant_id: str, variants: Path, version: str | None) -> tuple[Path
 
 def import_document(path: Path, variant_id: str, protocols: Path, *, school_type: str | None = None,
                     region: str | None = None, version: str | None = None, write: bool = True,
-                    today: dt.date | None = None) -> Intake:
+                    today: dt.date | None = None, again: bool = False) -> Intake:
     """Import ``path`` as variant ``variant_id``: the draft written (unless ``write`` is false)
-    and the ``Intake`` with what was found. ``IntakeError`` names what to do; nothing is written then."""
+    and the ``Intake`` with what was found. ``IntakeError`` names what to do; nothing is written then.
+    ``again``: read a document imported before, for its review (the id is in use; nothing is written)."""
     variants = protocols / "variants"
-    target, earlier = check_id(variant_id, variants, version)
+    if again:
+        target, earlier, write = variants / f"{variant_id}{'-' + version_slug(version) if version else ''}.yaml", [], False
+    else:
+        target, earlier = check_id(variant_id, variants, version)
     shared = load_shared(protocols)
     document = read(path)
     laid = layout(document)
     found = structure(laid.blocks, shared, "\n".join(b.text for b in laid.blocks))
+    laid.repairs["contents"] += found.contents_dropped
     intake = Intake(path, document, laid, found, {}, target)
     intake.data = _variant(intake, variant_id, shared, school_type, region, version, earlier, today or dt.date.today())
     for index in range(len(laid.blocks)):

@@ -17,6 +17,9 @@ repairs undo the page, never a word:
   ``A:``) stay text, since Markdown numbers only with digits;
 - bold and italic are kept as Markdown (``bold``, ``italic``).
 
+A table of contents whose every entry repeats a heading is dropped by ``structure``, which
+knows the headings (``contents``).
+
 Every block keeps its page and its place in the document (``index``), for the review.
 """
 
@@ -38,6 +41,7 @@ REPAIRS = {
     "numbered": "numbers made numbered list items",
     "bold": "bold runs kept",
     "italic": "italic runs kept",
+    "contents": "table of contents entries dropped (each repeats a heading)",
 }
 """Every repair ``layout`` counts, with how the summary names it."""
 

@@ -17,6 +17,14 @@ text under its steps is taken. Everything between the heading of step *n* and th
 and shares no word with step 5's *wat*. The rest becomes sections in the document's order,
 each heading with its text; what stands under no heading (and is no title, date, version or
 organisation) goes to ``unplaced``. Every block's place is in ``Structure.placements``.
+
+A **title page** is what comes before the document's first step, its table of contents, or its
+first running text (a paragraph of eight words or more that ends a sentence) and the heading
+right above it:
+its title, date, version and organisation are read from it, the rest is ``unplaced``. A **table
+of contents** (lines ending in dot leaders and a page number, under a heading such as "Inhoud")
+is layout where every entry repeats a heading of the document: it is dropped and counted
+(``contents``); else it goes to ``unplaced`` as one block, for a person.
 """
 
 from __future__ import annotations
@@ -116,6 +124,8 @@ class Structure:
     facts: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     proposals: list[dict] = field(default_factory=list)
+    contents_dropped: int = 0
+    """Entries of tables of contents dropped as layout (each repeats a heading of the document)."""
 
 
 # ---------------------------------------------------------------- helpers
@@ -139,8 +149,15 @@ def _length(blocks: list[Block]) -> int:
     return sum(len(b.text) for b in blocks)
 
 
+_LEADER = re.compile(r"\s*(?:\.{4,}|…{2,}|(?:\. ){3,}\.?)\s*\d+(?=\s|$)\s*")
+"""Dot leaders and a page number: where an entry of a table of contents ends."""
+_CONTENTS_TITLE = re.compile(r"^(?:inhoud(?:sopgave|stafel|soverzicht)?|contents|table of contents)\s*:?$",
+                             re.IGNORECASE)
+"""The heading over a table of contents."""
+
+
 def _is_toc(block: Block) -> bool:
-    return bool(re.search(r"(?:\.{4,}|…{2,})\s*\d+\s*$", block.text))
+    return bool(re.search(r"(?:\.{4,}|…{2,}|(?:\. ){3,}\.?)\s*\d+\s*$", block.text))
 
 
 # ---------------------------------------------------------------- steps
@@ -405,10 +422,98 @@ def structure(blocks: list[Block], shared: Shared, text: str) -> Structure:
             step.wat_from_model = True
         if not step.wie:
             step.wie, step.wie_from_text = _wie_from_text(step, shared)
-    sections, unplaced = _sections(blocks, used, placements, shared)
-    facts = _facts(blocks, placements, unplaced, shared, text)
+    contents = _contents(blocks, used)
+    in_contents = {b.index for run, _ in contents for b in run}
+    front = _front_matter(blocks, used | in_contents)
+    sections, unplaced = _sections(blocks, used | in_contents | {b.index for b in front}, placements, shared)
+    facts, rest = _facts(front, placements, shared, text)
+    groups = [rest] if rest else []
+    dropped = 0
+    for run, entries in contents:
+        if entries is None:
+            groups.append(run)
+        else:
+            dropped += entries
+            for block in run:
+                placements[block.index] = "dropped"
+    unplaced = sorted(unplaced + groups, key=lambda group: group[0].index)
+    for number, group in enumerate(unplaced):
+        for block in group:
+            placements[block.index] = f"unplaced[{number}]"
     proposals = _proposals(steps, sections)
-    return Structure(steps, sections, unplaced, placements, facts, notes, proposals)
+    return Structure(steps, sections, unplaced, placements, facts, notes, proposals, dropped)
+
+
+def _contents(blocks: list[Block], used: set[int]) -> list[tuple[list[Block], int | None]]:
+    """Each table of contents: its blocks (its heading, three entries or more; a short line
+    between two entries, an entry's first line, with them) and how many entries it has if every
+    entry repeats a heading of the document (a block outside it with exactly its words, its
+    number aside), else None."""
+    runs: list[list[Block]] = []
+    position = 0
+    while position < len(blocks):
+        if blocks[position].index in used or not _is_toc(blocks[position]):
+            position += 1
+            continue
+        end = position
+        while end + 1 < len(blocks) and blocks[end + 1].index not in used and (_is_toc(blocks[end + 1]) or (
+                end + 2 < len(blocks) and _is_toc(blocks[end + 2]) and len(words(blocks[end + 1].text)) <= 15
+                and not blocks[end + 1].text.rstrip().endswith((".", ";")))):
+            end += 1
+        start = position
+        if start > 0 and blocks[start - 1].index not in used and _CONTENTS_TITLE.match(blocks[start - 1].text.strip()):
+            start -= 1
+        runs.append(blocks[start:end + 1])
+        position = end + 1
+    found = []
+    for run in runs:
+        inside = {b.index for b in run}
+        headings = set()
+        for block in blocks:
+            if block.index not in inside:
+                headings.add(tuple(words(block.text)))
+                headings.add(tuple(words(f"{block.mark or ''} {block.text}")))
+        entries, pending = [], ""
+        for block in run:
+            if _CONTENTS_TITLE.match(block.text.strip()):
+                continue
+            pieces = [p.strip() for p in _LEADER.split(block.text)]
+            if not _is_toc(block):  # a line between two entries: an entry, or the first line of the next
+                if tuple(words(block.text)) in headings:
+                    entries.append(block.text)
+                else:
+                    pending = block.text
+                continue
+            pieces[0] = f"{pending} {pieces[0]}".strip()
+            pending = ""
+            entries += [p for p in pieces if p]
+        if len(entries) < 3:
+            continue
+        repeats = all(tuple(words(e)) in headings or tuple(words(re.sub(r"^\s*\d+[.)]?\s*", "", e))) in headings
+                      for e in entries + ([pending] if pending else []))
+        found.append((run, len(entries) if repeats else None))
+    return found
+
+
+def _body(block: Block) -> bool:
+    """Running text: a paragraph or list item of eight words or more that ends a sentence."""
+    text = block.text.strip().rstrip("\"'”’)")
+    return block.kind != "heading" and len(words(text)) >= 8 and text.endswith((".", "!", "?", ":", ";"))
+
+
+def _front_matter(blocks: list[Block], taken: set[int]) -> list[Block]:
+    """The title page: the blocks before the first step or table of contents, or before the
+    first running text and the heading right above it (unless that is a date or a version)."""
+    for position, block in enumerate(blocks):
+        if block.index in taken:
+            return blocks[:position]
+        if _body(block):
+            above = blocks[position - 1] if position else None
+            if above is not None and above.kind == "heading" and not _VERSION.match(above.text) \
+                    and not _DATE.fullmatch(above.text.strip()):
+                return blocks[:position - 1]
+            return blocks[:position]
+    return []
 
 
 def _heading_steps(chosen, blocks: list[Block], placements: dict[int, str]) -> tuple[list[Step], set[int]]:
@@ -563,12 +668,11 @@ def _title(block: Block) -> str:
 # ---------------------------------------------------------------- facts
 
 
-def _facts(blocks: list[Block], placements: dict[int, str], unplaced: list[list[Block]], shared: Shared, text: str) -> dict:
-    """Title, date, version and organisation from the blocks before the first section or step
-    (each taken out of ``unplaced``); phones, e-mail addresses, websites and the Veilig Thuis
-    region from the whole text."""
+def _facts(lead: list[Block], placements: dict[int, str], shared: Shared, text: str) -> tuple[dict, list[Block]]:
+    """Title, date, version and organisation from the title page (``lead``), and its blocks that
+    are none of these; phones, e-mail addresses, websites and the Veilig Thuis region from the
+    whole text."""
     facts: dict = {"title_parts": [], "date": None, "version": None, "organisation": None}
-    lead = unplaced[0] if unplaced and unplaced[0] and unplaced[0][0].index == _first_text(blocks) else []
     taken = set()
     seen_texts = Counter(b.text.strip() for b in lead)
     title_open = True
@@ -596,21 +700,9 @@ def _facts(blocks: list[Block], placements: dict[int, str], unplaced: list[list[
             title_open = False
             continue
         taken.add(block.index)
-    if lead:
-        rest = [b for b in lead if b.index not in taken]
-        unplaced[0][:] = rest
-        if not rest:
-            del unplaced[0]
-        for number, group in enumerate(unplaced):
-            for b in group:
-                placements[b.index] = f"unplaced[{number}]"
     facts["title"] = " ".join(facts.pop("title_parts")) or None
     facts.update(_contacts(text, shared))
-    return facts
-
-
-def _first_text(blocks: list[Block]) -> int:
-    return blocks[0].index if blocks else -1
+    return facts, [b for b in lead if b.index not in taken]
 
 
 def _valid_phone(number: str) -> bool:

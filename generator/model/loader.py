@@ -11,11 +11,11 @@ import contextlib
 import datetime as dt
 import errno
 import fnmatch
+import hashlib
 import itertools
 import os
 import re
 import stat
-import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -326,8 +326,8 @@ def _not_regular(file: Path, mode: int) -> str | None:
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def _read_text(file: Path) -> str:
-    """A regular file's text, read no further than ``MAX_FILE_BYTES`` (+ 1, to know it is more).
+def _read_bytes(file: Path) -> bytes:
+    """A regular file's bytes, read no further than ``MAX_FILE_BYTES`` (+ 1, to know it is more).
 
     The file is looked at before it is opened (a device is never opened), opened without
     following a link or waiting for a writer (a FIFO), and what was opened is looked at again:
@@ -353,14 +353,15 @@ def _read_text(file: Path) -> str:
     if len(data) > MAX_FILE_BYTES:  # grew since, or its size was not what the file system said
         raise _NotRead(f"file has more than {MAX_FILE_BYTES:,} bytes; a source may have at most "
                        f"{MAX_FILE_BYTES:,} bytes (1 MiB)")
-    return data.decode("utf-8")
+    return data
 
 
-def _read(file: Path, problems: list[Problem]) -> Any:
-    """The file's data and lines, or ``_FAILED`` with a problem recorded. Empty files are problems."""
+def _read(file: Path, problems: list[Problem], raw: bytes | None = None) -> Any:
+    """The file's data and lines, or ``_FAILED`` with a problem recorded. Empty files are problems.
+    ``raw``: the file's bytes, already read (``_read_bytes``)."""
     text = ""
     try:
-        text = _read_text(file)
+        text = (_read_bytes(file) if raw is None else raw).decode("utf-8")
         data, lines = _parse(text)
     except _NotRead as exc:
         problems.append(Problem(file, None, "", str(exc)))
@@ -607,31 +608,32 @@ class _ReadVariant:
     title_line: int | None
     organisation_line: int | None
     situation_lines: dict[str, int | None] = field(default_factory=dict)
+    """The line of each situation the variant marks passages for (its key under ``situations``)."""
     owner_line: int | None = None
     """The line of ``eigenaar`` (a role id), checked against roles.yaml."""
-    """The line of each situation the variant marks passages for (its key under ``situations``)."""
 
 
-_CACHE: OrderedDict[Path, tuple[tuple[int, int], _ReadVariant]] = OrderedDict()
+RememberedFiles = dict[Path, tuple[str, _ReadVariant]]
+"""Variant files read before: resolved path -> (the SHA-256 of the file's bytes, what it gave)."""
+
+_CACHE: OrderedDict[Path, tuple[str, _ReadVariant]] = OrderedDict()
 """Variant files read before, by resolved path: ``mkdocs serve`` reloads the protocols
-on every change, and at thousands of variants re-reading the unchanged ones is most
-of a rebuild. An entry counts only while the file's (mtime, size) is unchanged."""
+on every change, and at thousands of variants re-parsing the unchanged ones is most
+of a rebuild. An entry counts only while the file holds the same bytes (their SHA-256):
+every file is read on every load, and parsed and validated only when it changed (D37)."""
 CACHE_SIZE = 20_000
 """The most variant files remembered (the least recently read are forgotten)."""
-_RACY_NS = 2_000_000_000
-"""A file changed in the last 2 s is not cached: a second edit within the same tick
-of the file system's clock, of the same size, would not change its (mtime, size)."""
 
 
-def remembered_files() -> dict:
+def remembered_files() -> RememberedFiles:
     """The variant files read and unchanged so far (for ``build.cache``: the next build's process
-    then reads only the files that changed since)."""
+    then parses only the files that changed since)."""
     return dict(_CACHE)
 
 
-def remember_files(entries: dict) -> None:
-    """Take ``remembered_files`` of an earlier process; each still counts only while its file's
-    (mtime, size) is unchanged."""
+def remember_files(entries: RememberedFiles) -> None:
+    """Take ``remembered_files`` of an earlier process; each still counts only while its file
+    holds the same bytes."""
     for path, entry in entries.items():
         _CACHE.setdefault(path, entry)
     while len(_CACHE) > CACHE_SIZE:
@@ -639,18 +641,18 @@ def remember_files(entries: dict) -> None:
 
 
 def _read_variant(file: Path, problems: list[Problem]) -> _ReadVariant | None:
-    """The file's validated variant (from the cache if the file is unchanged), or None
-    with its problems recorded. Files with problems are never cached: read every time."""
+    """The file's validated variant (remembered, if the file holds the bytes it held then), or
+    None with its problems recorded. Files with problems are never remembered: read every time."""
     try:
-        info = os.lstat(file)
-        path, stamp = file.resolve(), (info.st_mtime_ns, info.st_size)
-    except OSError:
-        path = stamp = None
+        raw = _read_bytes(file)
+        path, digest = file.resolve(), hashlib.sha256(raw).hexdigest()
+    except (_NotRead, OSError):
+        raw = path = digest = None  # ``_read`` reads it again, and says what is wrong
     cached = _CACHE.get(path) if path else None
-    if cached is not None and cached[0] == stamp:
+    if cached is not None and cached[0] == digest:
         _CACHE.move_to_end(path)
         return cached[1]
-    read = _read(file, problems)
+    read = _read(file, problems, raw)
     if read is _FAILED:
         return None
     variant = _validate(Variant, read, file, problems)
@@ -663,8 +665,8 @@ def _read_variant(file: Path, problems: list[Problem]) -> _ReadVariant | None:
                          _line_of(lines, ("title",)), _line_of(lines, ("organisation", "name")),
                          {sid: _line_of(lines, ("situations", sid)) for sid in variant.situations},
                          _line_of(lines, ("eigenaar",)))
-    if path and stamp[0] < time.time_ns() - _RACY_NS:
-        _CACHE[path] = (stamp, entry)
+    if path:
+        _CACHE[path] = (digest, entry)
         _CACHE.move_to_end(path)
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)

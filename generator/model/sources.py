@@ -8,6 +8,7 @@ what editors validate the YAML sources against.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import string
@@ -58,20 +59,30 @@ def _ranges(codes: list[int]) -> str:
 _FORMAT_CODES = [code for plane in (range(0x10000), range(0x10000, 0x20000), range(0xE0000, 0xE1000))
                  for code in plane if unicodedata.category(chr(code)) == "Cf"]
 """Every format character (Unicode category Cf) of this Python's Unicode: they are in these planes."""
+NONCHARACTERS = [*range(0xFDD0, 0xFDF0), *(plane * 0x10000 + low for plane in range(17) for low in (0xFFFE, 0xFFFF))]
+"""Unicode's 66 noncharacters, code points that are never characters: U+FDD0-U+FDEF and the last
+two of every plane. XML 1.0 cannot carry U+FFFE and U+FFFF at all (one in a change note made
+every Atom feed unreadable) and discourages the rest, so no text may hold any of them."""
+_NONCHARACTER_SET = frozenset(NONCHARACTERS)
+SURROGATES = r"\ud800-\udfff"
+"""Half of a UTF-16 pair, alone in a Python string: no UTF-8 file, page or feed can hold one. Neither
+YAML nor UTF-8 can bring one, and pydantic-core refuses one in any ``str`` field; ``visible`` escapes it."""
 
 
 class _Invisible:
-    """Finds control characters (but tab and line feed) and format characters (but ``allowed``).
+    """Finds what a text may not hold: control characters (but tab and line feed), format
+    characters (but ``allowed``), noncharacters and lone surrogates. With them refused, every
+    text is one XML 1.0 can carry, and none can make a page show other than it reads.
 
     A protocol text is read once per character, so in two steps: one character class below
     U+10000 (a table lookup for the regular expression engine, as fast as the control
     characters alone), and only a text with characters beyond it (UTF-16 longer than the
-    text) is searched for the few format characters there."""
+    text) is searched for the few format characters and noncharacters there."""
 
     def __init__(self, allowed: str):
-        codes = [code for code in _FORMAT_CODES if chr(code) not in allowed]
+        codes = sorted([code for code in _FORMAT_CODES if chr(code) not in allowed] + NONCHARACTERS)
         control = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
-        self.low = re.compile(f"[{control}{_ranges([c for c in codes if c < 0x10000])}]")
+        self.low = re.compile(f"[{control}{SURROGATES}{_ranges([c for c in codes if c < 0x10000])}]")
         self.high = re.compile(f"[{_ranges([c for c in codes if c >= 0x10000])}]")
 
     def search(self, text: str) -> re.Match | None:
@@ -89,26 +100,37 @@ _INVISIBLE_IN_PROSE = _Invisible(PROSE_FORMAT_CHARACTERS)
 
 
 def visible(text: str) -> str:
-    """``text`` with control and format characters written as ``\\uXXXX``, for messages: a
-    right-to-left override printed raw would reverse the rest of the line it is on."""
+    """``text`` with what ``_Invisible`` finds written as ``\\uXXXX``, for messages: a
+    right-to-left override printed raw would reverse the rest of the line it is on, and a lone
+    surrogate cannot be printed at all."""
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) <= 0xFFFF
                           else f"\\U{ord(m.group()):08x}", text)
 
 
+def _kind_of(char: str) -> str:
+    """What a character ``_Invisible`` found is, for a message."""
+    category = unicodedata.category(char)
+    if category == "Cc":
+        return f"the control character U+{ord(char):04X}"
+    if category == "Cs":
+        return f"a lone surrogate U+{ord(char):04X} (half of a character)"
+    if ord(char) in _NONCHARACTER_SET:
+        return f"the noncharacter U+{ord(char):04X}, which no page or feed may hold"
+    return f"the invisible format character U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
+
+
 def _refuse_invisible(text: str, pattern: _Invisible = _INVISIBLE) -> str:
-    """Text is what a person can type: control characters (escaped in YAML) and invisible
-    format characters are refused, named by their code point."""
+    """Text is what a person can type: control characters (escaped in YAML), invisible
+    format characters, noncharacters and lone surrogates are refused, named by their code point."""
     found = pattern.search(text)
     if found is None:
         return text
     char, position = found.group(), found.start() + 1
     if unicodedata.category(char) == "Cc":
-        raise ValueError(f"contains the control character U+{ord(char):04X} at position {position}")
-    allowed = " (zero width joiner and non-joiner only in text)" if pattern is _INVISIBLE else ""
-    raise ValueError(
-        f"contains the invisible format character U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')}) "
-        f"at position {position}: remove it{allowed}"
-    )
+        raise ValueError(f"contains {_kind_of(char)} at position {position}")
+    allowed = (" (zero width joiner and non-joiner only in text)"
+               if pattern is _INVISIBLE and unicodedata.category(char) == "Cf" else "")
+    raise ValueError(f"contains {_kind_of(char)} at position {position}: remove it{allowed}")
 
 
 def _prose_characters(text: str) -> str:
@@ -158,6 +180,8 @@ Markdown = Annotated[
     Field(json_schema_extra={"contentMediaType": "text/markdown"}),
 ]
 """Markdown as the source has it: paragraphs, lists, links (http(s), mailto, tel, the site)."""
+Key = Annotated[str, AfterValidator(_refuse_invisible)]
+"""A key that names a part of the model (``places`` of checks.yaml), as written: no character a text may not hold."""
 Address = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_CHARS),
@@ -165,6 +189,39 @@ Address = Annotated[
 ]
 """An e-mail or web address as the source writes it: text without any format character
 (the checks say whether it is well formed)."""
+
+
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_HOW_TO_WRITE_A_DATE = "write a date as YYYY-MM-DD"
+
+
+def _date_as_written(value: object) -> object:
+    """A date field holds a date written as one (``2024-08-01``, which the loader reads as text)
+    or nothing. pydantic's lax mode would read a number as seconds since 1970 (``0`` is
+    1970-01-01, ``1767225600`` 2026-01-01) and refuse ``20240101`` with a message about
+    times, so numbers, booleans and text of any other form are refused here, saying how to
+    write the date; a well-formed text is then parsed by pydantic (``2021-02-30`` refused)."""
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"YAML read {str(value).lower()} as true or false, not a date: "
+                         f"{_HOW_TO_WRITE_A_DATE} (2024-08-01)")
+    digits = str(value)
+    example = "2024-08-01"
+    if re.fullmatch(r"[0-9]{8}", digits):
+        with contextlib.suppress(ValueError):  # not a day: the example stays
+            example = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:])).isoformat()
+    if isinstance(value, (int, float)):
+        raise ValueError(f"YAML read {value} as a number, not a date: {_HOW_TO_WRITE_A_DATE} ({example})")
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return value
+    raise ValueError(f"'{visible(str(value))}' is not a date: {_HOW_TO_WRITE_A_DATE} ({example})")
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_as_written)]
+"""A day, written ``YYYY-MM-DD``; never a number (``_date_as_written``)."""
+OptionalDate = Annotated[dt.date | None, BeforeValidator(_date_as_written)]
+"""``Date`` or null; one check before the union, so a wrong value gets one message."""
 
 
 def version_slug(version: str) -> str:
@@ -220,6 +277,7 @@ Cited = Annotated[
 CitedFormat = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_prose_characters),
     AfterValidator(_resolve_citations_in_format),
     Field(json_schema_extra={"description": _CITED_DESCRIPTION}),
 ]
@@ -252,12 +310,7 @@ def _phone_number(text: str) -> str:
     """A number only: refused with what to write instead."""
     found = _INVISIBLE.search(text)
     if found:
-        char = found.group()
-        kind = "control" if unicodedata.category(char) == "Cc" else "invisible format"
-        raise ValueError(
-            f"'{visible(text)}' contains the {kind} character U+{ord(char):04X}"
-            f"{f' ({unicodedata.name(char)})' if kind != 'control' else ''}; {_HOW_TO_WRITE}"
-        )
+        raise ValueError(f"'{visible(text)}' contains {_kind_of(found.group())}; {_HOW_TO_WRITE}")
     if not _PHONE.match(text):
         raise ValueError(f"'{text}' is not a phone number: {_HOW_TO_WRITE}")
     return text
@@ -682,23 +735,23 @@ class Variant(Strict):
     schema_version: Literal[1]
     id: Slug = Field(description="Stable across versions; the page's URL.")
     version: VersionName = Field(description="This version's name; also its page's URL (versies/<version>/).")
-    valid_from: dt.date | None = Field(
+    valid_from: OptionalDate = Field(
         description="First day in force; null (explicitly) where the source gives no date."
     )
-    valid_until: dt.date | None = None
+    valid_until: OptionalDate = None
     superseded_by: Text | None = None
     change_note: Text | None = None
     lees_opnieuw: bool = Field(
         False, description="The change note asks staff to re-read this version in full: the variant page "
         "says so for a while after valid_from (needs a change_note saying what changed).",
     )
-    vastgesteld: dt.date | None = Field(
+    vastgesteld: OptionalDate = Field(
         None, description="The day the school or board adopted this version, where the document says.",
     )
     eigenaar: Slug | None = Field(
         None, description="Who keeps this protocol current: a role id of roles.yaml, where the document says.",
     )
-    herzien_voor: dt.date | None = Field(
+    herzien_voor: OptionalDate = Field(
         None, description="The day by which this version is to be reviewed, where the document says.",
     )
     continues: Slug | None = Field(
@@ -1069,7 +1122,7 @@ def _formats(text: str, *names: str) -> str:
 
 class CheckSettings(Strict):
     max_age_years: int = Field(ge=1, description="Versions older than this get a warning.")
-    meldcode_change_date: dt.date = Field(
+    meldcode_change_date: Date = Field(
         description="1 January 2019: afwegingskader mandatory, step 5 two decisions."
     )
 
@@ -1079,7 +1132,7 @@ class ChecksConfig(Strict):
 
     schema_version: Literal[1]
     settings: CheckSettings
-    places: dict[str, Text] = Field(description="Dutch label per part of a finding's path.")
+    places: dict[Key, Text] = Field(description="Dutch label per part of a finding's path.")
     rules: dict[Slug, RuleConfig]
 
     @field_validator("places")

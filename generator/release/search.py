@@ -18,19 +18,21 @@ size, where parts merged in the browser cost a few requests per part.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from operator import itemgetter
 from pathlib import Path
 
 import cbor2
+from pydantic import TypeAdapter
 
 from ..model import urls
 
@@ -233,8 +235,48 @@ def _fields(pages: list, fields: dict[int, int] | None) -> list:
 # each part. The bytes are exactly what ``cbor2.dumps`` makes of the decoded lists (definite
 # lengths, shortest heads), so the index is the same either way; decoding and encoding every
 # part again cost most of a build that changed one page (D34).
-WORDS = "words.pickle"
-_WORDS_FORMAT = 1
+WORDS = "words.cbor"
+_WORDS_FORMAT = 2
+_Encoded = tuple[int, int, int, int, bytes, bytes, int]
+
+
+@functools.cache
+def _words_file() -> TypeAdapter:
+    """The shape of a kept words file: (``key``, ``_encode_part``'s words)."""
+    return TypeAdapter(tuple[tuple[int, str, list[str]],
+                             dict[str, tuple[bytes, _Encoded | None, list[tuple[str, bytes, _Encoded | None]]]]])
+
+
+class _EveryTag(Mapping):
+    """CBOR's semantic tags (dates, decimals, regular expressions, sets, ...), each refused: a
+    kept words file is plain data."""
+
+    def __getitem__(self, tag):
+        return _refuse_tag
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __contains__(self, tag) -> bool:
+        return True
+
+
+def _refuse_tag(*args):
+    raise ValueError("a CBOR tag")
+
+
+def _kept_words(path: Path, key: tuple) -> dict | None:
+    """The words kept in ``path`` if it holds this part's (``key``), in the shape ``_encode_part``
+    gives; None if it is missing, of another part or not exactly that: then they are encoded again."""
+    try:
+        data = cbor2.loads(path.read_bytes(), semantic_decoders=_EveryTag(), tag_hook=_refuse_tag)
+        stored_key, words = _words_file().validate_python(data)
+    except (OSError, ValueError, cbor2.CBORDecodeError):  # pydantic's ValidationError is a ValueError
+        return None
+    return words if stored_key == key else None
 
 
 def _head(major: int, number: int) -> bytes:
@@ -298,21 +340,14 @@ def _part_words(folder: Path, meta: list, fields: list[str], keep: bool) -> dict
     """``_encode_part`` of ``folder``, from the file kept beside it when it is that of this part
     (its metadata's hash and the merged fields); ``keep``: written there for the next merge."""
     remap = None if meta[5] == fields else {i: fields.index(name) for i, name in enumerate(meta[5])}
-    key = (_WORDS_FORMAT, hashlib.sha256(cbor2.dumps(meta)).hexdigest(), fields)
+    key = (_WORDS_FORMAT, hashlib.sha256(cbor2.dumps(meta)).hexdigest(), list(fields))
     kept = folder.parent / f"{folder.name}.{WORDS}"
-    if keep:
-        try:
-            with kept.open("rb") as stream:
-                stored_key, words = pickle.load(stream)  # noqa: S301 - our own file, written below
-            if stored_key == key:
-                return words
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-            pass
+    if keep and (words := _kept_words(kept, key)) is not None:
+        return words
     words = _encode_part(folder, meta, remap)
     if keep:
         written = kept.with_name(kept.name + ".new")
-        with written.open("wb") as stream:
-            pickle.dump((key, words), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        written.write_bytes(cbor2.dumps((key, words)))
         os.replace(written, kept)
     return words
 

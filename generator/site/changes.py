@@ -8,14 +8,16 @@
   differ from the version before).
 
 No wording here: the templates say it in Dutch. A feed is a page like any other
-(``Page`` with an ``.xml`` path, copied as it is), rendered from ``feed.xml.j2`` by the
-same Jinja environment without the Markdown escaping (XML escaping only).
+(``Page`` with an ``.xml`` path, copied as it is), written by an XML serializer
+(``xml.etree``, ``atom``) with its words from the macros of ``feed.j2``: the serializer
+escapes every text, and the model refuses any character XML 1.0 cannot carry (D35).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -231,6 +233,40 @@ class Feed:
         return timestamp(max(dates) if dates else self.today)
 
 
+ATOM = "http://www.w3.org/2005/Atom"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def atom(feed: Feed, words) -> str:
+    """``feed`` as an Atom document, written by ``xml.etree``: the texts (from ``words``, the
+    macros of ``feed.j2``) are escaped by the serializer, never by a template."""
+    root = ET.Element("feed", {"xmlns": ATOM, _XML_LANG: "nl"})
+
+    def add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+        element = ET.SubElement(parent, tag, attributes)
+        element.text = text
+        return element
+
+    add(root, "id", feed.id)
+    add(root, "title", words.title(feed))
+    add(root, "subtitle", words.subtitle(feed))
+    add(root, "link", rel="alternate", type="text/html", href=feed.href(feed.page))
+    add(root, "link", rel="self", type="application/atom+xml", href=feed.href(feed.path))
+    add(root, "updated", feed.updated)
+    add(add(root, "author"), "name", words.author())
+    for change in feed.changes:
+        entry = add(root, "entry")
+        add(entry, "id", feed.entry_id(change))
+        add(entry, "title", words.entry_title(change))
+        add(entry, "updated", feed.date(change.start))
+        add(entry, "link", rel="alternate", type="text/html", href=feed.href(change.version_path))
+        if change.diff_path:
+            add(entry, "link", rel="related", type="text/html", title=words.diff_title(), href=feed.href(change.diff_path))
+        add(entry, "summary", words.summary(change), type="text")
+    ET.indent(root, "  ")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
 def change_pages(
     env: Environment, handbook: Handbook, today: dt.date, common: dict, *, page_size: int = OVERVIEW_PAGE_SIZE,
     shard: tuple[int, int] = (0, 1), only: Collection[str] | None = None, site_url: str | None = None,
@@ -238,8 +274,7 @@ def change_pages(
     """``wijzigingen/`` (paged) and its feed in part 0; per variant of part ``shard`` its feed
     and the diffs of the steps of each role that changed (as ``pages.iter_pages``; so is ``only``)."""
     index, count = shard
-    xml = env.overlay(finalize=None)  # XML escaping (autoescape) only: no Markdown here
-    feed_template = xml.get_template("feed.xml.j2")
+    words = env.overlay(autoescape=False, finalize=None).get_template("feed.j2").module  # text: etree escapes
     if index == 0:
         changes = change_list(handbook)
         pages = paginate(urls.CHANGES, changes, page_size, lambda c: c.variant.title)
@@ -249,7 +284,7 @@ def change_pages(
                                                   feed=urls.FEED_NAME, **common))
         dated = [c for c in changes if c.start][:page_size]
         feed = Feed(urls.changes_feed(), dated, today, site_url)
-        yield Page(feed.path, feed_template.render(feed=feed, **common))
+        yield Page(feed.path, atom(feed, words))
     log: ChangeLog = common["changes"]
     role_template = env.get_template("role_diff.md.j2")
     for variant_id in handbook.variant_ids[index::count]:
@@ -257,7 +292,7 @@ def change_pages(
             continue
         mine = [c for c in change_list(handbook, [variant_id]) if c.start]
         feed = Feed(urls.variant_feed(variant_id), mine, today, site_url, handbook.current(variant_id, today))
-        yield Page(feed.path, feed_template.render(feed=feed, **common))
+        yield Page(feed.path, atom(feed, words))
         yield from _role_diffs(role_template, log, handbook.current(variant_id, today), common)
 
 

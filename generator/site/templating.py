@@ -26,6 +26,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_eval_context, select_autoescape
 from jinja2.nodes import EvalContext
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from ..model.dates import nl_date, nl_month
@@ -149,12 +150,65 @@ def _tel_links_dial_what_they_show(state) -> None:
             dials = _dial(shown)
             if dials is not None and dials == re.sub(r"[^0-9+]", "", str(href)[4:]):
                 token.attrSet("href", f"tel:{dials}")
+                token.attrSet("dir", "ltr")  # drawn in the order it is dialled (D35)
                 keep += children[index:close + 1]
             else:
                 keep += inner
             index = close + 1
         if block.children is not None:
             block.children = keep
+
+
+_GROUPS = r"(?:[ \u00a0]+(?:[-\u2013][ \u00a0]*)?|[-\u2013][ \u00a0]*)"
+_NUMBER_IN_TEXT = re.compile(rf"(?<![\w.,/:+\-])(?:\+[0-9]{{1,3}}(?:[ \u00a0]?\(0\))?{_GROUPS}?)?[0-9]+(?:{_GROUPS}[0-9]+)*")
+"""A number in groups, as a phone field may hold one (``sources.PHONE_PATTERN``) and with
+no-break spaces and en dashes too: digits with single spaces or hyphens between the groups,
+perhaps a leading + and country code with "(0)". Linear: a separator is read only before
+digits, and each way to read one starts with another character."""
+_DATE_LIKE = re.compile(r"^[0-9]{1,2}\s*[-\u2013]\s*[0-9]{1,2}\s*[-\u2013]\s*[0-9]{2,4}$")
+MIN_ISOLATED_DIGITS = 6
+"""A run of at least this many digits (and not a date) is a number a reader may dial or copy."""
+
+
+def _isolated(content: str) -> list[Token]:
+    """``content`` as text tokens, with each number of ``_NUMBER_IN_TEXT`` in ``<bdi dir="ltr">``."""
+    tokens, start = [], 0
+    for found in _NUMBER_IN_TEXT.finditer(content):
+        number = found.group()
+        if sum(ch.isdigit() for ch in number) < MIN_ISOLATED_DIGITS or _DATE_LIKE.match(number):
+            continue
+        tokens += [_text_token(content[start:found.start()]), _html_token('<bdi dir="ltr">'),
+                   _text_token(number), _html_token("</bdi>")]
+        start = found.end()
+    return [*tokens, _text_token(content[start:])] if tokens else []
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _html_token(content: str) -> Token:
+    token = Token("html_inline", "", 0)
+    token.content = content
+    return token
+
+
+def _numbers_drawn_as_dialled(state) -> None:
+    """Each number in protocol text outside a link is isolated from the text around it, left
+    to right: right-to-left letters before "088 222 05 00" would draw its groups in reverse
+    order, and a reader would dial or copy them so (D35). A ``tel:`` link is isolated by its
+    ``dir``; the text of other links is left as it is."""
+    for block in state.tokens:
+        if not block.children:
+            continue
+        children, depth = [], 0
+        for token in block.children:
+            depth += (token.type == "link_open") - (token.type == "link_close")
+            split = _isolated(token.content) if token.type == "text" and not depth else []
+            children += split or [token]
+        block.children = children
 
 
 def _dial(text: str) -> str | None:
@@ -173,6 +227,7 @@ def _markdown_renderer() -> MarkdownIt:
     md.add_render_rule("text", _text_rule)
     md.add_render_rule("link_open", _link_open_rule)
     md.core.ruler.push("tel_links", _tel_links_dial_what_they_show)
+    md.core.ruler.push("numbers", _numbers_drawn_as_dialled)
     return md
 
 

@@ -58,9 +58,11 @@ async function start() {
   markAll();
 }
 
-/* The empty layout with one column per fragment, in the order chosen. */
+/* The empty layout with one column per fragment, in the order chosen; it replaces the static
+   tables, so its headings take their ids (data-compare-id in the layout, so no id is there twice). */
 function fill(layout, fragments) {
   const tables = layout.content.cloneNode(true);
+  for (const heading of tables.querySelectorAll("[data-compare-id]")) heading.id = heading.dataset.compareId;
   for (const fragment of fragments) {
     const parsed = document.createElement("template");
     parsed.innerHTML = fragment.html; // inert: a template's content runs nothing

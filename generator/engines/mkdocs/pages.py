@@ -197,8 +197,8 @@ def edited_variants(old: Handbook, new: Handbook) -> set[str] | None:
     return {vid for vid in new.variant_ids if old.versions(vid) != new.versions(vid)}
 
 
-def digest(path: Path) -> bytes:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+def digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
 @dataclass
@@ -215,7 +215,7 @@ class LastBuild:
     report: Report
     page_dir: Path
     """Every generated page's Markdown, kept for the whole session."""
-    digests: dict[str, bytes] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
 
     def take(self, fresh: Path, rendered: list[str], edited: set[str]) -> set[str]:
         """Move the pages rendered in ``fresh`` in; return those whose text changed."""

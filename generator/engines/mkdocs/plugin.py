@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import shutil
-import signal
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -37,9 +35,11 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
+from ...build import signals
 from ...build import steps as build
-from ...build.cache import BuildCache, Snapshot, fingerprint, manifest
+from ...build.cache import BuildCache, Outline, Snapshot, fingerprint, manifest
 from ...build.options import BuildOptions
+from ...model.forking import WorkerLost
 from ...release import search
 from ...release.atomic import publish_changes, staging_beside, swap_in
 from ...site import assets
@@ -57,35 +57,6 @@ from .pages import (
 )
 
 log = logging.getLogger("mkdocs.plugins.meldcode")
-
-
-_terminated = 0
-"""The signal that ended this build (0: none)."""
-
-
-def _exit_on_sigterm(signum, frame) -> None:
-    """SIGTERM ends a build as Ctrl-C does, through every ``finally``: MkDocs then runs
-    ``on_shutdown``, which removes the build's folders. (Nothing can clean up after SIGKILL.)"""
-    global _terminated
-    _terminated = signum
-    raise SystemExit(128 + signum)
-
-
-def _default_sigterm_in_child() -> None:
-    """A forked worker dies of SIGTERM as it would without this plugin: ``multiprocessing``
-    terminates its pool so, and must not wait on a worker that only raised SystemExit."""
-    if signal.getsignal(signal.SIGTERM) is _exit_on_sigterm:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-os.register_at_fork(after_in_child=_default_sigterm_in_child)
-
-
-def _stop_if_terminated() -> None:
-    """Python ignores an exception a signal handler raises in some places (a hook run around a
-    fork, a finaliser): each step of the build checks again, and the last before the swap."""
-    if _terminated:
-        raise SystemExit(128 + _terminated)
 
 
 def _dirty_build_is_ours(record: logging.LogRecord) -> bool:
@@ -161,22 +132,19 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.removed: set[str] = set()
         """Generated pages the last build made and this one does not (their paths, built)."""
         self.saved = False
-        self.last_digests: dict[str, bytes] = {}
+        self.last_digests: dict[str, str] = {}
 
     def on_startup(self, *, command, dirty) -> None:
         self.command = command
         self.dirty = dirty
         if command == "serve" and dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_dirty_build_is_ours)
-        if (command != "serve" and threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL):
-            global _terminated
-            _terminated = 0
-            self.sigterm = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        if command != "serve":
+            self.sigterm = signals.install()
 
     def on_shutdown(self) -> None:
         """The last event, whatever ended the build: MkDocs calls no ``on_build_error`` for
-        Ctrl-C (or SIGTERM, see ``_exit_on_sigterm``), so the folders are removed here too."""
+        Ctrl-C (or SIGTERM, see ``build.signals``), so the folders are removed here too."""
         self._forget_last_build()
         self._quiet(None)
         self._remove_pages()
@@ -184,9 +152,8 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self._discard()
         if self.cache is not None and not self.saved:
             self.cache.clear()  # whatever it held may be half new: the next build is full
-        if self.sigterm is not None:
-            signal.signal(signal.SIGTERM, self.sigterm)
-            self.sigterm = None
+        signals.restore(self.sigterm)
+        self.sigterm = None
 
     def on_config(self, config):
         self.options = replace(self.config.options(), site_url=config.site_url or None)
@@ -213,10 +180,10 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         try:
             handbook = build.load_sources(self.options)
             last = self.last if self.last is not None and self.last.report.today == self.today else None
-            if self.snapshot is not None:
-                last = LastBuild(self.snapshot.handbook, self.snapshot.report, self.cache.pages,
-                                 self.snapshot.digests)
             edited = edited_variants(last.handbook, handbook) if last is not None else None
+            if self.snapshot is not None:
+                last = LastBuild(handbook, self.snapshot.report, self.cache.pages, self.snapshot.digests)
+                edited = self.snapshot.outline.edited(handbook)
             if edited is None and self.snapshot is not None:  # a shared source changed: a full build
                 self.snapshot, last = None, None
                 self.cache.clear()
@@ -229,7 +196,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         except build.BuildError as exc:
             raise PluginError(str(exc)) from None
         try:
-            _stop_if_terminated()
+            signals.stop_if_terminated()
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
             raise
@@ -261,7 +228,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             self.today, self.runtime, LIVERELOAD_HASH_SLOT if self.command == "serve" else ""))
 
     def on_files(self, files: Files, *, config) -> Files:
-        _stop_if_terminated()
+        signals.stop_if_terminated()
         for path in self.pages:
             if files.get_file_from_path(path):
                 self._remove_pages()
@@ -326,7 +293,9 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
                         workers=build.workers(self.options), indexed=self.indexed)
         except PageBuildError as exc:
             raise PluginError(str(exc)) from None
-        _stop_if_terminated()
+        except WorkerLost as exc:
+            raise PluginError(f"meldcode: cannot build the generated pages: {exc}") from None
+        signals.stop_if_terminated()
         if config.site_url:  # without it MkDocs' sitemap lists no page at all
             rebuild_sitemap(config, self.files, self.nav, self.env, self.held)
         self._quiet(None)
@@ -358,7 +327,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             raise PluginError(str(exc)) from None
         finally:
             removing.join()
-        _stop_if_terminated()
+        signals.stop_if_terminated()
         if self.staging is None:
             return
         self._stop_counting()
@@ -370,7 +339,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             return
         if self.before_swap is not None:
             self.before_swap(self.staging)
-            _stop_if_terminated()
+            signals.stop_if_terminated()
         swap_in(self.staging, self.site_dir, remove_old_later=self.cache is not None)
         config.site_dir = str(self.site_dir)
         self.staging = None
@@ -382,7 +351,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         the site (``publish_changes``), after the PDFs of the pages made again are printed."""
         if self.before_swap is not None:
             self.before_swap(self.staging, self.site_dir)
-            _stop_if_terminated()
+            signals.stop_if_terminated()
         changes = publish_changes(self.staging, self.site_dir, gone=self.removed)
         self._discard()
         config.site_dir = str(self.site_dir)
@@ -426,7 +395,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         else:
             digests, pages = self.last_digests, self.page_dir
         indexed = self.indexed if self.snapshot is not None else sorted(self.indexed)
-        snapshot = Snapshot(self.key, "", self.handbook, self.report, digests, indexed)
+        snapshot = Snapshot(self.key, "", self.report, Outline.of(self.handbook), digests, indexed)
         self.cache.save(snapshot, self.site_dir, pages, files)
         self.page_dir = None
         self.saved = True

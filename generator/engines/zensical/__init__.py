@@ -20,20 +20,17 @@ Zensical's differences from MkDocs, and what is done about each: guides/engines.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import yaml
 
-from ...build import steps
+from ...build import signals, steps
 from ...build.options import BuildOptions, read_config
-from ...model.forking import fork_map
+from ...model.forking import WorkerLost, fork_map
 from ...release.atomic import staging_beside, swap_in
 from ...release.search import MARK
 
@@ -64,9 +61,7 @@ def build(config_file: Path, site_dir: Path | None = None, *, cache: Path | None
     handbook = steps.load_sources(options)
     report = steps.check(handbook, day, options)
     files = steps.runtime(options)
-    before = None
-    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-        before = signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so that `finally` removes the work folder
+    before = signals.install()  # SIGTERM raises SystemExit, so that `finally` removes the work folder
     work = staging_beside(site_dir, "zensical")
     try:
         docs = work / "docs"
@@ -99,11 +94,13 @@ def build(config_file: Path, site_dir: Path | None = None, *, cache: Path | None
         steps.index(site, options, indexed)
         if before_swap is not None:
             before_swap(site)
+        signals.stop_if_terminated()
         swap_in(site, site_dir)
+    except WorkerLost as exc:
+        raise steps.BuildError(f"meldcode: {exc}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        if before is not None:
-            signal.signal(signal.SIGTERM, before)
+        signals.restore(before)
 
 
 def scale_warning(count: int) -> str | None:
@@ -113,19 +110,6 @@ def scale_warning(count: int) -> str | None:
         return None
     return (f"WARNING -  {count:,} protocols: Zensical 0.0.73 hangs from about 4,000 on (measured: it builds "
             f"{MEASURED_TO_BUILD:,}); if this build uses no CPU for minutes, stop it and build with MkDocs (make build)")
-
-
-def _exit_on_sigterm(signum, frame) -> None:
-    raise SystemExit(128 + signum)
-
-
-def _default_sigterm_in_child() -> None:
-    """A forked worker dies of SIGTERM as it would without this build (``fork_map`` terminates so)."""
-    if signal.getsignal(signal.SIGTERM) is _exit_on_sigterm:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-os.register_at_fork(after_in_child=_default_sigterm_in_child)
 
 
 def html_path(markdown_path: str) -> str:
