@@ -10,7 +10,7 @@ PY := $(BIN)/python
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
-# The engine that turns the pages into HTML: mkdocs (default) or zensical (the same handbook).
+# The engine that turns the pages into HTML: mkdocs (default), properdocs or zensical (the same handbook).
 ENGINE ?= mkdocs
 
 .PHONY: help setup build serve review test test-fast lint bench bench-quick chromium java lock clean publish dist linkcheck bench-serve screenshots
@@ -21,7 +21,7 @@ help:
 	@echo "make test    set up and run every test (browser tests included)"
 	@echo "make test-fast  the tests that need no built site and no browser (about a minute)"
 	@echo "make lint    ruff over the Python code"
-	@echo "make build   build the site into site/ (with a PDF per variant version); ENGINE=zensical for Zensical"
+	@echo "make build   build the site into site/ (with a PDF per variant version); ENGINE=properdocs or zensical"
 	@echo "make bench   print build, page-size, tool start-up and bytes (bench-quick: fewer runs)"
 	@echo "make dist    build, check links, pack dist/meldcode-handboek-<edition>.tar.gz"
 	@echo "make screenshots  build, then photograph pages for the README (screenshots/)"
@@ -41,18 +41,19 @@ $(NODE_STAMP): package.json package-lock.json
 
 setup: $(VENV_STAMP) $(NODE_STAMP)
 
-# The site (python -m generator build: the same as `mkdocs build`, or Zensical's with
-# ENGINE=zensical) with one PDF per variant version printed by Chromium (linked from the
-# pages), built beside site/ and swapped in only when both succeeded: a failed build
-# leaves the earlier site/ as it was. .build-cache/ keeps what the next build needs to
-# make only what an edit of a variant changed (MkDocs; D34).
+# The site (python -m generator build: the same as `mkdocs build`, `properdocs build` with
+# ENGINE=properdocs, or Zensical's with ENGINE=zensical) with one PDF per variant version
+# printed by Chromium (linked from the pages), built beside site/ and swapped in only when
+# both succeeded: a failed build leaves the earlier site/ as it was. .build-cache/ keeps
+# what the next build needs to make only what an edit of a variant changed (MkDocs and
+# ProperDocs; D34).
 BUILD_CACHE ?= .build-cache
 
 build: setup chromium
 	$(PY) -m generator build --engine $(ENGINE) --site-dir site --cache $(BUILD_CACHE) --pdfs
 
-# MkDocs: `mkdocs serve --dirty` (an edit rebuilds what it changes, the page reloads);
-# Zensical: the built site, built again whole on an edit.
+# MkDocs: `mkdocs serve --dirty` (an edit rebuilds what it changes, the page reloads), ProperDocs
+# likewise (`properdocs serve --dirty`); Zensical: the built site, built again whole on an edit.
 serve: build
 	$(PY) -m generator serve --engine $(ENGINE)
 

@@ -91,8 +91,12 @@ def build(protocols: Path, dest: Path) -> tuple[float, float]:
     return seconds, mib
 
 
-ENGINES = [name for name in os.environ.get("BENCH_ENGINES", "mkdocs,zensical").split(",") if name.strip()]
+ENGINES = [name for name in os.environ.get("BENCH_ENGINES", "mkdocs,zensical,properdocs").split(",") if name.strip()]
 """The engines whose builds are measured (``make build ENGINE=...``)."""
+
+CACHED = ("mkdocs", "properdocs")
+"""The engines that keep a cache for the next build (``make build``'s ``--cache``, D34): measured
+as ``make build`` builds, and then publishing one edit."""
 
 
 def build_measured(protocols: Path, dest: Path, engine: str = "mkdocs",
@@ -196,8 +200,8 @@ def report_builds() -> None:
     from .search import report as report_search
 
     tmp = Path(tempfile.mkdtemp(prefix="meldcode-bench-site-"))
-    print("== build (pages and search index; mkdocs: python -m generator build --cache, make build without PDFs;"
-          " per engine: BENCH_ENGINES=" + ",".join(ENGINES)
+    print("== build (pages and search index; python -m generator build --engine ENGINE, with --cache for "
+          + " and ".join(CACHED) + ": make build without PDFs; BENCH_ENGINES=" + ",".join(ENGINES)
           + "; BENCH_VARIANTS=" + ",".join(map(str, counts())) + ")")
     print("| variants | engine | build s | CPU s | peak memory | site size | search index | largest page | pages > 100 KiB |")
     print("|---:|---|---:|---:|---:|---:|---:|---|---:|", flush=True)
@@ -212,7 +216,7 @@ def report_builds() -> None:
             try:
                 for engine in ENGINES:
                     site = tmp / f"site-{n}-{engine}"
-                    cache = tmp / f"cache-{n}" if engine == "mkdocs" else None  # make build's, without PDFs
+                    cache = tmp / f"cache-{n}" if engine in CACHED else None  # make build's, without PDFs
                     try:
                         seconds, mib, cpu = build_measured(protocols, site, engine, cache)
                     except Stalled as stalled:
@@ -228,8 +232,9 @@ def report_builds() -> None:
                     # First: the search measurements below write into the site (a new index, compressed
                     # copies), and a site changed outside the build makes the next build full.
                     if cache is not None:  # one edited protocol published (bench/publish.py)
-                        published.append((n, measure_edits(protocols, site, cache, None if n == 5 else n // 3)))
-                        print("   publish one edit: " + ", ".join(f"{what} {s:.1f} s" for what, s in published[-1][1]),
+                        published.append((n, engine, measure_edits(protocols, site, cache, None if n == 5 else n // 3,
+                                                                    engine=engine)))
+                        print("   publish one edit: " + ", ".join(f"{what} {s:.1f} s" for what, s in published[-1][2]),
                               flush=True)
                         shutil.rmtree(cache)
                     if engine == ENGINES[0]:  # the search index is the same whichever engine wrote the pages
@@ -247,10 +252,10 @@ def report_builds() -> None:
             print(f"| {n:,} | " + " | ".join(f"{m['bytes'] / 1024:.0f} KiB, {m['requests']} requests, {m['slow_ms'] / 1000:.1f} s"
                                            for m in (name, phrase)) + " |", flush=True)
         print("== publish one edit (bench/publish.py: python -m generator build --cache, no PDFs, after each edit)")
-        print("| variants | title s | step 3 s | region s |")
-        print("|---:|---:|---:|---:|")
-        for n, times in published:
-            print(f"| {n:,} | " + " | ".join(f"{seconds:.1f}" for _, seconds in times) + " |", flush=True)
+        print("| variants | engine | title s | step 3 s | region s |")
+        print("|---:|---|---:|---:|---:|")
+        for n, engine, times in published:
+            print(f"| {n:,} | {engine} | " + " | ".join(f"{seconds:.1f}" for _, seconds in times) + " |", flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

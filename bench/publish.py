@@ -23,22 +23,26 @@ from .synthetic import REGIONS, step_agreement, synthetic
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cached_build(protocols: Path, site: Path, cache: Path) -> float:
-    """Seconds of one ``python -m generator build --cache`` (no PDFs)."""
+def cached_build(protocols: Path, site: Path, cache: Path, engine: str = "mkdocs") -> float:
+    """Seconds of one ``python -m generator build --engine ENGINE --cache`` (no PDFs)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "MELDCODE_PROTOCOLS": str(protocols)}
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "-d", str(site), "--cache", str(cache)],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--engine", engine, "-d", str(site),
+                             "--cache", str(cache)], cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"build failed: {result.stderr}")
     return time.perf_counter() - start
 
 
-def edits(protocols: Path, number: int | None):
-    """(what, change) for a title, a step and a region of one variant (a synthetic school's
-    ``number``, else the first seed variant)."""
+def edited_file(protocols: Path, number: int | None) -> Path:
+    """The variant file ``edits`` changes: a synthetic school's ``number``, else the first seed variant."""
     files = sorted((protocols / "variants").glob("*.yaml"))
-    path = protocols / "variants" / f"school-{number:04d}.yaml" if number is not None else files[0]
+    return protocols / "variants" / f"school-{number:04d}.yaml" if number is not None else files[0]
+
+
+def edits(protocols: Path, number: int | None):
+    """(what, change) for a title, a step and a region of one variant (``edited_file``)."""
+    path = edited_file(protocols, number)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     step = next(s for s in data["steps"] if s["number"] == 3)
     old_step = step_agreement(number, 3) if number is not None else step["hoe"].splitlines()[0]
@@ -59,14 +63,20 @@ def edits(protocols: Path, number: int | None):
     ]
 
 
-def measure(protocols: Path, site: Path, cache: Path, number: int | None) -> list[tuple[str, float]]:
+def measure(protocols: Path, site: Path, cache: Path, number: int | None, engine: str = "mkdocs") -> list[tuple[str, float]]:
     """The seconds of a cached build after each edit; the site and cache are those of a full
-    ``cached_build`` already made."""
+    ``cached_build`` already made. The edited file is as it was afterwards (the next engine's
+    build starts from the same sources)."""
+    path = edited_file(protocols, number)
+    before = path.read_bytes()
     times = []
-    for what, change in edits(protocols, number):
-        time.sleep(0.01)
-        change()
-        times.append((what, cached_build(protocols, site, cache)))
+    try:
+        for what, change in edits(protocols, number):
+            time.sleep(0.01)
+            change()
+            times.append((what, cached_build(protocols, site, cache, engine)))
+    finally:
+        path.write_bytes(before)
     return times
 
 

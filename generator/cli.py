@@ -5,7 +5,8 @@ An adapter, like the MkDocs plugin: it resolves the folder and the date once
 passes them down. ``check`` exits 1 when a finding of severity ``fout`` is in
 the selection, else 0, so a board can run it in its own CI; ``check`` itself
 loads no rendering library. ``build`` is ``generator.engines.build`` (the same site as
-``mkdocs build``, or Zensical's with ``--engine zensical``); ``render`` writes the generated
+``mkdocs build``, ProperDocs' with ``--engine properdocs``, or Zensical's with ``--engine
+zensical``); ``render`` writes the generated
 pages with the options of ``mkdocs.yml``, as the build does.
 """
 

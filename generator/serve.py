@@ -2,7 +2,8 @@
 ``serve_page``, one page made at every request (``review --serve``).
 
 With MkDocs this is ``mkdocs serve --dirty`` (the plugin rebuilds only what an edit changes,
-D29, and the page reloads itself, D10). Zensical runs no plugin, so its site is built by
+D29, and the page reloads itself, D10); with ProperDocs ``properdocs serve --dirty``, the same
+plugin on its own process (``engines.properdocs``). Zensical runs no plugin, so its site is built by
 ``generator.engines.build`` as a whole, served as files, and built again (atomically) when a file of
 the sources, ``docs/``, the overrides or the config changes; reload the page to see it.
 """
@@ -26,9 +27,13 @@ from .build.steps import BuildError
 ADDRESS = ("127.0.0.1", 8000)
 
 
+LIVE = ("mkdocs", "properdocs")
+"""The engines with a server of their own that runs the plugin (``python -m <engine> serve``)."""
+
+
 def serve(config_file: Path, site_dir: Path | None, engine: str) -> int:
-    if engine == "mkdocs":
-        return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-f", str(config_file),
+    if engine in LIVE:
+        return subprocess.call([sys.executable, "-m", engine, "serve", "--dirty", "-f", str(config_file),
                                 "--dev-addr", f"{ADDRESS[0]}:{ADDRESS[1]}", "--watch", os.environ.get("MELDCODE_PROTOCOLS", "protocols")])
     root = Path(config_file).parent
     config = read_config(config_file)

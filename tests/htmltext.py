@@ -39,10 +39,14 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def page_text(path: Path) -> str:
+def visible_text(html: str) -> str:
     parser = _Text()
-    parser.feed(path.read_text(encoding="utf-8"))
+    parser.feed(html)
     return squash("".join(parser.parts))
+
+
+def page_text(path: Path) -> str:
+    return visible_text(path.read_text(encoding="utf-8"))
 
 
 class _Script(HTMLParser):
@@ -88,6 +92,4 @@ def article_html(path: Path) -> str:
 
 def article_text(path: Path) -> str:
     """The visible text of the page's ``<article>``."""
-    parser = _Text()
-    parser.feed(article_html(path))
-    return squash("".join(parser.parts))
+    return visible_text(article_html(path))

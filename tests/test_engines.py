@@ -1,9 +1,10 @@
-"""One build, two engines: ``python -m generator build`` is ``mkdocs build`` byte for byte, and
+"""One build, three engines: ``python -m generator build`` is ``mkdocs build`` byte for byte,
+ProperDocs (``--engine properdocs``) makes that site byte for byte but where it names itself, and
 Zensical (``--engine zensical``) makes the same handbook from the same sources.
 
-The seed site is built three times at one fixed date (no PDFs: ``make build`` prints those
+The seed site is built four times at one fixed date (no PDFs: ``make build`` prints those
 separately, from whichever site), once per module: ``mkdocs build``, ``python -m generator
-build`` and ``python -m generator build --engine zensical``.
+build``, and ``python -m generator build`` with ``--engine zensical`` and ``--engine properdocs``.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
 from conftest import PROTOCOLS, ROOT, build_site, built_pages, read_yaml, serve, variant_files
-from htmltext import article_text, script_data
+from htmltext import article_html, script_data, visible_text
 from test_snapshots import DATE
 
 pytestmark = pytest.mark.xdist_group("engines")
@@ -38,10 +41,11 @@ def sites(tmp_path_factory, build) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("engines")
     result = build_site(folder / "mkdocs", env=ENV)
     assert result.returncode == 0, result.stderr
-    for name, options in (("generator", ()), ("zensical", ("--engine", "zensical"))):
+    for name, options in (("generator", ()), ("zensical", ("--engine", "zensical")),
+                          ("properdocs", ("--engine", "properdocs"))):
         result = generator_build(folder / name, *options)
         assert result.returncode == 0, result.stdout + result.stderr
-    return {name: folder / name for name in ("mkdocs", "generator", "zensical")}
+    return {name: folder / name for name in ("mkdocs", "generator", "zensical", "properdocs")}
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -55,12 +59,36 @@ def test_generator_build_is_mkdocs_build_byte_for_byte(sites):
     assert "pagefind/pagefind-entry.json" in ours and "index.html" in ours
 
 
+GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">')
+BUILT_WITH = re.compile(r'<p class="built-with">.*?</p>', re.DOTALL)
+"""Where a site names the engine that built it: the theme's generator tag, and the line of the
+"Over dit handboek" page."""
+
+
+def _unnamed(html: str) -> str:
+    return BUILT_WITH.sub("", GENERATOR.sub("", html))
+
+
+def test_properdocs_builds_the_mkdocs_site_byte_for_byte_but_where_it_names_itself(sites):
+    """ProperDocs runs the same adapter on MkDocs' API: the same files, the same bytes (pages,
+    search index, tool, runtime files), but for the engine's name and version."""
+    ours, theirs = _files(sites["properdocs"]), _files(sites["mkdocs"])
+    assert sorted(ours) == sorted(theirs)
+    differ = [path for path in theirs if ours[path] != theirs[path]]
+    assert "over/index.html" in differ and all(path.endswith(".html") for path in differ)
+    assert [path for path in differ if _unnamed(ours[path].decode()) != _unnamed(theirs[path].decode())] == []
+    assert "pagefind/pagefind-entry.json" in ours and "varianten/levwn/afwegingskader/index.html" in ours
+
+
+def _main_text(site: Path, url: str) -> str:
+    return visible_text(BUILT_WITH.sub("", article_html(_page(site, url))))
+
+
 def test_zensical_makes_the_same_pages_with_the_same_main_text(sites):
     pages = built_pages(sites["mkdocs"])
     assert built_pages(sites["zensical"]) == pages
     assert len(pages) > 50
-    differ = [url for url in pages
-              if article_text(_page(sites["zensical"], url)) != article_text(_page(sites["mkdocs"], url))]
+    differ = [url for url in pages if _main_text(sites["zensical"], url) != _main_text(sites["mkdocs"], url)]
     assert differ == []
 
 
@@ -68,12 +96,30 @@ def _page(site: Path, url: str) -> Path:
     return site / (url + "index.html" if url == "" or url.endswith("/") else url)
 
 
+BUILT_BY = {
+    "mkdocs": f"MkDocs {version('mkdocs')} en het thema mkdocs-material {version('mkdocs-material')}",
+    "properdocs": f"ProperDocs {version('properdocs')} en het thema mkdocs-material {version('mkdocs-material')}",
+    "zensical": f"Zensical {version('zensical')}",
+}
+
+
+@pytest.mark.parametrize("engine", sorted(BUILT_BY))
+def test_the_over_page_says_which_engine_and_version_built_the_site(sites, engine):
+    """A reader (or a board checking an edition) can tell what made the pages, on the page."""
+    site = sites[engine]
+    naming = [url for url in built_pages(site) if BUILT_WITH.search(_page(site, url).read_text(encoding="utf-8"))]
+    assert naming == ["over/"]
+    line = visible_text(BUILT_WITH.search(_page(site, "over/").read_text(encoding="utf-8")).group(0))
+    assert line == f"Deze website is gebouwd op 23 november 2026 met {BUILT_BY[engine]}."
+
+
 CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
 INLINE_SCRIPT = re.compile(r'<script(?![^>]*(?:\ssrc=|type="application/json"))[^>]*>')
 
 
-def test_the_zensical_site_keeps_the_csp_the_tool_and_the_search_index(sites):
-    site = sites["zensical"]
+@pytest.mark.parametrize("engine", ["zensical", "properdocs"])
+def test_the_site_keeps_the_csp_the_tool_and_the_search_index(sites, engine):
+    site = sites[engine]
     for url in built_pages(site):
         html = _page(site, url).read_text(encoding="utf-8")
         policy = CSP.findall(html)
@@ -103,22 +149,25 @@ def test_the_zensical_site_has_no_html_error_of_ours(sites):
     assert unused == [], f"theme_html_errors.toml lists errors the checker no longer reports: {unused}"
 
 
-@pytest.fixture(scope="module")
-def zensical_url(sites):
-    server, url = serve(sites["zensical"])
-    yield url
-    server.shutdown()
-
-
 @pytest.mark.browser
-def test_on_the_zensical_site_the_tool_walks_and_search_finds_a_school(browser, zensical_url):
+def test_on_the_zensical_site_the_tool_walks_and_search_finds_a_school(browser, sites):
+    """(ProperDocs' site is the MkDocs site byte for byte but for its name, which
+    ``test_browser.py`` walks: a walk of it here would show nothing new.)"""
+    server, url = serve(sites["zensical"])
+    try:
+        _walk_and_search(browser, url)
+    finally:
+        server.shutdown()
+
+
+def _walk_and_search(browser, site_url: str) -> None:
     from test_browser import TOOL, Watch, _answer, _privacy, expect_node
 
     variant = read_yaml(variant_files()[0])
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
-    watch = Watch(page, zensical_url)
-    page.goto(zensical_url + TOOL.format(variant["id"]))
+    watch = Watch(page, site_url)
+    page.goto(site_url + TOOL.format(variant["id"]))
     root = page.locator("[data-afwegingskader]")
     root.locator(":scope[data-engine='ready']").wait_for(timeout=60000)
     for label in ("Ja", "Nee", "Nee"):
@@ -126,7 +175,7 @@ def test_on_the_zensical_site_the_tool_walks_and_search_finds_a_school(browser, 
     expect_node(root, "melden-geen-hulp-mogelijk")
     assert root.get_attribute("data-engine") == "ready"
 
-    page.goto(zensical_url + "zoeken/")
+    page.goto(site_url + "zoeken/")
     box = page.get_by_role("searchbox", name="Zoekterm")
     box.fill(variant["organisation"]["name"])
     box.press("Enter")
@@ -148,3 +197,24 @@ def test_zensical_is_announced_as_likely_to_hang_only_past_the_size_it_was_seen_
     assert scale_warning(MEASURED_TO_BUILD) is None
     warning = scale_warning(7_000)
     assert warning is not None and "7,000" in warning and "MkDocs" in warning
+
+
+def test_a_properdocs_build_with_a_strict_warning_leaves_the_earlier_site(sites, tmp_path):
+    """ProperDocs logs as ``properdocs.*``, not ``mkdocs.*``: its warnings too must stop the swap
+    (strict mode aborts only after the plugin's last event) and be printed."""
+    site = tmp_path / "site"
+    shutil.copytree(sites["properdocs"], site)
+    before = _files(site)
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs", docs)
+    (docs / "kapot.md").write_text("# Kapot\n\n[nergens](bestaat-niet.md)\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\n"
+                      f"theme:\n  custom_dir: {ROOT / 'site_overrides'}\n", encoding="utf-8")
+    result = generator_build(site, "--engine", "properdocs", "-f", str(config))
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-2000:]
+    assert sorted(_files(site)) == sorted(before), "the failed build was swapped in"
+    assert _files(site) == before
+    assert "bestaat-niet.md" in output, output[-2000:]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "site"], "no folder left"

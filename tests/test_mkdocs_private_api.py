@@ -9,6 +9,9 @@ fails here, by name, rather than somewhere inside a build.
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 
 from conftest import ROOT
 from generator.engines.mkdocs import pages as mkdocs_pages
@@ -43,3 +46,28 @@ def test_no_other_module_uses_mkdocs_private_api():
     users = {path.relative_to(ROOT).as_posix(): _private_uses(path) for path in sorted((ROOT / "generator").rglob("*.py"))}
     assert sorted(users["generator/engines/mkdocs/pages.py"]) != []  # the check sees them where they are
     assert {path: names for path, names in users.items() if names and path != "generator/engines/mkdocs/pages.py"} == {}
+
+
+PROPERDOCS = """
+import json
+from generator.engines.properdocs import take_over_mkdocs_imports
+take_over_mkdocs_imports()
+from generator.engines.mkdocs import host, pages
+print(json.dumps([host.PACKAGE, pages._build_page.__module__, pages.private_api_changes()]))
+"""
+
+
+def test_properdocs_private_functions_are_as_the_build_expects():
+    """The same adapter on ProperDocs (``engines.properdocs``): its ``mkdocs.*`` imports are
+    ProperDocs' own, whose private functions take the same parameters."""
+    found = subprocess.run([sys.executable, "-c", PROPERDOCS], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(found.stdout) == ["properdocs", "properdocs.commands.build", []]
+
+
+def test_properdocs_refuses_a_process_where_mkdocs_is_loaded():
+    """With MkDocs' modules loaded, the adapter's classes would be MkDocs' and ProperDocs would
+    build with a mixture of both (in a process of its own: the switch cannot be undone)."""
+    code = ("import mkdocs.structure.files\nfrom generator.engines.properdocs import take_over_mkdocs_imports\n"
+            "take_over_mkdocs_imports()")
+    found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert found.returncode != 0 and "BuildError: ProperDocs cannot build in a process that has loaded MkDocs" in found.stderr

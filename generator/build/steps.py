@@ -13,9 +13,11 @@ The steps every build takes, whichever engine turns Markdown into HTML (guides/e
 5. ``index`` runs Pagefind over the built site (the pages carrying ``search.MARK``) and the
    build is swapped in whole (``release.atomic``).
 
-Two engines: MkDocs, through the ``meldcode`` plugin (``engines.mkdocs.plugin``, which calls these
-steps from MkDocs' events), and Zensical (``engines.zensical``, which runs no plugin and gets a
-prepared docs folder and a derived config). ``generator.engines.build`` chooses the engine by name: ``python -m generator build``.
+Three engines: MkDocs, through the ``meldcode`` plugin (``engines.mkdocs.plugin``, which calls these
+steps from MkDocs' events); ProperDocs, the same plugin on MkDocs' API continued under another
+name (``engines.properdocs``); and Zensical (``engines.zensical``, which runs no plugin and gets a
+prepared docs folder and a derived config). ``generator.engines.build`` chooses the engine by
+name: ``python -m generator build``.
 """
 
 from __future__ import annotations
@@ -104,12 +106,16 @@ def runtime(options: BuildOptions) -> assets.Runtime:
         raise BuildError(str(exc)) from None
 
 
-def template_extra(day: dt.date, files: assets.Runtime, livereload_hash_slot: str = "") -> dict[str, object]:
+def template_extra(day: dt.date, files: assets.Runtime, livereload_hash_slot: str = "", *,
+                   built_with: dict[str, str]) -> dict[str, object]:
     """What the templates (``site_overrides/``) read from the config's ``extra``: the build date,
+    what built the site (``built_with``: ``engine``, the engine with its version, and ``theme``,
+    the theme's distribution with its version or ``""``; the "Over dit handboek" page names them),
     the tool page's preloads and boot data, and under ``mkdocs serve`` the CSP's slot for the hash
     of the live-reload script (D10)."""
     return {
         "build_date": nl_date(day),
+        "built_with": dict(built_with),
         "livereload_hash_slot": livereload_hash_slot,
         "afwegingskader_preload": list(files.preload),
         "afwegingskader_boot": files.boot_json(),

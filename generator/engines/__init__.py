@@ -6,7 +6,9 @@ Each engine is a module (or package) here with one function::
 
 which builds the whole site atomically and raises ``generator.build.steps.BuildError`` when it
 fails. The engines take the shared steps from ``generator.build``; nothing below this package
-imports it, and no engine imports another (CONTRIBUTING, "Layers").
+imports it (CONTRIBUTING, "Layers"). ProperDocs, MkDocs' API under another package name, runs
+the MkDocs adapter (``engines.properdocs`` imports ``engines.mkdocs``); no other engine imports
+another.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-ENGINES = ("mkdocs", "zensical")
+ENGINES = ("mkdocs", "zensical", "properdocs")
 """The engines by name; the first is the default. (This module loads no rendering library until
 ``build`` runs: ``python -m generator check`` imports it for these names.)"""
 
@@ -25,7 +27,7 @@ def build(config_file: Path, site_dir: Path | None = None, engine: str = ENGINES
     its ``site_dir``) with ``engine``, atomically; ``BuildError`` if it fails (nothing changed).
 
     ``cache``: a folder where the build keeps what the next one needs to make only what an edit
-    of a variant changed (``build.cache``; MkDocs only, the others build whole). ``pdfs``: print
+    of a variant changed (``build.cache``; MkDocs and ProperDocs, Zensical builds whole). ``pdfs``: print
     each version's PDF (``release.pdf``) into the site before it is swapped in."""
     from ..build.steps import BuildError, print_pdfs  # the rendering libraries, only when building
 

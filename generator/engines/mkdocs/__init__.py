@@ -1,6 +1,7 @@
 """MkDocs as the engine: ``mkdocs build`` with the ``meldcode`` plugin (``plugin.py``), which
 takes the steps of ``generator.build.steps`` from MkDocs' events; ``pages.py`` builds the
-generated pages with MkDocs' own page steps in forked workers."""
+generated pages with MkDocs' own page steps in forked workers. The same adapter runs on
+ProperDocs, MkDocs' API under another name (``engines.properdocs``; ``host.py`` names what differs)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ def build(config_file: Path, site_dir: Path | None = None, *, cache: Path | None
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    logger = logging.getLogger("mkdocs")
+    from . import host
+
+    logger = host.logger()
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))

@@ -38,8 +38,9 @@ from ...checks import Report
 from ...model import handbook, urls
 from ...model.forking import fork_map
 from ...model.handbook import Handbook
+from . import host
 
-log = logging.getLogger("mkdocs.plugins.meldcode")
+log = host.logger("plugins.meldcode")
 
 PRIVATE_API = {
     _populate_page: ("page", "config", "files", "dirty"),
@@ -81,7 +82,7 @@ def _build_shard(job: tuple, shard: tuple[int, int]) -> tuple[list[tuple[int, st
     config, files, nav, env, uris, indexed = job
     index, count = shard
     collect = _Collect()
-    logging.getLogger("mkdocs").addHandler(collect)
+    host.logger().addHandler(collect)
     # In this process the generated pages are ordinary pages again: a link from one to another
     # is checked as MkDocs checks any link (a missing page is a warning, strict mode fails).
     mine = [files.get_file_from_path(uri) for uri in uris]
@@ -103,7 +104,7 @@ def _build_shard(job: tuple, shard: tuple[int, int]) -> tuple[list[tuple[int, st
     except Exception as exc:  # MkDocs logged it with the page; the build's process stops
         return collect.records, f"{type(exc).__name__}: {exc}", []
     finally:
-        logging.getLogger("mkdocs").removeHandler(collect)
+        host.logger().removeHandler(collect)
     return collect.records, None, indexed[before:]
 
 

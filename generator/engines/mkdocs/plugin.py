@@ -43,6 +43,7 @@ from ...model.forking import WorkerLost
 from ...release import search
 from ...release.atomic import publish_changes, staging_beside, swap_in
 from ...site import assets
+from . import host
 from .pages import (
     LIVERELOAD_HASH_SLOT,
     LastBuild,
@@ -56,7 +57,7 @@ from .pages import (
     rebuild_sitemap,
 )
 
-log = logging.getLogger("mkdocs.plugins.meldcode")
+log = host.logger("plugins.meldcode")
 
 
 def _dirty_build_is_ours(record: logging.LogRecord) -> bool:
@@ -138,7 +139,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         self.command = command
         self.dirty = dirty
         if command == "serve" and dirty:
-            logging.getLogger("mkdocs.commands.build").addFilter(_dirty_build_is_ours)
+            host.logger("commands.build").addFilter(_dirty_build_is_ours)
         if command != "serve":
             self.sigterm = signals.install()
 
@@ -171,7 +172,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             if config.strict:
                 self.warnings = CountHandler()
                 self.warnings.setLevel(logging.WARNING)
-                logging.getLogger("mkdocs").addHandler(self.warnings)
+                host.logger().addHandler(self.warnings)  # ProperDocs' warnings go to properdocs.*
         return config
 
     def on_pre_build(self, *, config) -> None:
@@ -222,10 +223,12 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
             self.runtime = build.runtime(self.options)
         except build.BuildError as exc:
             raise PluginError(str(exc)) from None
-        # The build date, the tool pages' preloads and boot data for main.html; under `mkdocs
-        # serve`, the CSP's slot for the hash of the live-reload script (filled in per response).
+        # The build date, what built the site, the tool pages' preloads and boot data for main.html;
+        # under `mkdocs serve`, the CSP's slot for the hash of the live-reload script (filled in per
+        # response).
         config.extra.update(build.template_extra(
-            self.today, self.runtime, LIVERELOAD_HASH_SLOT if self.command == "serve" else ""))
+            self.today, self.runtime, LIVERELOAD_HASH_SLOT if self.command == "serve" else "",
+            built_with=host.built_with(config.theme.name)))
 
     def on_files(self, files: Files, *, config) -> Files:
         signals.stop_if_terminated()
@@ -413,7 +416,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
 
     def _stop_counting(self) -> None:
         if self.warnings is not None:
-            logging.getLogger("mkdocs").removeHandler(self.warnings)
+            host.logger().removeHandler(self.warnings)
 
     def _discard(self) -> None:
         if self.staging is not None:
@@ -422,7 +425,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
 
     def _quiet(self, uris: set[str] | None) -> None:
         """Silence MkDocs' INFO lines about links to the held-back pages (None: stop)."""
-        loggers = [logging.getLogger("mkdocs.structure.pages"), logging.getLogger("mkdocs.structure.nav")]
+        loggers = [host.logger("structure.pages"), host.logger("structure.nav")]
         if self.quiet is not None:
             for logger in loggers:
                 logger.removeFilter(self.quiet)

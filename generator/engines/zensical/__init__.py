@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import yaml
@@ -38,6 +39,9 @@ OVERRIDES = Path(__file__).with_name("overrides")
 """Templates that Zensical needs over ``site_overrides/``: Zensical 0.0.73 turns a single
 ``theme.palette`` into a list, so the header would show a colour toggle and an inline script
 (which the CSP blocks); these partials are empty."""
+
+BUILT_WITH = {"engine": f"Zensical {version('zensical')}", "theme": ""}
+"""What the "Over dit handboek" page names (``steps.template_extra``); the theme is Zensical's own."""
 
 MEASURED_TO_BUILD = 3_500
 """The most protocols Zensical 0.0.73 was measured to build (451 s); with 4,000 and more it hangs:
@@ -80,7 +84,7 @@ def build(config_file: Path, site_dir: Path | None = None, *, cache: Path | None
         theme["custom_dir"] = "overrides"
         derived = {**config, "docs_dir": "docs", "site_dir": "site", "theme": theme,
                    "plugins": [{"search": {"enabled": False}}],
-                   "extra": {**(config.get("extra") or {}), **steps.template_extra(day, files)}}
+                   "extra": {**(config.get("extra") or {}), **steps.template_extra(day, files, built_with=BUILT_WITH)}}
         (work / "mkdocs.yml").write_text(yaml.safe_dump(derived, allow_unicode=True, sort_keys=False), encoding="utf-8")
         if warning := scale_warning(len(handbook.variants)):
             print(warning, file=sys.stderr, flush=True)
