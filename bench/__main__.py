@@ -85,6 +85,11 @@ class Stalled(Exception):
     """A build stopped making progress; its processes were ended."""
 
 
+class BuildFailed(SystemExit):
+    """A build ended with an error (Zensical refuses a docs folder it would hang on, D40): the
+    build table says so in its row; elsewhere the bench stops."""
+
+
 def build(protocols: Path, dest: Path) -> tuple[float, float]:
     """Seconds and peak RSS (MiB, all processes of the build together) of one real ``mkdocs build``."""
     seconds, mib, _ = build_measured(protocols, dest)
@@ -139,7 +144,7 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float,
     seconds = time.perf_counter() - start
     reader.join()
     if status != 0:
-        raise SystemExit(f"build failed: {b''.join(errors).decode()}")
+        raise BuildFailed(f"build failed: {b''.join(errors).decode()}")
     peak = max(peak, usage.ru_maxrss * 1024)  # the largest single process, if sampling missed it
     return seconds, peak / 1024 / 1024, usage.ru_utime + usage.ru_stime
 
@@ -221,6 +226,11 @@ def report_builds() -> None:
                         seconds, mib, cpu = build_measured(protocols, site, engine, cache)
                     except Stalled as stalled:
                         print(f"| {n:,} | {engine} | stalled: {stalled} | | | | | | |", flush=True)
+                        shutil.rmtree(site, ignore_errors=True)
+                        continue
+                    except BuildFailed as failed:
+                        last = str(failed).strip().splitlines()[-1]
+                        print(f"| {n:,} | {engine} | failed: {last} | | | | | | |", flush=True)
                         shutil.rmtree(site, ignore_errors=True)
                         continue
                     info = sizes(site)

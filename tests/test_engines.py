@@ -187,16 +187,23 @@ def _walk_and_search(browser, site_url: str) -> None:
     context.close()
 
 
-def test_zensical_is_announced_as_likely_to_hang_only_past_the_size_it_was_seen_to_build():
-    """Zensical 0.0.73 hangs at 4,000 protocols (BENCHMARKS.md): a hang looks like a slow build,
-    so a build past the size it was measured to finish says so before the wait, and a smaller one
-    (the seeds, 1,000) says nothing."""
-    from generator.engines.zensical import MEASURED_TO_BUILD, scale_warning
+def test_zensical_refuses_a_docs_folder_it_would_hang_on(tmp_path, monkeypatch):
+    """Zensical 0.0.73 hangs, forever and at once, with more than 63,365 files in its docs folder
+    (decisions/D40-zensical-hang.md): such a build stops with the count and what to use
+    instead, before Zensical starts, and leaves nothing behind. (The limit is lowered here so
+    that the seeds pass it.)"""
+    from generator.build.steps import BuildError
+    from generator.engines import zensical
 
-    assert scale_warning(5) is None
-    assert scale_warning(MEASURED_TO_BUILD) is None
-    warning = scale_warning(7_000)
-    assert warning is not None and "7,000" in warning and "MkDocs" in warning
+    monkeypatch.setenv("MELDCODE_PROTOCOLS", str(PROTOCOLS))
+    monkeypatch.setattr(zensical, "MAX_FILES", 50)
+    ran = []
+    monkeypatch.setattr(zensical.subprocess, "run", lambda *args, **kwargs: ran.append(args))
+    with pytest.raises(BuildError, match=r"files in its docs folder \(more than 50\).*--engine properdocs") as error:
+        zensical.build(ROOT / "mkdocs.yml", tmp_path / "site")
+    count = int(re.search(r"([\d,]+) files", str(error.value)).group(1).replace(",", ""))
+    assert count > 50 and ran == []
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_properdocs_build_with_a_strict_warning_leaves_the_earlier_site(sites, tmp_path):

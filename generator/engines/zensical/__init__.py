@@ -20,6 +20,7 @@ Zensical's differences from MkDocs, and what is done about each: guides/engines.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -43,9 +44,10 @@ OVERRIDES = Path(__file__).with_name("overrides")
 BUILT_WITH = {"engine": f"Zensical {version('zensical')}", "theme": ""}
 """What the "Over dit handboek" page names (``steps.template_extra``); the theme is Zensical's own."""
 
-MEASURED_TO_BUILD = 3_500
-"""The most protocols Zensical 0.0.73 was measured to build (451 s); with 4,000 and more it hangs:
-its threads wait on each other after a few CPU seconds (BENCHMARKS.md, stop 30)."""
+MAX_FILES = 63_365
+"""The most files Zensical 0.0.73 (and 0.1.4) builds from a docs folder: with one more, both its
+threads wait on each other after a CPU second, forever (decisions/D40-zensical-hang.md; the
+synthetic handbook reaches it at 3,713 protocols)."""
 
 _ARTICLE = re.compile(r"(<article\b[^>]*>)(.*?)(</article>)", re.DOTALL)
 
@@ -86,8 +88,8 @@ def build(config_file: Path, site_dir: Path | None = None, *, cache: Path | None
                    "plugins": [{"search": {"enabled": False}}],
                    "extra": {**(config.get("extra") or {}), **steps.template_extra(day, files, built_with=BUILT_WITH)}}
         (work / "mkdocs.yml").write_text(yaml.safe_dump(derived, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        if warning := scale_warning(len(handbook.variants)):
-            print(warning, file=sys.stderr, flush=True)
+        if error := too_many_files(sum(len(names) for _, _, names in os.walk(docs))):
+            raise steps.BuildError(error)
         result = subprocess.run([sys.executable, "-m", "zensical", "build", "--config-file", "mkdocs.yml"]
                                 + (["--strict"] if config.get("strict") else []),
                                 cwd=work, capture_output=True, text=True)
@@ -107,13 +109,14 @@ def build(config_file: Path, site_dir: Path | None = None, *, cache: Path | None
         signals.restore(before)
 
 
-def scale_warning(count: int) -> str | None:
-    """What to say before Zensical builds ``count`` protocols, if more than it was seen to build:
-    a hang looks like a slow build, so say it before the wait."""
-    if count <= MEASURED_TO_BUILD:
+def too_many_files(count: int) -> str | None:
+    """Why Zensical cannot build a docs folder of ``count`` files (None: it can): past
+    ``MAX_FILES`` it would hang at once, so the build stops instead."""
+    if count <= MAX_FILES:
         return None
-    return (f"WARNING -  {count:,} protocols: Zensical 0.0.73 hangs from about 4,000 on (measured: it builds "
-            f"{MEASURED_TO_BUILD:,}); if this build uses no CPU for minutes, stop it and build with MkDocs (make build)")
+    return (f"{count:,} files in its docs folder (more than {MAX_FILES:,}): Zensical 0.0.73 would hang "
+            f"(decisions/D40-zensical-hang.md); build with MkDocs or ProperDocs (--engine mkdocs, "
+            f"--engine properdocs)")
 
 
 def html_path(markdown_path: str) -> str:
