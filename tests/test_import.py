@@ -314,6 +314,53 @@ def test_the_pdf_repairs_are_counted(made_pdf):
     assert "headers" in summary(intake) or "header" in summary(intake)
 
 
+# ---------------------------------------------------------------- a PDF that holds the steps in a table
+
+
+OTHER_COLUMNS = (("wat", "Wat doe je?"), ("stap", "Stap"), ("hoe", "Hoe"), ("wie", "Wie is verantwoordelijk"))
+TABLE_PDFS = {
+    **{name: (name, {}) for name in HAND.values()},
+    # Other column order and header words, the header row repeated on every page, numbers without "Stap".
+    "prisma-almere-2021-other-columns": ("prisma-almere-2021", {"columns": OTHER_COLUMNS, "repeat_header": True,
+                                                                "numbers": "{n}"}),
+    # Eleven pages, rows broken across pages, the header row repeated on each.
+    "consent-2018-header-repeated": ("consent-2018", {"repeat_header": True}),
+    # No rules at all: the cells apart by white space only.
+    "flevoland-kwaliteitskaart-ruleless": ("flevoland-kwaliteitskaart", {"ruled": False}),
+}
+"""PDFs of a "kwaliteitskaart": the steps as one table (Stap | Wat | Wie | Hoe), the sections after it:
+name -> (hand-made variant, ``variant_table_html``'s options)."""
+
+
+@pytest.fixture(scope="module")
+def made_table_pdf(tmp_path_factory, browser):
+    """Per entry of ``TABLE_PDFS`` a .pdf, printed once by the session's Chromium."""
+    from bench.documents import print_pdfs, variant_table_html
+
+    folder = tmp_path_factory.mktemp("table-pdf")
+    print_pdfs({folder / f"{name}.pdf": variant_table_html(_hand(hand), **options)
+                for name, (hand, options) in TABLE_PDFS.items()}, browser=browser)
+    return folder
+
+
+@pytest.mark.xdist_group("import-pdf")
+@pytest.mark.parametrize("name", sorted(TABLE_PDFS))
+def test_a_pdf_table_imports_like_the_hand_made_variant(made_table_pdf, name):
+    """The table is found from the page's geometry: its cells, one table over every page it runs on
+    (a row broken across two pages stays one cell; a repeated header row is no step), no running
+    header or footer in a cell; then held as every other document."""
+    hand = _hand(TABLE_PDFS[name][0])
+    path = made_table_pdf / f"{name}.pdf"
+    intake = import_document(path, "import", PROTOCOLS, school_type=hand["school_type"], write=False)
+    assert [s.form for s in intake.structure.steps] == ["table"] * 5
+    assert {line.cell[0] for line in intake.document.lines if line.cell} == {0}, "one table"
+    in_cells = [line.text for line in intake.document.lines if line.cell]
+    assert not any("kopregel" in text or "Pagina" in text for text in in_cells)
+    assert hold(intake.data, hand, _pdf_text(path), one_place=False) == []
+    assert set(intake.placements) == set(range(len(intake.blocks))), "every block has a place"
+    Variant.model_validate(yaml.safe_load(render(intake)))
+
+
 # ---------------------------------------------------------------- bad files and ids
 
 
