@@ -234,9 +234,9 @@ def _row_of(blocks_in_cell: list[Block]) -> str:
 
 
 def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[int], dict[int, str]] | None:
-    """Steps from a real table (Word, ODT, Markdown): a header row naming the columns, or
-    without one: the column with the step numbers, the shortest text column as wat, the one
-    naming roles as wie, the longest as hoe."""
+    """Steps from a real table (Word, ODT, Markdown, a PDF's ruled table): a header row naming the
+    columns, or without one: the column with the step numbers, the shortest text column as wat,
+    the one naming roles as wie, the longest as hoe. A row that repeats the header row is header."""
     tables: dict[int, dict[tuple[int, int], list[Block]]] = {}
     for block in blocks:
         if block.cell is not None:
@@ -253,6 +253,9 @@ def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[i
                                              for n in names):
                     roles[role] = c
         body_rows = rows[1:] if len(roles) >= 2 else rows
+        # Rows that repeat the header row (a PDF repeats it on every page the table runs on).
+        repeated = {r for r in body_rows if body_rows is not rows and any(header.values())
+                    and all(_row_of(cells.get((r, c), [])).lower().strip(" ?:") == header[c] for c in columns)}
         numbered = []
         for r in body_rows:
             texts = {c: _row_of(cells.get((r, c), [])) for c in columns}
@@ -279,10 +282,11 @@ def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[i
             roles = {"stap": step_column, "hoe": hoe, **({"wie": wie} if wie is not None else {}),
                      **({"wat": wat} if wat is not None else {})}
         steps, used, placements = [], set(), {}
-        for c in columns:
-            for block in cells.get((rows[0], c), []) if body_rows is not rows else []:
-                used.add(block.index)
-                placements[block.index] = "table header"
+        for r in ([rows[0]] if body_rows is not rows else []) + sorted(repeated):
+            for c in columns:
+                for block in cells.get((r, c), []):
+                    used.add(block.index)
+                    placements[block.index] = "table header"
         for r, number, _, _ in numbered:
             step = Step(number, form="table")
             for role in ("stap", "wat", "wie", "hoe"):
