@@ -364,6 +364,85 @@ def test_a_pdf_table_imports_like_the_hand_made_variant(made_table_pdf, name):
     Variant.model_validate(yaml.safe_load(render(intake)))
 
 
+def _ruled_pdf(rows: list[list[str]], after: list[str], top: float) -> bytes:
+    """A PDF as a word processor writes a table: per cell its lines, then its frame as a stroked
+    rectangle (not Chromium's filled hairlines); a row that does not fit is closed at the page's
+    end and goes on at the next page's top; a running header and a page number on every page."""
+    import io
+    import textwrap
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    columns = [60, 110, 220, 330, 540]
+    pages: list[list[str]] = []
+    ops: list[str] = [f"BT /F2 16 Tf 60 {top + 30:.0f} Td (KWALITEITSKAART MELDCODE) Tj ET"]
+    y = top
+
+    def text(x: float, y: float, line: str, bold: bool = False) -> None:
+        ops.append(f"BT /{'F2' if bold else 'F1'} 10 Tf {x:.1f} {y:.1f} Td ({line}) Tj ET")
+
+    def next_page() -> None:
+        nonlocal ops, y
+        text(200, 815, "Basisschool De Linde, kwaliteitskaart meldcode")
+        text(280, 25, f"Pagina {len(pages) + 1}")
+        pages.append(ops)
+        ops, y = [], 790.0
+
+    for number, row in enumerate(rows):
+        lines = [textwrap.wrap(cell, 22 if c < 3 else 40) for c, cell in enumerate(row)]
+        while any(lines):
+            room = int((y - 68) // 12)
+            part, lines = [cell[:room] for cell in lines], [cell[room:] for cell in lines]
+            height = max(len(cell) for cell in part) * 12 + 8
+            for c, cell in enumerate(part):
+                for k, line in enumerate(cell):
+                    text(columns[c] + 4, y - 14 - 12 * k, line, bold=number == 0)
+                ops.append(f"0.5 w {columns[c]} {y - height:.1f} {columns[c + 1] - columns[c]} {height:.1f} re S")
+            y -= height
+            if any(lines):
+                next_page()
+    for k, line in enumerate(after):
+        text(60, y - 30 - 14 * k, line, bold=k == 0)
+    next_page()
+    writer = PdfWriter()
+    fonts = DictionaryObject({NameObject(name): DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject(base), NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+        for name, base in (("/F1", "/Helvetica"), ("/F2", "/Helvetica-Bold"))})
+    for page_ops in pages:
+        page = writer.add_blank_page(595, 842)
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+        stream = DecodedStreamObject()
+        stream.set_data("\n".join(page_ops).encode("cp1252"))
+        page.replace_contents(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_word_processors_pdf_table_with_a_row_closed_at_the_page_end(tmp_path):
+    """Cells framed by stroked rectangles, step 3's row broken over two pages and closed by a rule
+    at the first page's end: its rest (an empty Stap cell) is still step 3, in order."""
+    hoe = [f"De leerkracht doet wat stap {n} vraagt en legt dat vast in het dossier." for n in range(1, 6)]
+    hoe[2] = " ".join(f"In gesprek {k} met de ouders legt de intern begeleider het verslag vast." for k in range(1, 15))
+    wat = ["In kaart brengen van signalen", "Collegiale consultatie", "Gesprek met de ouders", "Wegen", "Beslissen"]
+    wie = ["Leerkracht", "Leerkracht en intern begeleider", "Intern begeleider", "Intern begeleider en directeur",
+           "Directeur"]
+    rows = [["Stap", "Wat", "Wie", "Hoe"]] + [[f"Stap {n}", *cells] for n, cells in enumerate(zip(wat, wie, hoe), 1)]
+    document = tmp_path / "kaart.pdf"
+    document.write_bytes(_ruled_pdf(rows, ["Tot slot", "Bel bij twijfel Veilig Thuis: 0800-2000."], top=420.0))
+    intake = import_document(document, "linde", PROTOCOLS, school_type="PO", write=False)
+    assert intake.document.pages == 2
+    data = intake.data
+    assert [s.form for s in intake.structure.steps] == ["table"] * 5
+    assert [s["wat"] for s in data["steps"]] == wat and [s["wie"] for s in data["steps"]] == wie
+    assert [_words(s["hoe"]) for s in data["steps"]] == [_words(h) for h in hoe]
+    assert {b.page for b in intake.structure.steps[2].hoe} == {1, 2}
+    assert [s["title"] for s in data["sections"]] == ["Tot slot"] and "unplaced" not in data
+    assert data["veilig_thuis"]["phone_as_written"] == "0800-2000"
+
+
 @pytest.mark.xdist_group("import-pdf")
 @pytest.mark.xfail(strict=True, reason="a table without rules has no geometry to read (D44); the flattened-text "
                    "reader finds its five steps but tells wat from wie by role words only")
