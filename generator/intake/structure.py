@@ -257,8 +257,14 @@ def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[i
         repeated = {r for r in body_rows if body_rows is not rows and any(header.values())
                     and all(_row_of(cells.get((r, c), [])).lower().strip(" ?:") == header[c] for c in columns)}
         numbered = []
+        # A numbered row -> the rows after it with an empty step cell, which continue its step
+        # (the rest of a row a page broke, where the PDF closed it with a rule at the page's end).
+        goes_on: dict[int, list[int]] = {}
         for r in body_rows:
             texts = {c: _row_of(cells.get((r, c), [])) for c in columns}
+            if numbered and r not in repeated and not texts.get(roles.get("stap", numbered[-1][2]), "").strip():
+                goes_on.setdefault(numbered[-1][0], []).append(r)
+                continue
             step_column = roles.get("stap")
             candidates = [step_column] if step_column is not None else columns
             number = None
@@ -289,9 +295,10 @@ def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[i
                     placements[block.index] = "table header"
         for r, number, _, _ in numbered:
             step = Step(number, form="table")
+            own_rows = [r, *goes_on.get(r, [])]
             for role in ("stap", "wat", "wie", "hoe"):
                 column = roles.get(role)
-                cell_blocks = cells.get((r, column), []) if column is not None else []
+                cell_blocks = [b for row in own_rows for b in cells.get((row, column), [])] if column is not None else []
                 for block in cell_blocks:
                     used.add(block.index)
                 if role == "wat":
@@ -314,7 +321,7 @@ def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[i
                             step.wat = rest.group(2).strip()
             for c in columns:  # a cell of another column (notes): hoe keeps it
                 if c not in roles.values():
-                    for block in cells.get((r, c), []):
+                    for block in (b for row in own_rows for b in cells.get((row, c), [])):
                         step.hoe.append(block)
                         used.add(block.index)
                         placements[block.index] = f"steps[{number - 1}].hoe"
