@@ -328,6 +328,8 @@ TABLE_PDFS = {
                                                                 "numbers": "{n}"}),
     # Eleven pages, rows broken across pages, the header row repeated on each.
     "consent-2018-header-repeated": ("consent-2018", {"repeat_header": True}),
+    # No rules: each cell on a background of its own, white between them.
+    "levwn-shaded": ("levwn", {"ruled": False, "shaded": True}),
 }
 RULELESS = ("flevoland-kwaliteitskaart", {"ruled": False})
 """A table without rules, the cells apart by white space only: not read as a table (D44)."""
@@ -429,7 +431,7 @@ def test_a_word_processors_pdf_table_with_a_row_closed_at_the_page_end(tmp_path)
     wat = ["In kaart brengen van signalen", "Collegiale consultatie", "Gesprek met de ouders", "Wegen", "Beslissen"]
     wie = ["Leerkracht", "Leerkracht en intern begeleider", "Intern begeleider", "Intern begeleider en directeur",
            "Directeur"]
-    rows = [["Stap", "Wat", "Wie", "Hoe"]] + [[f"Stap {n}", *cells] for n, cells in enumerate(zip(wat, wie, hoe), 1)]
+    rows = [["Stap", "Wat", "Wie", "Hoe"]] + [[f"Stap {n}", *cells] for n, cells in enumerate(zip(wat, wie, hoe, strict=True), 1)]
     document = tmp_path / "kaart.pdf"
     document.write_bytes(_ruled_pdf(rows, ["Tot slot", "Bel bij twijfel Veilig Thuis: 0800-2000."], top=420.0))
     intake = import_document(document, "linde", PROTOCOLS, school_type="PO", write=False)
