@@ -366,6 +366,18 @@ def test_a_pdf_table_imports_like_the_hand_made_variant(made_table_pdf, name):
     Variant.model_validate(yaml.safe_load(render(intake)))
 
 
+def test_a_bold_word_hyphenated_at_a_line_end_stays_one_bold_run():
+    """The hyphen goes, and the bold of the word's two halves is one run (not "**veran**t**woordelijk**")."""
+    from generator.intake.layout import layout
+    from generator.intake.read import BOLD, Document, Line
+
+    box = {"x0": 70.0, "size": 10.0, "bold": True, "page_height": 842.0}
+    lines = [Line("Wie is veran\u2010", marks=((0, 13, BOLD),), top=100, bottom=110, x1=150, **box),
+             Line("twoordelijk", marks=((0, 11, BOLD),), top=112, bottom=122, x1=120, **box)]
+    (block,) = layout(Document(Path("kaart.pdf"), "pdf", lines)).blocks
+    assert block.markdown() == "**Wie is verantwoordelijk**"
+
+
 def _ruled_pdf(rows: list[list[str]], after: list[str], top: float) -> bytes:
     """A PDF as a word processor writes a table: per cell its lines, then its frame as a stroked
     rectangle (not Chromium's filled hairlines); a row that does not fit is closed at the page's
