@@ -458,6 +458,28 @@ def test_a_word_processors_pdf_table_with_a_row_closed_at_the_page_end(tmp_path)
 
 
 @pytest.mark.xdist_group("import-pdf")
+def test_a_pdf_table_drawn_in_a_form_object_scaled(made_table_pdf, tmp_path):
+    """Each page placed as a form XObject, scaled and moved (as an n-up or "print to PDF" tool
+    does): the rules are found through the form's matrix."""
+    import pypdfium2
+
+    source = pypdfium2.PdfDocument(str(made_table_pdf / "flevoland-kwaliteitskaart.pdf"))
+    placed = pypdfium2.PdfDocument.new()
+    for number in range(len(source)):
+        form = source.page_as_xobject(number, placed).as_pageobject()
+        form.transform(pypdfium2.PdfMatrix().scale(0.9, 0.9).translate(20, 30))
+        page = placed.new_page(*source[number].get_size())
+        page.insert_obj(form)
+        page.gen_content()
+    path = tmp_path / "placed.pdf"
+    placed.save(str(path))
+    hand = _hand("flevoland-kwaliteitskaart")
+    intake = import_document(path, "import", PROTOCOLS, school_type="PO", write=False)
+    assert [s.form for s in intake.structure.steps] == ["table"] * 5
+    assert hold(intake.data, hand, _pdf_text(path), one_place=False) == []
+
+
+@pytest.mark.xdist_group("import-pdf")
 @pytest.mark.xfail(strict=True, reason="a table without rules has no geometry to read (D44); the flattened-text "
                    "reader finds its five steps but tells wat from wie by role words only")
 def test_a_pdf_table_without_rules_imports_like_the_hand_made_variant(made_table_pdf):
