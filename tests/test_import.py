@@ -362,6 +362,8 @@ def test_a_pdf_table_imports_like_the_hand_made_variant(made_table_pdf, name):
     in_cells = [line.text for line in intake.document.lines if line.cell]
     assert not any("kopregel" in text or "Pagina" in text for text in in_cells)
     assert hold(intake.data, hand, _pdf_text(path), one_place=False) == []
+    left = [b.text for b in intake.blocks if b.cell and not intake.placements[b.index].startswith(("steps", "table"))]
+    assert left == [], "every cell is a step's or the header"
     assert set(intake.placements) == set(range(len(intake.blocks))), "every block has a place"
     Variant.model_validate(yaml.safe_load(render(intake)))
 

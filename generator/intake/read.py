@@ -739,7 +739,7 @@ def _link_tables(lines: list[Line], tables: dict[int, list]) -> list[Line]:
                     else:
                         own[r], current["rows"] = current["rows"], current["rows"] + 1
                 mapping[(page, number)] = (len(documents) - 1, own)
-            last_row = max(mapping[(page, number)][1].values(), default=0)
+            last_row = mapping[(page, number)][1][len(table.rows) - 1]  # the row at the bottom, which may go on
             previous = (page, number, table, last_row)
     for line in lines:
         if line.cell is not None:
