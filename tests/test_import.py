@@ -380,10 +380,11 @@ def test_a_bold_word_hyphenated_at_a_line_end_stays_one_bold_run():
     assert block.markdown() == "**Wie is verantwoordelijk**"
 
 
-def _ruled_pdf(rows: list[list[str]], after: list[str], top: float) -> bytes:
+def _ruled_pdf(rows: list[list[str]], after: list[str], top: float, footnote: str = "") -> bytes:
     """A PDF as a word processor writes a table: per cell its lines, then its frame as a stroked
     rectangle (not Chromium's filled hairlines); a row that does not fit is closed at the page's
-    end and goes on at the next page's top; a running header and a page number on every page."""
+    end and goes on at the next page's top; a running header and a page number on every page; a
+    footnote in small print at the first page's foot."""
     import io
     import textwrap
 
@@ -400,6 +401,8 @@ def _ruled_pdf(rows: list[list[str]], after: list[str], top: float) -> bytes:
 
     def next_page() -> None:
         nonlocal ops, y
+        if footnote and not pages:
+            ops.append(f"BT /F1 7 Tf 60 95 Td ({footnote}) Tj ET")
         text(200, 815, "Basisschool De Linde, kwaliteitskaart meldcode")
         text(280, 25, f"Pagina {len(pages) + 1}")
         pages.append(ops)
@@ -408,7 +411,7 @@ def _ruled_pdf(rows: list[list[str]], after: list[str], top: float) -> bytes:
     for number, row in enumerate(rows):
         lines = [textwrap.wrap(cell, 22 if c < 3 else 40) for c, cell in enumerate(row)]
         while any(lines):
-            room = int((y - 68) // 12)
+            room = int((y - 110) // 12)  # above the footnote and the page number
             part, lines = [cell[:room] for cell in lines], [cell[room:] for cell in lines]
             height = max(len(cell) for cell in part) * 12 + 8
             for c, cell in enumerate(part):
@@ -439,7 +442,7 @@ def _ruled_pdf(rows: list[list[str]], after: list[str], top: float) -> bytes:
 
 def test_a_word_processors_pdf_table_with_a_row_closed_at_the_page_end(tmp_path):
     """Cells framed by stroked rectangles, step 3's row broken over two pages and closed by a rule
-    at the first page's end: its rest (an empty Stap cell) is still step 3, in order."""
+    at the first page's end, a footnote under it: its rest (an empty Stap cell) is still step 3, in order."""
     hoe = [f"De leerkracht doet wat stap {n} vraagt en legt dat vast in het dossier." for n in range(1, 6)]
     hoe[2] = " ".join(f"In gesprek {k} met de ouders legt de intern begeleider het verslag vast." for k in range(1, 15))
     wat = ["In kaart brengen van signalen", "Collegiale consultatie", "Gesprek met de ouders", "Wegen", "Beslissen"]
@@ -447,7 +450,8 @@ def test_a_word_processors_pdf_table_with_a_row_closed_at_the_page_end(tmp_path)
            "Directeur"]
     rows = [["Stap", "Wat", "Wie", "Hoe"]] + [[f"Stap {n}", *cells] for n, cells in enumerate(zip(wat, wie, hoe, strict=True), 1)]
     document = tmp_path / "kaart.pdf"
-    document.write_bytes(_ruled_pdf(rows, ["Tot slot", "Bel bij twijfel Veilig Thuis: 0800-2000."], top=420.0))
+    document.write_bytes(_ruled_pdf(rows, ["Tot slot", "Bel bij twijfel Veilig Thuis: 0800-2000."], top=420.0,
+                                    footnote="\u00b9 Zie ook het afwegingskader van de school."))
     intake = import_document(document, "linde", PROTOCOLS, school_type="PO", write=False)
     assert intake.document.pages == 2
     data = intake.data
@@ -455,7 +459,8 @@ def test_a_word_processors_pdf_table_with_a_row_closed_at_the_page_end(tmp_path)
     assert [s["wat"] for s in data["steps"]] == wat and [s["wie"] for s in data["steps"]] == wie
     assert [_words(s["hoe"]) for s in data["steps"]] == [_words(h) for h in hoe]
     assert {b.page for b in intake.structure.steps[2].hoe} == {1, 2}
-    assert [s["title"] for s in data["sections"]] == ["Tot slot"] and "unplaced" not in data
+    assert [s["title"] for s in data["sections"]] == ["Tot slot"]
+    assert data["unplaced"] == ["¹ Zie ook het afwegingskader van de school.\n"]  # under no heading: a person decides
     assert data["veilig_thuis"]["phone_as_written"] == "0800-2000"
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -689,8 +690,9 @@ def _link_tables(lines: list[Line], tables: dict[int, list]) -> list[Line]:
     (in the order PDFium found them), a table's lines where its first line stands.
 
     A table at the top of a page continues the one at the bottom of the page before where it
-    has the same columns and nothing but a running header or footer stands between them (a line
-    in the top or bottom tenth of a page); a row open at that page break (no rule below it, or
+    has the same columns and nothing but a running header or footer (a line in the top or bottom
+    tenth of a page) or smaller print than its cells' (a footnote) stands between them; a row
+    open at that page break (no rule below it, or
     none above its rest) is one row. A first row that repeats the table's header row word for
     word is a row of its own (``structure`` knows it as a header)."""
     if not any(tables.values()):
@@ -701,10 +703,12 @@ def _link_tables(lines: list[Line], tables: dict[int, list]) -> list[Line]:
 
     texts: dict[tuple[int, int, int, int], list[str]] = {}
     body: dict[int, list[Line]] = {}
+    sizes = Counter(round(line.size or 0, 1) for line in lines if line.cell is not None)
+    print_size = sizes.most_common(1)[0][0] if sizes else 0
     for line in lines:
         if line.cell is not None:
             texts.setdefault((line.page, *line.cell), []).append(line.text)
-        elif not band(line):
+        elif not band(line) and (line.size or 0) >= 0.9 * print_size:
             body.setdefault(line.page, []).append(line)
 
     def row_text(page: int, table: int, row: int) -> list[str]:
