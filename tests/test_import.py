@@ -488,16 +488,18 @@ def _pdf_bytes(encrypt: bool = False) -> bytes:
 
 
 BAD = {
-    "scan.pdf": (lambda: _pdf_bytes(), "no text layer"),
-    "encrypted.pdf": (lambda: _pdf_bytes(encrypt=True), "password"),
-    "damaged.pdf": (lambda: b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "damaged"),
-    "lies.docx": (lambda: _pdf_bytes(), "the file is a PDF"),
-    "lies.pdf": (lambda: b"Stap 1: In kaart brengen\n", "the file is a text file"),
-    "protected.docx": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected"),
-    "damaged.docx": (lambda: b"PK\x03\x04" + b"\0" * 100, "damaged"),
+    "scan.pdf": (lambda: _pdf_bytes(), "no text layer, so it is a scan or a picture"),
+    "encrypted.pdf": (lambda: _pdf_bytes(encrypt=True), "save a copy without the password"),
+    "damaged.pdf": (lambda: b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", "it may be damaged; export it again"),
+    "lies.docx": (lambda: _pdf_bytes(), "the file is a PDF (by its first bytes): rename it to 'lies.pdf'"),
+    "lies.pdf": (lambda: b"Stap 1: In kaart brengen\n", "the file is a text file (by its first bytes): rename it to 'lies.txt'"),
+    "protected.docx": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "remove the password"),
+    "damaged.docx": (lambda: b"PK\x03\x04" + b"\0" * 100, "the file is damaged (its ZIP structure cannot be read)"),
     "picture.png": (lambda: b"\x89PNG\r\n\x1a\n", "cannot import a '.png'"),
-    "empty.txt": (lambda: b"", "empty"),
+    "empty.txt": (lambda: b"", "the file is empty"),
 }
+"""Each bad file and what its message must say: the advice of its own guard, which no other guard's
+message and no file name contains (tools: each guard disabled in turn makes its case fail)."""
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
@@ -507,7 +509,8 @@ def test_a_bad_file_is_refused_with_what_to_do(name, tmp_path, capsys):
     document.write_bytes(make())
     status, stderr = _run(tmp_path, capsys, document, "--id", "nieuw")
     assert status == 1
-    assert message in stderr and str(document) in stderr, stderr
+    assert str(document) in stderr, stderr
+    assert message in stderr.replace(str(document), "<file>"), stderr
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
