@@ -335,6 +335,9 @@ Sinds 2013 is de meldcode verplicht voor iedere school en iedere medewerker die 
 Wat verandert er in 2019?
 Vanaf 2019 weegt de school met een afwegingskader of een melding bij Veilig Thuis nodig is.
 
+Geweld tussen leerlingen onderling
+Dat valt niet onder deze meldcode; de directeur handelt het af met de ouders van beide kinderen.
+
 2. Stappenplan bij signalen van huiselijk geweld en
 kindermishandeling
 
@@ -370,7 +373,8 @@ De meldcode wordt elk jaar in het team besproken en zo nodig bijgesteld door de 
 """
 """A single-spaced .txt: a cover without empty lines, a numbered heading over two lines with
 sub-headings under it, a scheme whose step headings run over a narrow column's lines, a
-sub-heading inside a step, and "u" who is "leerkracht of andere betrokkene"."""
+sub-heading inside a step, "u" who is "leerkracht of andere betrokkene", and a situation's words
+in a sub-heading."""
 
 
 def test_a_single_spaced_text_keeps_its_headings_and_their_sub_headings(tmp_path):
@@ -381,7 +385,7 @@ def test_a_single_spaced_text_keeps_its_headings_and_their_sub_headings(tmp_path
     assert data["source"]["title"] == "MELDCODE BASISSCHOOL DE WILG"  # the date is no part of the title
     assert data["source"]["date"] == "12 maart 2024" and data["valid_from"] == dt.date(2024, 3, 12)
     assert [(s["title"], [i["title"] for i in s.get("items", [])]) for s in data["sections"]] == [
-        ("Inleiding", ["Achtergrond", "Wat verandert er in 2019?"]),
+        ("Inleiding", ["Achtergrond", "Wat verandert er in 2019?", "Geweld tussen leerlingen onderling"]),
         ("Stappenplan bij signalen van huiselijk geweld en kindermishandeling",
          ["Stap 1 In kaart brengen van signalen", "Stap 2 Overleggen met een collega en/of eventueel (anoniem) Veilig Thuis"]),
         ("Tot slot", []),
@@ -389,6 +393,9 @@ def test_a_single_spaced_text_keeps_its_headings_and_their_sub_headings(tmp_path
     assert data["sections"][1]["body"] == "**Stappen in de meldcode Stappen in de ondersteuningsroute**\n"
     assert "\n\n**Noodsituaties**\n\nBij acuut gevaar" in data["steps"][0]["hoe"]  # the step's own sub-heading
     assert data["steps"][2]["wie"] == "leerkracht of andere betrokkene" and data["steps"][2]["wie_from_text"]
+    # a title with a situation's words: the whole item is proposed
+    assert data["situations"]["tussen-leerlingen-onderling"]["passages"] == [
+        {"section": "Inleiding", "item": "Geweld tussen leerlingen onderling"}]
     assert "unplaced" not in data and set(intake.placements) == set(range(len(intake.blocks)))
     assert {w for text in _draft_texts(data) for w in _words(text)} <= _document_words(WILG)
 

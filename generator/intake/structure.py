@@ -114,6 +114,8 @@ class Section:
     kind: SectionKind
     body: list[Block] = field(default_factory=list)
     items: list[tuple[str, list[Block]]] = field(default_factory=list)
+    item_headings: list[Block] = field(default_factory=list)
+    """The heading block of each item."""
 
 
 @dataclass
@@ -781,6 +783,7 @@ def _sections(blocks: list[Block], used: set[int], placements: dict[int, str], s
             elif item_rank is None or rank <= item_rank:
                 item = (_title(block, mark=True), [])
                 current.items.append(item)
+                current.item_headings.append(block)
                 item_rank, item_number = rank, _number(block)
                 placements[block.index] = f"sections[{len(sections) - 1}].items[{len(current.items) - 1}].title"
                 continue
@@ -942,15 +945,22 @@ def _name_before(text: str, anchor: str) -> str | None:
 
 
 def _proposals(steps: list[Step], sections: list[Section]) -> list[dict]:
-    """Passages whose own words tie them to a situation: a proposal per (situation, place, block)."""
+    """Passages whose own words tie them to a situation: a proposal per (situation, place, block);
+    where an item's title has the words ("Hoe handel je als je signalen van derden krijgt, zoals
+    een medeleerling ...?"), the whole item (``whole``; its block the title's)."""
     places: list[tuple[dict, list[Block]]] = [({"step": s.number}, s.hoe) for s in steps]
+    titled: list[tuple[dict, Block]] = []
     for section in sections:
         places.append(({"section": section.title}, section.body))
-        for title, body in section.items:
+        for (title, body), heading in zip(section.items, section.item_headings, strict=True):
             places.append(({"section": section.title, "item": title}, body))
+            titled.append(({"section": section.title, "item": title}, heading))
     found = []
     for situation, pattern in SITUATION_PATTERNS.items():
         regex = re.compile(pattern, re.IGNORECASE)
+        for place, heading in titled:
+            if regex.search(heading.text):
+                found.append({"situation": situation, **place, "block": heading, "whole": True})
         for place, body in places:
             for block in body:
                 if regex.search(block.text):
