@@ -97,3 +97,20 @@ def test_render_makes_the_pages_of_the_build_with_its_page_sizes(tmp_path):
     written = {path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()}
     assert written == expected
     assert expected != {page.path for page in render_pages(handbook, run_checks(handbook, day), day)}
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(protocols, tmp_path):
+    """`python -m generator import ... | head -1`: the pipe closes before the summary is written;
+    the command stops quietly (exit 1), as a Unix tool does, with the draft written whole."""
+    document = tmp_path / "protocol.txt"
+    document.write_text("".join(f"Stap {n}: Stap nummer {n}\nWie: leerkracht\nDe leerkracht doet stap {n}.\n\n"
+                                for n in range(1, 6)), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "generator", "--protocols", str(protocols), "import",
+                                str(document), "--id", "pijp", "--school-type", "PO"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.readline()
+    process.stdout.close()  # as head does after its line
+    stderr = process.stderr.read().decode()
+    assert process.wait() == 1
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+    assert (protocols / "variants" / "pijp.yaml").is_file()

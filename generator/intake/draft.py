@@ -346,7 +346,8 @@ def _situations(found: Structure) -> dict:
                                                                           "item": proposal["item"]}
         else:
             key, ref = ("section", proposal["section"]), {"section": proposal["section"]}
-        ref["begint"] = _first_words(block.text, texts.get(key, block.text))
+        if not proposal.get("whole"):  # else the whole item, whose title has the words
+            ref["begint"] = _first_words(block.text, texts.get(key, block.text))
         answer = out.setdefault(proposal["situation"], {"passages": [], "voorstel": True})
         if ref not in answer["passages"]:
             answer["passages"].append(ref)

@@ -70,6 +70,9 @@ class Block:
     size: float | None = None
     gap: int = 0
     """Empty lines before it (.txt)."""
+    tight: bool = False
+    """.txt: it starts on the line right after the block before it (no empty line, no page
+    break between): a heading so placed under another reads as its subtitle."""
 
     @property
     def numbered(self) -> bool:
@@ -224,6 +227,14 @@ def drop_running(document: Document, repairs: Counter, dropped: list) -> list[Li
 _TERMINAL = (".", "!", "?")
 _STEP_LINE = re.compile(r"^(?:Stap|STAP)(?:\s*\d\b|\s*$)")
 """A line that starts with a step's marker starts a block."""
+_LABELLED = re.compile(r"^[^\W\d_]+(?:\s+[^\W\d_]+)?\s*:")
+"""A labelled line ("Wie: directeur", "Let op: ...")."""
+_STEP_ONLY = re.compile(r"^(?:Stap|STAP)\s*\d\s*[:.]?$")
+"""A step's marker alone, its title on the lines below."""
+_MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+_DATE_LINE = re.compile(rf"^(?:\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}|(?:{_MONTHS})\s+\d{{4}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}})$",
+                        re.IGNORECASE)
+"""A line that is a date and nothing else."""
 _CONTINUES = re.compile(
     r"(?<!\w)(?:en|of|de|het|een|van|met|bij|voor|in|op|aan|te|die|dat|om|tot|naar|door|als|zo|and|or|the|of|to)$",
     re.IGNORECASE)
@@ -372,6 +383,8 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
             return True
         if list_start(right) or _GLYPH_ONLY.match(right) or _STEP_LINE.match(right):
             return True
+        if _DATE_LINE.match(right) and not _CONTINUES.search(left) and not left.endswith((",", *_HYPHENS)):
+            return True  # a date on a line of its own (a cover's "12 maart 2024" under the school's name)
         if pdf:
             if abs((a.size or 0) - (b.size or 0)) > 0.08 * max(a.size or 1, 1) or a.bold != b.bold:
                 return True
@@ -397,17 +410,54 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
         return short(a) and not left.endswith((",", ";")) and not _starts_lower(right) and not (
             pdf and not left.endswith(_TERMINAL) and _starts_upper(right) and not short(a))
 
+    def short_text(text: str) -> bool:
+        return len(text) < 0.75 * width
+
+    def tight(line: Line) -> bool:
+        return not pdf and line.gap < paragraph_gap and not line.text[:1].isspace()
+
+    def heading_goes_on(text: str, position: int) -> bool:
+        """A heading that starts with a step's marker goes on on the next line of its paragraph
+        ("Stap 2 Overleggen met een (deskundige) collega en/of eventueel (anoniem)" / "Veilig
+        Thuis"; "Stap 5 Beslissen:" / "I) Melden bij Veilig Thuis" / "II) én hulpverlenen?"):
+        while the line is short, no list item or next step, ends no sentence (a "?" ends the
+        heading), and starts no running paragraph (a line after it that goes on in lower case).
+        A marker alone on its line ("Stap 1") takes the lines up to the paragraph's end only where
+        they hold no sentence and are short: a table's narrow cells go on (.txt only)."""
+        if pdf or not _STEP_LINE.match(text) or text.rstrip().endswith((*_TERMINAL, ";")):
+            return False
+        run: list[str] = []
+        for ahead in range(position, len(lines)):
+            if ahead > position and not tight(lines[ahead]):
+                break
+            run.append(lines[ahead].text.strip())
+            if sum(len(r) + 1 for r in run) > 81:
+                break
+        right = run[0] if run else ""
+        if not right or not tight(lines[position]) or list_start(right) or _STEP_LINE.match(right) \
+                or right.endswith((".", "!", ";")) or not short_text(right) or _TOC.search(text) or _TOC.search(right):
+            return False
+        if _LABELLED.match(right):
+            return False  # "Wie: ...", "Let op: ..."
+        if _STEP_ONLY.match(text.strip()):
+            whole = " ".join(run)
+            return len(whole) <= 80 and not re.search(r"[.!;]", whole) and (
+                position + len(run) >= len(lines) or not tight(lines[position + len(run)]))
+        # not the first line of a running paragraph, or a list's (there the other rules decide)
+        return not (len(run) > 1 and (list_start(run[1]) or _starts_lower(run[1])))
+
     blocks: list[Block] = []
     current: Block | None = None
     previous: Line | None = None
     glyph = None
-    for line in lines:
+    for position, line in enumerate(lines):
         stripped = line.text.strip()
         if _GLYPH_ONLY.match(stripped):
             glyph = stripped
             continue
         lead = len(line.text) - len(line.text.lstrip())
-        if current is not None and previous is not None and glyph is None and not breaks(previous, line, current.kind == "item"):
+        if current is not None and previous is not None and glyph is None and (
+                heading_goes_on(current.text, position) or not breaks(previous, line, current.kind == "item")):
             text, offset = joiner.join(current.text, stripped)
             current.marks = _union(current.marks + _shift(line.marks, offset - lead))
             current.text = text
@@ -422,7 +472,8 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
             repairs["bullets"] += 1
         glyph = None
         current = Block("item" if mark else "paragraph", text, line.page, marks=_shift(line.marks, -lead - gone),
-                        mark=mark, width=len(stripped), bold=line.bold, size=line.size, gap=line.gap, cell=line.cell)
+                        mark=mark, width=len(stripped), bold=line.bold, size=line.size, gap=line.gap,
+                        tight=bool(blocks) and tight(line), cell=line.cell)
         current.marks = tuple((max(s, 0), e, k) for s, e, k in current.marks if e > 0)
         blocks.append(current)
         previous = line
@@ -446,14 +497,19 @@ _TOC = re.compile(r"(?:\.{4,}|…{2,}|\. \. \. )\s*\d+\s*$")
 
 def _numbered_headings(blocks: list[Block]) -> None:
     """A numbered line alone before a paragraph ("1. Inleiding", "5) Afweging: Resultaat") is a
-    heading, its number kept as its mark; a line of a table of contents is a paragraph."""
+    heading, its number kept as its mark, also where it runs on to a second line and is no last
+    item of a list ("4. Stappenplan bij signalen van huiselijk geweld en" / "kindermishandeling");
+    a line of a table of contents is a paragraph."""
     for i, block in enumerate(blocks):
         if _TOC.search(block.text):
             block.kind, block.text = "paragraph", ((block.mark or "") + " " + block.text).strip()
             block.mark = None
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if (block.kind == "item" and block.numbered and block.cell is None and block.lines == 1 and len(block.text) <= 80
+        before = blocks[i - 1] if i else None
+        in_list = before is not None and before.kind == "item" and before.numbered
+        if (block.kind == "item" and block.numbered and block.cell is None
+                and (block.lines == 1 or block.lines == 2 and not in_list) and len(block.text) <= 80
                 and not block.text.rstrip().endswith((".", "?", "!", ";", ",", ":")) and block.text[:1].isupper()
                 and following is not None and following.kind != "item"):
             block.kind = "heading"
@@ -466,5 +522,15 @@ def _heading_like(block: Block, width: float, body_size: float, pdf: bool) -> bo
     if pdf:
         bigger = (block.size or 0) > body_size * 1.12
         return bigger or (block.bold and block.lines <= 3 and not text.endswith((".", ",", ";")))
+    if _CONTINUES.search(text):
+        return False  # a line that goes on ("Ik heb de stappen 1 t/m 3 doorlopen en")
+    if _STEP_LINE.match(text):  # a step's heading, its title over a narrow column's lines
+        return len(text) <= 100 and not text.endswith((".", ",", ";"))
+    if _CAPS_LABEL.match(text):
+        return True  # "TIPS:"
     return (block.lines <= 2 and len(text) <= max(width, 60) and not text.endswith((".", ",", ";", ":"))
             and (text[0].isupper() or text[0].isdigit()))
+
+
+_CAPS_LABEL = re.compile(r"^[^\W\d_a-z]{2,}(?:\s+[^\W\d_a-z]+){0,2}\s*:$")
+"""A label in capitals ("TIPS:", "LET OP:"): a heading over what follows."""

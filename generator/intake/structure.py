@@ -14,9 +14,12 @@ explanation): of all the places "Stap 1" to "Stap 5" stand in order, the one wit
 text under its steps is taken. Everything between the heading of step *n* and that of step
 *n+1* is step *n*'s *hoe*; after step 5 its text runs on to the next heading of its level
 (where the document shows levels) or, in plain text, to the next heading that is not "Stap 5..."
-and shares no word with step 5's *wat*. The rest becomes sections in the document's order,
-each heading with its text; what stands under no heading (and is no title, date, version or
-organisation) goes to ``unplaced``. Every block's place is in ``Structure.placements``.
+and shares no word with step 5's *wat*; a label heading ("TIP:") stays in the step. The rest
+becomes sections in the document's order, following the document's own outline (``_ranks``):
+a heading with text or sub-headings under it is a section, its sub-headings with text under
+them its items, a heading with nothing under it a bold line where it stands; what stands under
+no heading (and is no title, date, version or organisation) goes to ``unplaced``. Every block's
+place is in ``Structure.placements``.
 
 A **title page** is what comes before the document's first step, its table of contents, or its
 first running text (a paragraph of eight words or more that ends a sentence) and the heading
@@ -37,7 +40,7 @@ from difflib import SequenceMatcher
 from ..checks.roles import RoleFinder
 from ..checks.text import emails_in_text, links, phone_numbers
 from ..model.sources import Basismodel, Contacts, Phone, PhoneNumber, Roles, SectionKind
-from .layout import Block
+from .layout import _CAPS_LABEL, Block
 
 _STEP = re.compile(r"^(?:stap|step)\s*([1-5])(?![\d\-–]|\.\d)\s*(?:[:.)\-–]\s*)?(.*)$", re.IGNORECASE | re.DOTALL)
 _LABEL = re.compile(r"^(wat|wie|hoe)\s*[:?]\s*(.*)$", re.IGNORECASE | re.DOTALL)
@@ -111,6 +114,8 @@ class Section:
     kind: SectionKind
     body: list[Block] = field(default_factory=list)
     items: list[tuple[str, list[Block]]] = field(default_factory=list)
+    item_headings: list[Block] = field(default_factory=list)
+    """The heading block of each item."""
 
 
 @dataclass
@@ -427,12 +432,14 @@ def structure(blocks: list[Block], shared: Shared, text: str) -> Structure:
                       "the draft has none; write them in by hand")
     for step in steps:
         _labels(step, placements)
+    reader = _reader(steps, shared)
+    for step in steps:
         if step.wat is None:
             step.wat = shared.basismodel.steps[step.number - 1].wat
             notes.append(f"step {step.number}: the document gives no title (wat); the basismodel's is in the draft")
             step.wat_from_model = True
         if not step.wie:
-            step.wie, step.wie_from_text = _wie_from_text(step, shared)
+            step.wie, step.wie_from_text = _wie_from_text(step, shared, reader)
     contents = _contents(blocks, used)
     in_contents = {b.index for run, _ in contents for b in run}
     front = _front_matter(blocks, used | in_contents)
@@ -552,8 +559,9 @@ def _end_of_last(marker: Block, title: str, blocks: list[Block]) -> int:
         if label and label.group(1).lower() == "wat":
             own |= _content_words(label.group(2))
     for block in blocks[marker.index + 1:]:
-        if block.kind != "heading" or block.cell is not None or _LABEL.match(block.text.strip()):
-            continue
+        if block.kind != "heading" or block.cell is not None or _LABEL.match(block.text.strip()) \
+                or _CAPS_LABEL.match(block.text.strip()):
+            continue  # a label ("Wie:", "TIP:") heads a part of the step
         if re.match(r"^(?:stap|step)\s*5", block.text, re.IGNORECASE):
             continue
         if marker.level and block.level:
@@ -590,9 +598,25 @@ def _labels(step: Step, placements: dict[int, str]) -> None:
     step.hoe = kept
 
 
-def _wie_from_text(step: Step, shared: Shared) -> tuple[str, bool]:
+def _reader(steps: list[Step], shared: Shared) -> str | None:
+    """Who the document means by "u" (or "je"), in its own words: the role after the first
+    "u als" in its steps ("de signalen die u als leerkracht of andere betrokkene bij de leerling
+    waarneemt" -> "leerkracht of andere betrokkene")."""
+    pattern = re.compile(r"(?<!\w)(?:u|je|jij)\s+als\s+((?:" + shared.finder._regex.pattern
+                         + r")(?:\s+(?:of|en|en/of)\s+(?:een\s+|de\s+)?(?:andere\s+)?[^\W\d_]{3,}(?!\w))?)",
+                         re.IGNORECASE)
+    for step in steps:
+        for text in [step.wat or ""] + [b.text for b in step.hoe]:
+            found = pattern.search(text)
+            if found:
+                return " ".join(found.group(1).split())
+    return None
+
+
+def _wie_from_text(step: Step, shared: Shared, reader: str | None = None) -> tuple[str, bool]:
     """The roles the step's own text names (roles.yaml's words, as written, in order of first
-    appearance), else "u" where it speaks to the reader."""
+    appearance); where it names none but speaks to the reader ("u", "je"), who the document
+    means by that (``_reader``), else "u"."""
     text = " ".join([step.wat or ""] + [b.text for b in step.hoe])
     seen, found = set(), []
     for match in shared.finder._regex.finditer(text):
@@ -602,9 +626,9 @@ def _wie_from_text(step: Step, shared: Shared) -> tuple[str, bool]:
             found.append(" ".join(match.group(0).split()))
     if found:
         return ", ".join(found), True
-    for word in ("u", "U"):
+    for word in ("u", "U", "je", "jij"):
         if re.search(rf"(?<!\w){word}(?!\w)", text):
-            return word, True
+            return reader or word, True
     return "school" if re.search(r"(?<!\w)school(?!\w)", text) else (step.wat or "?"), True
 
 
@@ -615,16 +639,111 @@ def _kind(title: str) -> SectionKind:
     return SectionKind.overig
 
 
+_ENUMERATION = re.compile(r"^(?:[a-zA-Z]|[ivxIVX]{1,4})[.)]\s")
+
+
+def _style(block: Block) -> str:
+    """How a heading is marked: "step" ("Stap 3 ..."), "number" ("1. Inleiding"), "letter"
+    ("a. ...", "II) ..."), "label" (ends in a colon: "TIPS:") or "plain"."""
+    text = block.text.strip()
+    if _STEP.match(text):
+        return "step"
+    if block.numbered:
+        return "number"
+    if _ENUMERATION.match(text):
+        return "letter"
+    if text.endswith(":"):
+        return "label"
+    return "plain"
+
+
+def _question(blocks: list[Block], position: int, used: set[int]) -> bool:
+    """A question its answer follows ("Hoe handel je als ...?", then what to do): a short
+    paragraph ending in "?", the block after it text that is no question."""
+    block = blocks[position]
+    following = blocks[position + 1] if position + 1 < len(blocks) else None
+    text = block.text.strip()
+    return (block.kind == "paragraph" and block.cell is None and text.endswith("?") and len(text) <= 200
+            and not _ENUMERATION.match(text) and following is not None and following.index not in used
+            and following.kind != "heading" and not following.text.rstrip().endswith("?"))
+
+
+def _number(block: Block) -> int | None:
+    """The number of a numbered or "Stap n" heading."""
+    step = _STEP.match(block.text.strip())
+    if step:
+        return int(step.group(1))
+    return int(re.match(r"\d+", block.mark).group(0)) if block.numbered else None
+
+
+def _ranks(blocks: list[Block], used: set[int]) -> dict[int, int]:
+    """Block index -> rank (1 highest) of each heading outside the steps, by the document's own signals.
+
+    Where the document shows levels (Word and ODT styles, Markdown, PDF font sizes) they are the
+    ranks. A plain text shows none, so the way a heading is marked decides: the mark of the first
+    heading with text under it ("1. Inleiding", or a plain line) is the top rank, every other mark
+    ("Stap n", "1.", "a.", a label ending in a colon) the one below. Below the top rank too: a
+    heading right under an empty top-rank heading, on the next line (its subtitle: "Spiekkaart" /
+    "Wat te doen bij (eerste) signalen ...?"), and a heading that starts with the same three words
+    as the sub-heading before it ("Hoe handel je als ..."). A question its answer follows is a
+    heading (one rank below the heading above it) where another question or heading starts with
+    its first three words: a series of questions, each with its answer."""
+    ranks: dict[int, int] = {}
+    candidates = [(p, b) for p, b in enumerate(blocks) if b.index not in used and b.cell is None
+                  and (b.kind == "heading" and not _is_toc(b) or _question(blocks, p, used))]
+    openings = Counter(tuple(words(b.text)[:3]) for _, b in candidates if len(words(b.text)) > 3)
+    headings = [(p, b) for p, b in candidates if b.kind == "heading" or openings[tuple(words(b.text)[:3])] > 1]
+    if not headings:
+        return ranks
+    levelled = any(b.level for _, b in headings if b.kind == "heading")
+    top = next((_style(b) for p, b in headings if b.kind == "heading" and _style(b) in ("plain", "number")
+                and p + 1 < len(blocks) and blocks[p + 1].index not in used and blocks[p + 1].kind != "heading"),
+               "plain")
+    previous_sub: Block | None = None
+    above = 0
+    for position, block in headings:
+        before = blocks[position - 1] if position else None
+        if block.kind != "heading":  # a question of a series
+            rank = above + 1 if levelled else 2
+        elif levelled:
+            rank = block.level or 9
+        else:
+            rank = 1 if _style(block) == top else 2
+            if rank == 1 and block.tight and before is not None and ranks.get(before.index) == 1 \
+                    and before.kind == "heading":
+                rank = 2  # a subtitle
+            if rank == 1 and previous_sub is not None and len(words(block.text)) > 3 \
+                    and words(block.text)[:3] == words(previous_sub.text)[:3]:
+                rank = 2  # one of a series
+        ranks[block.index] = rank
+        if block.kind == "heading":
+            above = rank
+        if rank == 1:
+            previous_sub = None
+        elif not levelled:
+            previous_sub = block
+    return ranks
+
+
 def _sections(blocks: list[Block], used: set[int], placements: dict[int, str], shared: Shared):
-    """Headings outside the steps with their text; what stands under no heading is unplaced
-    (consecutive such blocks together), a heading without text too."""
+    """Sections in the document's order, and what stands under no heading (``unplaced``).
+
+    A heading of a section's rank (``_ranks``) with text under it (directly, or under its
+    sub-headings) opens a section; a heading below it with text under it is one of its items;
+    a heading below the items' rank is a bold line in its item. A heading with no text under it
+    is a bold line where it stands (in the section's text before its first item, else at the
+    end of the item before it), so the page reads in the document's order; so is a heading that
+    stands inside a numbered series of items ("Stap 2: ..." / "Bespreken met ouders/leerling" /
+    "Stap 3: ..."). What stands under no heading is unplaced (consecutive such blocks together)."""
     sections: list[Section] = []
     unplaced: list[list[Block]] = []
+    ranks = _ranks(blocks, used)
     current: Section | None = None
     item: tuple[str, list[Block]] | None = None
-    top_level = None
+    item_number: int | None = None
+    section_rank = 0
+    item_rank: int | None = None
     pending: list[Block] = []
-    previous_used = True
 
     def close_unplaced():
         nonlocal pending
@@ -634,30 +753,51 @@ def _sections(blocks: list[Block], used: set[int], placements: dict[int, str], s
                 placements[b.index] = f"unplaced[{len(unplaced) - 1}]"
             pending = []
 
+    def text_under(position: int, rank: int) -> bool:
+        """Text before the next heading of this rank or higher (a step's block ends it too)."""
+        for block in blocks[position + 1:]:
+            if block.index in used:
+                return False
+            if block.index not in ranks:
+                return True
+            if ranks[block.index] <= rank:
+                return False
+        return False
+
+    def in_series(position: int) -> bool:
+        """The heading stands between two items of a numbered series: no text of its own, and the
+        next sub-heading goes on with the number after the last item's."""
+        if item_number is None:
+            return False
+        for block in blocks[position + 1:]:
+            if block.index in used or block.index not in ranks:
+                return False
+            if ranks[block.index] > section_rank:
+                return _number(block) == item_number + 1
+        return False
+
     for position, block in enumerate(blocks):
         if block.index in used:
             close_unplaced()
-            current, item, previous_used = None, None, True
+            current, item, item_number = None, None, None
             continue
-        following = blocks[position + 1] if position + 1 < len(blocks) else None
-        heading = block.kind == "heading" and not _is_toc(block)
-        if heading and (following is None or following.index in used or following.kind == "heading" and (
-                not following.level or following.level <= block.level or not block.level)):
-            heading = False  # a heading with nothing under it
-        if heading:
-            close_unplaced()
-            if current is not None and block.level and top_level is not None and block.level > top_level:
-                item = (_title(block), [])
+        rank = ranks.get(block.index)
+        if rank is not None and text_under(position, rank):
+            if current is None or rank <= section_rank:
+                if not in_series(position):
+                    close_unplaced()
+                    current = Section(_title(block), _kind(_title(block)))
+                    sections.append(current)
+                    section_rank, item, item_rank, item_number = rank, None, None, None
+                    placements[block.index] = f"sections[{len(sections) - 1}].title"
+                    continue
+            elif item_rank is None or rank <= item_rank:
+                item = (_title(block, mark=True), [])
                 current.items.append(item)
+                current.item_headings.append(block)
+                item_rank, item_number = rank, _number(block)
                 placements[block.index] = f"sections[{len(sections) - 1}].items[{len(current.items) - 1}].title"
                 continue
-            current = Section(_title(block), _kind(_title(block)))
-            sections.append(current)
-            top_level = block.level or None
-            item = None
-            placements[block.index] = f"sections[{len(sections) - 1}].title"
-            previous_used = False
-            continue
         if current is None:
             pending.append(block)
             continue
@@ -668,12 +808,14 @@ def _sections(blocks: list[Block], used: set[int], placements: dict[int, str], s
             current.body.append(block)
             placements[block.index] = f"sections[{len(sections) - 1}].body"
     close_unplaced()
-    del previous_used
     return sections, unplaced
 
 
-def _title(block: Block) -> str:
-    return block.text.strip()
+def _title(block: Block, mark: bool = False) -> str:
+    """A heading's text; an item's with its number ("1. Vermoeden wegen", "2. Veiligheid"): the
+    items of a section are its list."""
+    text = block.text.strip()
+    return f"{block.mark} {text}" if mark and block.mark and block.numbered else text
 
 
 # ---------------------------------------------------------------- facts
@@ -814,15 +956,22 @@ def _name_before(text: str, anchor: str) -> str | None:
 
 
 def _proposals(steps: list[Step], sections: list[Section]) -> list[dict]:
-    """Passages whose own words tie them to a situation: a proposal per (situation, place, block)."""
+    """Passages whose own words tie them to a situation: a proposal per (situation, place, block);
+    where an item's title has the words ("Hoe handel je als je signalen van derden krijgt, zoals
+    een medeleerling ...?"), the whole item (``whole``; its block the title's)."""
     places: list[tuple[dict, list[Block]]] = [({"step": s.number}, s.hoe) for s in steps]
+    titled: list[tuple[dict, Block]] = []
     for section in sections:
         places.append(({"section": section.title}, section.body))
-        for title, body in section.items:
+        for (title, body), heading in zip(section.items, section.item_headings, strict=True):
             places.append(({"section": section.title, "item": title}, body))
+            titled.append(({"section": section.title, "item": title}, heading))
     found = []
     for situation, pattern in SITUATION_PATTERNS.items():
         regex = re.compile(pattern, re.IGNORECASE)
+        for place, heading in titled:
+            if regex.search(heading.text):
+                found.append({"situation": situation, **place, "block": heading, "whole": True})
         for place, body in places:
             for block in body:
                 if regex.search(block.text):
