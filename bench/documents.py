@@ -49,6 +49,52 @@ def variant_html(data: dict) -> str:
     return re.sub(r">([^<]+)<", lambda m: ">" + _hyphenate(m.group(1)) + "<", body)
 
 
+TABLE_COLUMNS = (("stap", "Stap"), ("wat", "Wat"), ("wie", "Wie"), ("hoe", "Hoe"))
+"""The columns of the kwaliteitskaart's table: (what the cell holds, its header)."""
+
+
+def variant_table_html(data: dict, columns=TABLE_COLUMNS, ruled: bool = True, repeat_header: bool = False,
+                       numbers: str = "Stap {n}", shaded: bool = False) -> str:
+    """The body of an HTML rendering of a variant as a "kwaliteitskaart": its title and date, then
+    one table with a header row and a row per step (``columns``: (stap|wat|wie|hoe, header) in
+    their order; no wie column where the variant took its wie from the text), its hoe rendered
+    from Markdown (paragraphs, lists, bold), then the sections under headings as ``variant_html``.
+    ``ruled``: cell borders (else none, the cells apart by their padding only; ``shaded``: by a
+    background of their own, 2 px of white between them); ``repeat_header``:
+    the header row as a ``<thead>``, which Chromium repeats on every page the table runs on. A
+    row taller than what is left of a page breaks across the pages, as Chromium prints it."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    source = data.get("source") or {}
+    with_wie = not all(step.get("wie_from_text") for step in data["steps"])
+    columns = [(role, header) for role, header in columns if with_wie or role != "wie"]
+    style = ("border-collapse:collapse" if ruled else "border-collapse:separate;border-spacing:2px" if shaded
+             else "border-collapse:separate;border-spacing:14px 6px")
+    cell = ("border:1px solid #000;padding:4px 6px;vertical-align:top" if ruled
+            else "background:#dde6f0;padding:4px 6px;vertical-align:top" if shaded else "padding:0;vertical-align:top")
+    out = [f"<h1>{html.escape(source.get('title') or data['title'])}</h1>"]
+    if source.get("date"):
+        out.append(f"<p>{html.escape(str(source['date']))}</p>")
+    head = "<tr>" + "".join(f"<th style='{cell};text-align:left'>{html.escape(h)}</th>" for _, h in columns) + "</tr>"
+    out.append(f"<table style='{style};width:100%'>" + (f"<thead>{head}</thead><tbody>" if repeat_header else head))
+    widths = {"stap": "10%", "wat": "18%", "wie": "17%", "hoe": ""}
+    for step in data["steps"]:
+        values = {"stap": html.escape(numbers.format(n=step["number"])), "wat": html.escape(step["wat"]),
+                  "wie": html.escape(step["wie"]), "hoe": md.render(step["hoe"])}
+        out.append("<tr>" + "".join(f"<td style='{cell};width:{widths[role] or 'auto'}'>{values[role]}</td>"
+                                    for role, _ in columns) + "</tr>")
+    out.append("</tbody></table>" if repeat_header else "</table>")
+    for section in data.get("sections", []):
+        out.append(f"<h2>{html.escape(section['title'])}</h2>")
+        if section.get("body"):
+            out.append(md.render(section["body"]))
+        for item in section.get("items", []):
+            out.append(f"<h3>{html.escape(item['title'])}</h3>{md.render(item['body'])}")
+    body = "\n".join(out)
+    return re.sub(r">([^<]+)<", lambda m: ">" + _hyphenate(m.group(1)) + "<", body)
+
+
 PAGE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><style>
 body {{ font: 11pt/1.45 "Liberation Serif", serif; text-align: justify; hyphens: manual; }}
 h1 {{ font-size: 20pt; }} h2 {{ font-size: 15pt; }} h3 {{ font-size: 12.5pt; }}
@@ -79,7 +125,7 @@ def _print(browser, bodies: dict[Path, str]) -> None:
     try:
         for target, body in bodies.items():
             page.set_content(PAGE.format(body=body))
-            page.pdf(path=str(target), format="A4", display_header_footer=True, header_template=HEADER,
+            page.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True, header_template=HEADER,
                      footer_template=FOOTER, margin={"top": "2.2cm", "bottom": "2.2cm", "left": "2.4cm",
                                                      "right": "2.4cm"})
     finally:

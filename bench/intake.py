@@ -1,8 +1,10 @@
 """``python -m bench import``: how long ``python -m generator import`` takes per document and per page.
 
 The documents are made from the seed variants (``bench/documents.py``): one PDF of all five (about
-30 pages, the issue's target: under 2 s), a PDF and a Word file of the largest; and each seed's .txt
-where ``../shared/seeds`` is beside the repository. Numbers only; nothing is asserted.
+30 pages, the issue's target: under 2 s), the same with each variant's steps as one ruled table
+(a "kwaliteitskaart", rows broken across pages: the table reader's cost, D44), a PDF and a Word
+file of the largest; and each seed's .txt where ``../shared/seeds`` is beside the repository.
+Numbers only; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    from bench.documents import make_docx, print_pdfs, variant_html
+    from bench.documents import make_docx, print_pdfs, variant_html, variant_table_html
     from generator.intake.draft import import_document
 
     variants = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "protocols/variants").glob("*.yaml"))]
@@ -27,9 +29,10 @@ def main() -> None:
         work = Path(folder)
         largest = max(variants, key=lambda v: len(yaml.safe_dump(v)))
         print_pdfs({work / "all.pdf": "\n".join(variant_html(v) for v in variants),
+                    work / "all-tables.pdf": "\n".join(variant_table_html(v) for v in variants),
                     work / "largest.pdf": variant_html(largest)})
         make_docx(largest, work / "largest.docx")
-        documents = [work / "all.pdf", work / "largest.pdf", work / "largest.docx"]
+        documents = [work / "all.pdf", work / "all-tables.pdf", work / "largest.pdf", work / "largest.docx"]
         seeds = ROOT.parent / "shared" / "seeds"
         documents += sorted(seeds.glob("*.txt")) if seeds.is_dir() else []
         start = time.perf_counter()

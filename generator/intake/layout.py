@@ -181,11 +181,11 @@ def drop_running(document: Document, repairs: Counter, dropped: list) -> list[Li
     if document.kind == "pdf":
         pages_of: dict[str, set[int]] = {}
         for line in lines:
-            if _band(line):
+            if _band(line) and line.cell is None:
                 pages_of.setdefault(_key(line.text), set()).add(line.page)
         needed = max(2, (document.pages + 1) // 2)
         for i, line in enumerate(lines):
-            if not _band(line):
+            if not _band(line) or line.cell is not None:  # a table's row at a page's top is no running header
                 continue
             if _PAGE_NUMBER.match(line.text):
                 drop.add(i)
@@ -287,6 +287,18 @@ def _shift(marks, offset: int):
     return tuple((s + offset, e + offset, k) for s, e, k in marks)
 
 
+def _union(marks) -> tuple:
+    """Runs of one kind that overlap or touch as one (a bold word hyphenated at a line end whose
+    hyphen went: the run of its first half reached into the second's)."""
+    out: list[list] = []
+    for start, end, kind in sorted(marks, key=lambda m: (m[2], m[0])):
+        if out and out[-1][2] == kind and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end, kind])
+    return tuple(sorted((tuple(m) for m in out), key=lambda m: m[0]))
+
+
 def _percentile(values: list[float], share: float, default: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * share))] if values else default
@@ -350,17 +362,25 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
     paragraph_gap = 2 if double else 1
     sizes = Counter(round(line.size or 0, 1) for line in lines)
     body_size = sizes.most_common(1)[0][0] if sizes else 0
-    right_edge = _percentile([line.x1 for line in lines if line.x1 is not None], 0.9, 0)
+    right_edge = _percentile([line.x1 for line in lines if line.x1 is not None and line.cell is None], 0.9, 0)
+    column_edges: dict[tuple[int, int], list[float]] = {}
+    for line in lines:
+        if line.cell is not None and line.x1 is not None:
+            column_edges.setdefault((line.cell[0], line.cell[2]), []).append(line.x1)
+    column_edge = {key: _percentile(values, 0.9, 0) for key, values in column_edges.items()}
     pitch = _percentile([b.top - a.top for a, b in zip(lines, lines[1:], strict=False)
                          if pdf and a.page == b.page and b.top > a.top and round(a.size or 0, 1) == body_size], 0.3, 0)
 
     def short(line: Line) -> bool:
         if pdf:
-            return line.x1 < right_edge - 3 * (line.size or 10)
+            edge = right_edge if line.cell is None else column_edge[(line.cell[0], line.cell[2])]
+            return line.x1 < edge - 3 * (line.size or 10)
         return len(line.text.strip()) < 0.75 * width
 
     def breaks(a: Line, b: Line, in_item: bool) -> bool:
         left, right = a.text.strip(), b.text.strip()
+        if a.cell != b.cell:
+            return True
         if list_start(right) or _GLYPH_ONLY.match(right) or _STEP_LINE.match(right):
             return True
         if _DATE_LINE.match(right) and not _CONTINUES.search(left) and not left.endswith((",", *_HYPHENS)):
@@ -439,7 +459,7 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
         if current is not None and previous is not None and glyph is None and (
                 heading_goes_on(current.text, position) or not breaks(previous, line, current.kind == "item")):
             text, offset = joiner.join(current.text, stripped)
-            current.marks += _shift(line.marks, offset - lead)
+            current.marks = _union(current.marks + _shift(line.marks, offset - lead))
             current.text = text
             current.width = max(current.width, len(stripped))
             current.lines += 1
@@ -453,13 +473,13 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
         glyph = None
         current = Block("item" if mark else "paragraph", text, line.page, marks=_shift(line.marks, -lead - gone),
                         mark=mark, width=len(stripped), bold=line.bold, size=line.size, gap=line.gap,
-                        tight=bool(blocks) and tight(line))
+                        tight=bool(blocks) and tight(line), cell=line.cell)
         current.marks = tuple((max(s, 0), e, k) for s, e, k in current.marks if e > 0)
         blocks.append(current)
         previous = line
     for block in blocks:
         block.text = " ".join(block.text.split()) if not block.marks else block.text
-        if block.kind == "paragraph" and _heading_like(block, width, body_size, pdf):
+        if block.kind == "paragraph" and block.cell is None and _heading_like(block, width, body_size, pdf):
             block.kind = "heading"
     _numbered_headings(blocks)
     if pdf:
@@ -488,8 +508,8 @@ def _numbered_headings(blocks: list[Block]) -> None:
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         before = blocks[i - 1] if i else None
         in_list = before is not None and before.kind == "item" and before.numbered
-        if (block.kind == "item" and block.numbered and (block.lines == 1 or block.lines == 2 and not in_list)
-                and len(block.text) <= 80
+        if (block.kind == "item" and block.numbered and block.cell is None
+                and (block.lines == 1 or block.lines == 2 and not in_list) and len(block.text) <= 80
                 and not block.text.rstrip().endswith((".", "?", "!", ";", ",", ":")) and block.text[:1].isupper()
                 and following is not None and following.kind != "item"):
             block.kind = "heading"

@@ -4,7 +4,9 @@ One reader per format, each library imported only when its format is read:
 
 - ``.pdf``: pypdfium2 (PDFium, the PDF engine of Chromium): every character with its box and
   font, gathered into the lines PDFium finds (CONTRIBUTING D39: 0.2 s for 26 pages where
-  pdfplumber takes 8.6 s);
+  pdfplumber takes 8.6 s); a table from the rules its page draws (``grid``, D44): a line split
+  where it runs from one cell into the next, each cell's lines together, a table that runs on
+  over the next page one table (a row broken across the pages one row);
 - ``.docx``: python-docx: paragraphs with their styles, numbering, bold and italic runs, and
   tables cell by cell;
 - ``.odt``: odfpy: headings, paragraphs, lists and tables;
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -532,6 +535,8 @@ def read_pdf(path: Path) -> Document:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    from . import grid
+
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -565,6 +570,7 @@ def read_pdf(path: Path) -> Document:
 
     pages = len(document)
     width = None
+    tables: dict[int, list[grid.Table]] = {}
     try:
         for number in range(pages):
             page = document[number]
@@ -578,10 +584,19 @@ def read_pdf(path: Path) -> Document:
             chars_total += len(text.strip())
             if len(text.strip()) < MIN_CHARS_PER_PAGE:
                 empty_pages.append(number + 1)
+            # A table of one row (a frame with a rule down its middle, say) only where it goes on
+            # with the one the page before ends with.
+            before = tables.get(number, [])
+            found_tables = [t for t in grid.tables(*grid.page_rules(page.raw, raw, height))
+                            if len(t.rows) >= 2 or (before and _same_columns(before[-1], t))]
+            tables[number + 1] = found_tables
             for found in _PDF_LINE.finditer(text):
-                line = _pdf_line(text, found.start(), found.end(), textpage.raw, style, box, raw, number + 1, height)
-                if line is not None:
-                    lines.append(line)
+                for start, end, cell in _cell_runs(text, found.start(), found.end(), textpage.raw, found_tables, box,
+                                                   raw, height):
+                    line = _pdf_line(text, start, end, textpage.raw, style, box, raw, number + 1, height)
+                    if line is not None:
+                        line.cell = cell
+                        lines.append(line)
             textpage.close()
             page.close()
     finally:
@@ -591,7 +606,7 @@ def read_pdf(path: Path) -> Document:
                           f"{len(empty_pages)} of {pages} page(s) without text. Import the Word file it was made "
                           "from, or make its text readable first (OCR, for example with ocrmypdf), then import again")
     notes = [f"page {n} has no text (a picture or scan?): its words are not in the draft" for n in empty_pages]
-    return Document(path, "pdf", lines, pages=pages, page_width=width, notes=notes)
+    return Document(path, "pdf", _link_tables(lines, tables), pages=pages, page_width=width, notes=notes)
 
 
 _PDF_LINE = re.compile(r"[^\r\n]+")
@@ -626,6 +641,131 @@ def _pdf_line(text: str, start: int, end: int, textpage, style, box, raw, page: 
                 run = None
     return Line(text=line, page=page, marks=tuple(sorted(marks)), top=y_top, bottom=y_bottom, x0=x0, x1=x1,
                 size=size, bold=all(st[0] for st in styles), page_height=height)
+
+
+def _cell_runs(text: str, start: int, end: int, textpage, tables, box, raw, height: float):
+    """(start, end, cell) of each part of a line PDFium found that stands in one cell of a table
+    of its page (cell: (table on the page, row, column), or None outside every table). PDFium
+    joins the lines of two cells that share a baseline; here they part where a character stands
+    in another cell than the one before it (the spaces between them go with the line break)."""
+    if not tables:
+        return [(start, end, None)]
+    left, right, bottom, top = box
+
+    def cell_of(index: int) -> tuple[int, int, int] | None | bool:
+        if not raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top) or right.value <= left.value:
+            return False  # no box (a space or hyphen PDFium added): the cell of the character before
+        x, y = (left.value + right.value) / 2, height - (bottom.value + top.value) / 2
+        for number, table in enumerate(tables):
+            found = table.cell(x, y)
+            if found is not None:
+                return (number, *found)
+        return None
+
+    ink = [i for i in range(start, end) if not text[i].isspace()]
+    if not ink:
+        return [(start, end, None)]
+    first, last = cell_of(ink[0]), cell_of(ink[-1])
+    if first == last and first is not False:
+        return [(start, end, first)]
+    runs: list[list] = []
+    for index in ink:
+        cell = cell_of(index)
+        if cell is False or (runs and cell == runs[-1][2]):
+            if runs:
+                runs[-1][1] = index + 1
+            else:
+                runs.append([index, index + 1, None])
+            continue
+        if runs and runs[-1][2] is None and runs[-1][1] - runs[-1][0] == 1 and not text[runs[-1][0]].isalnum():
+            runs[-1][2] = cell  # a lone glyph without a box before the first cell
+            runs[-1][1] = index + 1
+            continue
+        runs.append([index, index + 1, cell])
+    return [tuple(run) for run in runs]
+
+
+def _link_tables(lines: list[Line], tables: dict[int, list]) -> list[Line]:
+    """Lines with page-local cells -> cells of the document's tables, each cell's lines together
+    (in the order PDFium found them), a table's lines where its first line stands.
+
+    A table at the top of a page continues the one at the bottom of the page before where it
+    has the same columns and nothing but a running header or footer (a line in the top or bottom
+    tenth of a page) or smaller print than its cells' (a footnote) stands between them; a row
+    open at that page break (no rule below it, or
+    none above its rest) is one row. A first row that repeats the table's header row word for
+    word is a row of its own (``structure`` knows it as a header)."""
+    if not any(tables.values()):
+        return lines
+
+    def band(line: Line) -> bool:
+        return line.top < 0.1 * line.page_height or line.bottom > 0.9 * line.page_height
+
+    texts: dict[tuple[int, int, int, int], list[str]] = {}
+    body: dict[int, list[Line]] = {}
+    sizes = Counter(round(line.size or 0, 1) for line in lines if line.cell is not None)
+    print_size = sizes.most_common(1)[0][0] if sizes else 0
+    for line in lines:
+        if line.cell is not None:
+            texts.setdefault((line.page, *line.cell), []).append(line.text)
+        elif not band(line) and (line.size or 0) >= 0.9 * print_size:
+            body.setdefault(line.page, []).append(line)
+
+    def row_text(page: int, table: int, row: int) -> list[str]:
+        columns = range(len(tables[page][table].columns))
+        return [" ".join(" ".join(texts.get((page, table, row, c), [])).split()) for c in columns]
+
+    mapping: dict[tuple[int, int], tuple[int, dict[int, int]]] = {}
+    """(page, table on the page) -> (table of the document, page row -> document row)."""
+    documents: list[dict] = []
+    previous = None
+    for page in sorted(tables):
+        for number, table in enumerate(tables[page]):
+            rows = range(len(table.rows))
+            goes_on = previous is not None and number == 0 and previous[0] == page - 1 and \
+                previous[1] == len(tables[page - 1]) - 1 and _same_columns(previous[2], table) and \
+                not any(line.top > previous[2].bottom for line in body.get(page - 1, [])) and \
+                not any(line.bottom < table.top for line in body.get(page, []))
+            if not goes_on:
+                documents.append({"header": row_text(page, number, 0), "rows": 0})
+                current = documents[-1]
+                mapping[(page, number)] = (len(documents) - 1, {r: r for r in rows})
+                current["rows"] = len(table.rows)
+            else:
+                current = documents[-1]
+                own: dict[int, int] = {}
+                first = 0
+                if any(row_text(page, number, 0)) and row_text(page, number, 0) == current["header"]:
+                    own[0], first, current["rows"] = current["rows"], 1, current["rows"] + 1
+                for r in rows[first:]:
+                    if r == first and (previous[2].open_bottom or table.open_top):
+                        own[r] = previous[3]
+                    else:
+                        own[r], current["rows"] = current["rows"], current["rows"] + 1
+                mapping[(page, number)] = (len(documents) - 1, own)
+            last_row = mapping[(page, number)][1][len(table.rows) - 1]  # the row at the bottom, which may go on
+            previous = (page, number, table, last_row)
+    for line in lines:
+        if line.cell is not None:
+            table, own = mapping[(line.page, line.cell[0])]
+            line.cell = (table, own.get(line.cell[1], line.cell[1]), line.cell[2])
+    order = {id(line): position for position, line in enumerate(lines)}
+    members: dict[int, list[Line]] = {}
+    for line in lines:
+        if line.cell is not None:
+            members.setdefault(line.cell[0], []).append(line)
+    out: list[Line] = []
+    for line in lines:
+        if line.cell is None:
+            out.append(line)
+        elif members.get(line.cell[0]):
+            out += sorted(members.pop(line.cell[0]), key=lambda m: (m.cell, order[id(m)]))
+    return out
+
+
+def _same_columns(a, b) -> bool:
+    return len(a.columns) == len(b.columns) and all(abs(x - y) <= 3 for x, y in zip(a.columns, b.columns, strict=True)) \
+        and abs(a.right - b.right) <= 3
 
 
 def read_bytes(data: bytes, suffix: str) -> Document:

@@ -239,9 +239,9 @@ def _row_of(blocks_in_cell: list[Block]) -> str:
 
 
 def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[int], dict[int, str]] | None:
-    """Steps from a real table (Word, ODT, Markdown): a header row naming the columns, or
-    without one: the column with the step numbers, the shortest text column as wat, the one
-    naming roles as wie, the longest as hoe."""
+    """Steps from a real table (Word, ODT, Markdown, a PDF's ruled table): a header row naming the
+    columns, or without one: the column with the step numbers, the shortest text column as wat,
+    the one naming roles as wie, the longest as hoe. A row that repeats the header row is header."""
     tables: dict[int, dict[tuple[int, int], list[Block]]] = {}
     for block in blocks:
         if block.cell is not None:
@@ -258,9 +258,18 @@ def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[i
                                              for n in names):
                     roles[role] = c
         body_rows = rows[1:] if len(roles) >= 2 else rows
+        # Rows that repeat the header row (a PDF repeats it on every page the table runs on).
+        repeated = {r for r in body_rows if body_rows is not rows and any(header.values())
+                    and all(_row_of(cells.get((r, c), [])).lower().strip(" ?:") == header[c] for c in columns)}
         numbered = []
+        # A numbered row -> the rows after it with an empty step cell, which continue its step
+        # (the rest of a row a page broke, where the PDF closed it with a rule at the page's end).
+        goes_on: dict[int, list[int]] = {}
         for r in body_rows:
             texts = {c: _row_of(cells.get((r, c), [])) for c in columns}
+            if numbered and r not in repeated and not texts.get(roles.get("stap", numbered[-1][2]), "").strip():
+                goes_on.setdefault(numbered[-1][0], []).append(r)
+                continue
             step_column = roles.get("stap")
             candidates = [step_column] if step_column is not None else columns
             number = None
@@ -284,15 +293,17 @@ def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[i
             roles = {"stap": step_column, "hoe": hoe, **({"wie": wie} if wie is not None else {}),
                      **({"wat": wat} if wat is not None else {})}
         steps, used, placements = [], set(), {}
-        for c in columns:
-            for block in cells.get((rows[0], c), []) if body_rows is not rows else []:
-                used.add(block.index)
-                placements[block.index] = "table header"
+        for r in ([rows[0]] if body_rows is not rows else []) + sorted(repeated):
+            for c in columns:
+                for block in cells.get((r, c), []):
+                    used.add(block.index)
+                    placements[block.index] = "table header"
         for r, number, _, _ in numbered:
             step = Step(number, form="table")
+            own_rows = [r, *goes_on.get(r, [])]
             for role in ("stap", "wat", "wie", "hoe"):
                 column = roles.get(role)
-                cell_blocks = cells.get((r, column), []) if column is not None else []
+                cell_blocks = [b for row in own_rows for b in cells.get((row, column), [])] if column is not None else []
                 for block in cell_blocks:
                     used.add(block.index)
                 if role == "wat":
@@ -315,7 +326,7 @@ def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[i
                             step.wat = rest.group(2).strip()
             for c in columns:  # a cell of another column (notes): hoe keeps it
                 if c not in roles.values():
-                    for block in cells.get((r, c), []):
+                    for block in (b for row in own_rows for b in cells.get((row, c), [])):
                         step.hoe.append(block)
                         used.add(block.index)
                         placements[block.index] = f"steps[{number - 1}].hoe"
