@@ -441,10 +441,20 @@ def test_a_word_file_imports_like_the_hand_made_variant(made_docx, name):
 def test_a_pdf_imports_like_the_hand_made_variant(made_pdf, name):
     hand = _hand(name)
     path = made_pdf / f"{name}.pdf"
-    intake = import_document(path, "import", PROTOCOLS, school_type=hand["school_type"], write=False)
+    intake = _imported(path, hand["school_type"])
     assert hold(intake.data, hand, _pdf_text(path), one_place=False) == []
     assert hold_sections(intake.data, hand, seed=False) == []
     Variant.model_validate(yaml.safe_load(render(intake)))
+
+
+_IMPORTED: dict[Path, object] = {}
+
+
+def _imported(path: Path, school_type: str):
+    """The import of a PDF these tests made, once per module (several tests hold it)."""
+    if path not in _IMPORTED:
+        _IMPORTED[path] = import_document(path, "import", PROTOCOLS, school_type=school_type, write=False)
+    return _IMPORTED[path]
 
 
 def _pdf_text(path: Path) -> str:
@@ -508,7 +518,7 @@ def test_a_pdf_table_imports_like_the_hand_made_variant(made_table_pdf, name):
     header or footer in a cell; then held as every other document."""
     hand = _hand(TABLE_PDFS[name][0])
     path = made_table_pdf / f"{name}.pdf"
-    intake = import_document(path, "import", PROTOCOLS, school_type=hand["school_type"], write=False)
+    intake = _imported(path, hand["school_type"])
     assert [s.form for s in intake.structure.steps] == ["table"] * 5
     assert {line.cell[0] for line in intake.document.lines if line.cell} == {0}, "one table"
     in_cells = [line.text for line in intake.document.lines if line.cell]
@@ -636,6 +646,68 @@ def test_a_pdf_table_drawn_in_a_form_object_scaled(made_table_pdf, tmp_path):
     intake = import_document(path, "import", PROTOCOLS, school_type="PO", write=False)
     assert [s.form for s in intake.structure.steps] == ["table"] * 5
     assert hold(intake.data, hand, _pdf_text(path), one_place=False) == []
+
+
+def _bullet_items(markdown: str) -> list[list[str]]:
+    """The words of each item of the bullet lists of a Markdown text, nested ones too, in the
+    document's order (an item's own words, without those of a list nested in it)."""
+    from markdown_it import MarkdownIt
+
+    items: list[list[str]] = []
+    lists: list[bool] = []  # per open list: a bullet list?
+    open_items: list[list[str] | None] = []
+    for token in MarkdownIt("commonmark").parse(markdown):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            lists.append(token.type == "bullet_list_open")
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "list_item_open":
+            open_items.append([] if lists[-1] else None)
+            if lists[-1]:
+                items.append(open_items[-1])
+        elif token.type == "list_item_close":
+            open_items.pop()
+        elif token.type == "inline" and open_items and open_items[-1] is not None:
+            open_items[-1] += _words(re.sub(r"(?<=\w)-(?=\w)", "", token.content))
+    return items
+
+
+def _listed_texts(data: dict) -> list[tuple[str, str]]:
+    """(where, Markdown) of every text of a variant that may hold a list: each step's hoe, each
+    section's body and each item's body, by their titles."""
+    out = [(f"step {s['number']}", s["hoe"]) for s in data["steps"]]
+    for section in data.get("sections", []):
+        out.append((section["title"], section.get("body") or ""))
+        out += [(item["title"], item["body"]) for item in section.get("items", [])]
+    return out
+
+
+@pytest.mark.xdist_group("import-pdf")
+@pytest.mark.parametrize("made, name", [("made_pdf", n) for n in sorted(HAND.values())] +
+                         [("made_table_pdf", n) for n in sorted(TABLE_PDFS)])
+def test_a_pdfs_drawn_bullets_are_list_items(made, name, request):
+    """Chromium draws a list's bullets as small filled circles, no character of the text (as do
+    InDesign and some Word exports): where the hand-made variant has a bullet list, the draft has
+    the same items as Markdown list items, each with its words in order, and the summary counts
+    each as a layout repair. In the table PDFs the lists stand in the Hoe cells (ruled, or on a
+    cell's background), whose rules and backgrounds are no bullets; no other shape is counted."""
+    path = request.getfixturevalue(made) / f"{name}.pdf"
+    hand = _hand(TABLE_PDFS[name][0] if made == "made_table_pdf" else name)
+    intake = _imported(path, hand["school_type"])
+    drafted = _listed_texts(intake.data)
+    expected = 0
+    for where, markdown in _listed_texts(hand):
+        items = _bullet_items(markdown)
+        if not items:
+            continue
+        expected += len(items)
+        found = next((text for place, text in drafted if place == where or _same_title(where, place)), None)
+        assert found is not None, f"{where}: not in the draft"
+        listed = iter(_bullet_items(found))  # the hand-made list's items, in order (a glyph's "➔ Kik op ..." may stand between)
+        assert all(item in listed for item in items), f"{where}: {items} not all list items of {found!r}"
+    assert expected, "the variant has a bullet list"
+    assert intake.layout.repairs["drawn_bullets"] == expected
+    assert f"{expected} bullets drawn as shapes made list items" in summary(intake)
 
 
 @pytest.mark.xdist_group("import-pdf")
