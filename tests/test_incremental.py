@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,19 @@ def test_a_damaged_cache_makes_a_full_build_and_says_so_once(handbook):
     assert len(lines) == 1 and "whole site" in lines[0], result.stderr
     assert "varianten/school-0008/index.html" in rebuilt(before, handbook.site)
     assert _state(handbook).stat().st_size > 0
+
+
+def test_a_cache_of_one_engine_is_not_used_by_another(tmp_path):
+    """MkDocs and ProperDocs make the same pages but for their names (the generator tag on every
+    page, the "Over dit handboek" line): a cache left by one must not give the other's site the
+    first one's pages."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    for engine in ("mkdocs", "properdocs"):
+        result = generator_build(PROTOCOLS, site, "--engine", engine, "--cache", str(cache))
+        assert result.returncode == 0, result.stderr
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 50
+    mkdocs_tag = f'<meta name="generator" content="mkdocs-{version("mkdocs")},'  # ProperDocs': "mkdocs-ProperDocs 1.6.7"
+    named = [p.relative_to(site).as_posix() for p in pages if mkdocs_tag in p.read_text(encoding="utf-8")]
+    assert named == [], f"{len(named)} pages still say MkDocs built them, e.g. {named[:3]}"
+    assert "met ProperDocs" in (site / "over" / "index.html").read_text(encoding="utf-8")

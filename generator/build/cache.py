@@ -57,9 +57,10 @@ CODE = ("generator", "site_overrides", "docs")
 LOCKS = ("requirements.lock", "package-lock.json", "pyproject.toml")
 
 
-def fingerprint(config_file: Path, options: object, day: dt.date, engine: str = "mkdocs") -> str:
+def fingerprint(config_file: Path, options: object, day: dt.date, engine: str) -> str:
     """Everything a page depends on besides the protocols: equal fingerprints, equal pages
-    for equal Markdown."""
+    for equal Markdown. ``engine``: the package that renders (``mkdocs``, ``properdocs``), whose
+    name every page carries (its generator tag, the "Over dit handboek" line)."""
     digest = hashlib.blake2b(digest_size=20)
 
     def add(label: str, data: bytes) -> None:

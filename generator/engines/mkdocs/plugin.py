@@ -165,7 +165,7 @@ class MeldcodePlugin(BasePlugin[MeldcodeConfig]):
         if self.command == "build" and not self.dirty:
             self.site_dir = Path(config.site_dir)
             if self.cache is not None:
-                self.key = fingerprint(Path(config.config_file_path), self.options, self.today)
+                self.key = fingerprint(Path(config.config_file_path), self.options, self.today, host.PACKAGE)
                 self.snapshot = self.cache.take(self.key, self.site_dir)
             self.staging = staging_beside(self.site_dir)
             config.site_dir = str(self.staging)
