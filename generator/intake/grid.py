@@ -16,6 +16,10 @@ broke across two pages, to be continued on the next page (``read`` links the two
 rules alone that share their ends (three or more) are such a row over a whole page: a *bare*
 table (no horizontal rules), which ``read`` takes only where it continues the page before.
 
+The same walk gathers the page's *dots* (``page_rules(..., dots=[])``): small filled or stroked
+shapes about as wide as high (``DOT``), such as Chromium, InDesign and some Word exports draw a
+list's bullet with; ``read`` makes a line that such a dot stands just before a list item (D46).
+
 Coordinates are in points from the page's top left, as ``Line.top``.
 """
 
@@ -32,6 +36,20 @@ NEAR = 2.0
 """Rules this close (points) meet; pieces on one line this close are one rule."""
 MIN_COLUMN = 6.0
 """Vertical rules closer than this bound no column between them (a double border)."""
+DOT = (1.2, 8.0)
+"""A dot is this many points across at least and at most, each way (Chromium's disc at 11 pt: 3)."""
+
+
+@dataclass(frozen=True)
+class Dot:
+    """A small shape on a page (top-down coordinates) and the list mark it draws: "•" a filled
+    round one, "◦" a stroked (hollow) one, "▪" a filled square, "▫" a stroked square."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    mark: str
 
 
 @dataclass
@@ -141,9 +159,10 @@ def tables(horizontals: list[tuple[float, float, float]], verticals: list[tuple[
 # ---------------------------------------------------------------- the rules of a PDFium page
 
 
-def page_rules(page, raw, height: float) -> tuple[list, list]:
+def page_rules(page, raw, height: float, dots: list[Dot] | None = None) -> tuple[list, list]:
     """The horizontal and vertical rules (top-down) of a pypdfium2 page: its thin paths, the edges
-    of its rectangles, and the straight segments of its stroked paths; in form objects too."""
+    of its rectangles, and the straight segments of its stroked paths; in form objects too. With
+    ``dots``, each path that is a ``Dot`` is added to it."""
     horizontals: list[tuple[float, float, float]] = []
     verticals: list[tuple[float, float, float]] = []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
@@ -181,6 +200,12 @@ def page_rules(page, raw, height: float) -> tuple[list, list]:
                 add((x0 + x1) / 2, y0, (x0 + x1) / 2, y1)
                 continue
             if w < MIN_RULE or h < MIN_RULE:
+                if dots is not None and DOT[0] <= min(w, h) and max(w, h) <= DOT[1] and max(w, h) <= 1.5 * min(w, h):
+                    raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+                    if fill.value or stroke.value:
+                        square = raw.FPDFPath_CountSegments(obj) <= 6  # a circle is curves: Chromium's has 49
+                        mark = ("▪" if square else "•") if fill.value else ("▫" if square else "◦")
+                        dots.append(Dot(x0, height - y1, x1, height - y0, mark))
                 continue
             raw.FPDFPath_GetDrawMode(obj, fill, stroke)
             segments = raw.FPDFPath_CountSegments(obj)

@@ -15,6 +15,8 @@ repairs undo the page, never a word:
 - bullet glyphs (•, ➔, -, o, ▪, the Symbol font's ...) become Markdown list items
   (``bullets``), numbers (``1.``, ``2)``) numbered items (``numbered``); letters (``a)``,
   ``A:``) stay text, since Markdown numbers only with digits;
+- a PDF line that a bullet drawn as a shape stands before (``Line.list_mark``, ``read``'s
+  ``_drawn_bullets``) starts a list item, its text as it is (``drawn_bullets``);
 - bold and italic are kept as Markdown (``bold``, ``italic``).
 
 A table of contents whose every entry repeats a heading is dropped by ``structure``, which
@@ -38,6 +40,7 @@ REPAIRS = {
     "page_numbers": "page numbers dropped",
     "separators": "lines without a letter or digit dropped",
     "bullets": "bullet glyphs made list items",
+    "drawn_bullets": "bullets drawn as shapes made list items",
     "numbered": "numbers made numbered list items",
     "bold": "bold runs kept",
     "italic": "italic runs kept",
@@ -84,8 +87,8 @@ class Block:
         if self.kind != "item":
             return _escape_start(body)
         if self.numbered:
-            return f"{re.sub(r'[.)]$', '', self.mark)}. {body}"
-        return f"- {body}"
+            return f"{re.sub(r'[.)]$', '', self.mark)}. {_escape_start(body)}"
+        return f"- {_escape_start(body)}"
 
 
 @dataclass
@@ -377,11 +380,20 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
             return line.x1 < edge - 3 * (line.size or 10)
         return len(line.text.strip()) < 0.75 * width
 
+    def row_goes_on(a: Line, b: Line, left: str, right: str) -> bool:
+        """The text of a cell goes on at the next page's top, in the same column of the row below:
+        a row broken across the pages that its rules or backgrounds close at the page's end (cells
+        on a background of their own, a word processor's frames), so that ``read`` made it two
+        rows; the sentence not ended, the next line going on in lower case."""
+        return pdf and a.cell is not None and b.cell is not None and a.cell[0] == b.cell[0] \
+            and a.cell[2] == b.cell[2] and b.cell[1] == a.cell[1] + 1 and b.page == a.page + 1 \
+            and not left.endswith((*_TERMINAL, ":", ";")) and (_starts_lower(right) or left.endswith(_HYPHENS))
+
     def breaks(a: Line, b: Line, in_item: bool) -> bool:
         left, right = a.text.strip(), b.text.strip()
-        if a.cell != b.cell:
+        if a.cell != b.cell and not row_goes_on(a, b, left, right):
             return True
-        if list_start(right) or _GLYPH_ONLY.match(right) or _STEP_LINE.match(right):
+        if b.list_mark or list_start(right) or _GLYPH_ONLY.match(right) or _STEP_LINE.match(right):
             return True
         if _DATE_LINE.match(right) and not _CONTINUES.search(left) and not left.endswith((",", *_HYPHENS)):
             return True  # a date on a line of its own (a cover's "12 maart 2024" under the school's name)
@@ -466,7 +478,11 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
             current.bold = current.bold and line.bold
             previous = line
             continue
-        text, mark, gone = _item(stripped, repairs)
+        if line.list_mark:  # a bullet drawn as a shape: the text is the item's, whatever it starts with
+            text, mark, gone = stripped, line.list_mark, 0
+            repairs["drawn_bullets"] += 1
+        else:
+            text, mark, gone = _item(stripped, repairs)
         if glyph is not None and mark is None:
             mark = glyph
             repairs["bullets"] += 1

@@ -6,7 +6,8 @@ One reader per format, each library imported only when its format is read:
   font, gathered into the lines PDFium finds (CONTRIBUTING D39: 0.2 s for 26 pages where
   pdfplumber takes 8.6 s); a table from the rules its page draws (``grid``, D44): a line split
   where it runs from one cell into the next, each cell's lines together, a table that runs on
-  over the next page one table (a row broken across the pages one row);
+  over the next page one table (a row broken across the pages one row); a bullet drawn as a
+  shape before a line (``grid``'s dots, D46) the line's ``list_mark``;
 - ``.docx``: python-docx: paragraphs with their styles, numbering, bold and italic runs, and
   tables cell by cell;
 - ``.odt``: odfpy: headings, paragraphs, lists and tables;
@@ -25,6 +26,8 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from . import grid
 
 MAX_BYTES = 20 * 1024 * 1024
 """The largest document read: a 30-page protocol is well under 2 MB; larger is a scan or not a protocol."""
@@ -59,6 +62,8 @@ class Line:
     x1: float | None = None
     size: float | None = None
     """PDF: the font size of most of the line."""
+    head: tuple[float, float] | None = None
+    """PDF: the top and bottom of its first character (a bullet drawn before it stands at its middle)."""
     bold: bool = False
     """The whole line is bold."""
     page_height: float | None = None
@@ -66,7 +71,8 @@ class Line:
     """A heading's level by the document's own style (1 is the highest); 0: not a heading style."""
     list_mark: str | None = None
     """A list item's numbering as the document shows it ("•", "1.", "a)"), where a Word, ODT or
-    Markdown list makes it (in a PDF or .txt the mark is part of the text)."""
+    Markdown list makes it, or a PDF draws a bullet as a shape ("•", "◦", "▪": ``_drawn_bullets``);
+    else, in a PDF or .txt, the mark is part of the text."""
     whole: bool = False
     """A whole paragraph: never joined with the next line."""
     cell: tuple[int, int, int] | None = None
@@ -535,8 +541,6 @@ def read_pdf(path: Path) -> Document:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from . import grid
-
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -587,9 +591,11 @@ def read_pdf(path: Path) -> Document:
             # A table of one row (a frame with a rule down its middle, say) only where it goes on
             # with the one the page before ends with.
             before = tables.get(number, [])
-            found_tables = [t for t in grid.tables(*grid.page_rules(page.raw, raw, height))
-                            if len(t.rows) >= 2 or (before and _same_columns(before[-1], t))]
+            dots: list[grid.Dot] = []
+            rules = grid.page_rules(page.raw, raw, height, dots)
+            found_tables = [t for t in grid.tables(*rules) if len(t.rows) >= 2 or (before and _same_columns(before[-1], t))]
             tables[number + 1] = found_tables
+            first = len(lines)
             for found in _PDF_LINE.finditer(text):
                 for start, end, cell in _cell_runs(text, found.start(), found.end(), textpage.raw, found_tables, box,
                                                    raw, height):
@@ -597,6 +603,8 @@ def read_pdf(path: Path) -> Document:
                     if line is not None:
                         line.cell = cell
                         lines.append(line)
+            if dots:
+                _drawn_bullets(lines[first:], dots, *rules)
             textpage.close()
             page.close()
     finally:
@@ -622,6 +630,7 @@ def _pdf_line(text: str, start: int, end: int, textpage, style, box, raw, page: 
     left, right, bottom, top = box
     raw.FPDFText_GetCharBox(textpage, ink[0], left, right, bottom, top)
     x0, y_top, y_bottom = left.value, height - top.value, height - bottom.value
+    head = (y_top, y_bottom)
     raw.FPDFText_GetCharBox(textpage, ink[-1], left, right, bottom, top)
     x1 = right.value
     y_top, y_bottom = min(y_top, height - top.value), max(y_bottom, height - bottom.value)
@@ -640,7 +649,47 @@ def _pdf_line(text: str, start: int, end: int, textpage, style, box, raw, page: 
                 marks.append((run[0], run[1], kind))
                 run = None
     return Line(text=line, page=page, marks=tuple(sorted(marks)), top=y_top, bottom=y_bottom, x0=x0, x1=x1,
-                size=size, bold=all(st[0] for st in styles), page_height=height)
+                size=size, head=head, bold=all(st[0] for st in styles), page_height=height)
+
+
+def _drawn_bullets(lines: list[Line], dots: list, horizontals: list, verticals: list) -> None:
+    """Each line of a page that a dot (``grid.Dot``) stands just before gets that dot's mark as its
+    ``list_mark``: a bullet the page draws as a shape, not a character (Chromium, InDesign, some
+    Word exports). Its text stays as it is. A dot is such a bullet where:
+
+    - its middle is within the height of the line's first character and it is no larger than
+      that is high (a little more: a hollow circle's stroke), nor smaller than a sixth of it
+      (the first character: PDFium joins a line broken at a hyphen to the next one);
+    - it ends left of the line's first character, at most three letter heights (and 4 points)
+      before it, and no other line of the page starts or runs between them (the nearest line to
+      its right);
+    - it is no part of a row or column of dots (a dotted rule or leader: its neighbour closer than
+      two and a half of its widths), and touches no rule (a table's border, a line under text).
+    """
+    def on_rule(x: float, y: float, reach: float) -> bool:
+        return any(x0 - grid.NEAR <= x <= x1 + grid.NEAR and abs(ry - y) <= reach for ry, x0, x1 in horizontals) or \
+            any(y0 - grid.NEAR <= y <= y1 + grid.NEAR and abs(rx - x) <= reach for rx, y0, y1 in verticals)
+
+    taken: dict[int, tuple[float, object]] = {}
+    for dot in dots:
+        width, x, y = max(dot.right - dot.left, dot.bottom - dot.top), (dot.left + dot.right) / 2, (dot.top + dot.bottom) / 2
+        if on_rule(x, y, width / 2 + grid.NEAR) or any(
+                other is not dot and abs(other.top - dot.top) < width and abs(other.left - dot.left) < 2.5 * width
+                or other is not dot and abs(other.left - dot.left) < width and abs(other.top - dot.top) < 2.5 * width
+                for other in dots):
+            continue
+        beside = [(line.x0 - dot.right, i) for i, line in enumerate(lines)
+                  if line.head[0] - 1 <= y <= line.head[1] + 1 and line.x1 > dot.left]
+        if not beside:
+            continue
+        gap, nearest = min(beside)
+        height = lines[nearest].head[1] - lines[nearest].head[0]
+        if not (-0.5 <= gap <= 3 * height + 4 and height / 6 <= width <= 1.25 * height + 1):
+            continue
+        if nearest not in taken or gap < taken[nearest][0]:
+            taken[nearest] = (gap, dot.mark)
+    for index, (_, mark) in taken.items():
+        lines[index].list_mark = mark
 
 
 def _cell_runs(text: str, start: int, end: int, textpage, tables, box, raw, height: float):
