@@ -617,14 +617,18 @@ def read_pdf(path: Path) -> Document:
     return Document(path, "pdf", _link_tables(lines, tables), pages=pages, page_width=width, notes=notes)
 
 
-_PDF_LINE = re.compile(r"[^\r\n]+")
+_PDF_LINE = re.compile(r"[^\r\n\ufffe]+\ufffe?")
+"""A line as PDFium gives it. PDFium joins a line that ends in a hyphen with the next one and
+marks that hyphen U+FFFE (Chromium's viewer calls it kPdfiumHyphenEOL): the line is cut after it
+again, the mark is the hyphen it stands for, and ``layout``'s joiner decides what a hyphen at a
+line end is, as for any other document (in nvs-nvl.nl, broken after "nvs-", it stays)."""
 
 
 def _pdf_line(text: str, start: int, end: int, textpage, style, box, raw, page: int, height: float) -> Line | None:
     """One line PDFium found: its box from its first and last characters, the font size of
     its first, and bold and italic word by word (a word takes the style of its first letter)."""
-    line = text[start:end].replace("\x02", "\u00ad").replace("\ufffe", " ").replace("\uffff", " ")
-    ink = [i for i in range(start, end) if not text[i].isspace()]
+    line = text[start:end].replace("\x02", "\u00ad").replace("\ufffe", "-").replace("\uffff", " ")
+    ink = [i for i in range(start, end) if not text[i].isspace() and text[i] != "\ufffe"]
     if not ink:
         return None
     left, right, bottom, top = box
