@@ -2,7 +2,8 @@
 
 The documents are made from the seed variants (``bench/documents.py``): one PDF of all five (about
 30 pages, the issue's target: under 2 s), the same with each variant's steps as one ruled table
-(a "kwaliteitskaart", rows broken across pages: the table reader's cost, D44), a PDF and a Word
+(a "kwaliteitskaart", rows broken across pages: the table reader's cost, D44), the same without
+rules (cells apart by white space: the header-anchored reader's cost, D44), a PDF and a Word
 file of the largest; and each seed's .txt where ``../shared/seeds`` is beside the repository.
 Numbers only; nothing is asserted.
 """
@@ -30,9 +31,11 @@ def main() -> None:
         largest = max(variants, key=lambda v: len(yaml.safe_dump(v)))
         print_pdfs({work / "all.pdf": "\n".join(variant_html(v) for v in variants),
                     work / "all-tables.pdf": "\n".join(variant_table_html(v) for v in variants),
+                    work / "all-unruled.pdf": "\n".join(variant_table_html(v, ruled=False) for v in variants),
                     work / "largest.pdf": variant_html(largest)})
         make_docx(largest, work / "largest.docx")
-        documents = [work / "all.pdf", work / "all-tables.pdf", work / "largest.pdf", work / "largest.docx"]
+        documents = [work / "all.pdf", work / "all-tables.pdf", work / "all-unruled.pdf", work / "largest.pdf",
+                     work / "largest.docx"]
         seeds = ROOT.parent / "shared" / "seeds"
         documents += sorted(seeds.glob("*.txt")) if seeds.is_dir() else []
         start = time.perf_counter()

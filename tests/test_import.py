@@ -514,10 +514,33 @@ TABLE_PDFS = {
     # No rules: each cell on a background of its own, white between them.
     "levwn-shaded": ("levwn", {"ruled": False, "shaded": True}),
 }
-RULELESS = ("flevoland-kwaliteitskaart", {"ruled": False})
-"""A table without rules, the cells apart by white space only: not read as a table (D44)."""
+UNRULED = {
+    # No rules and no backgrounds, the cells apart by white space only: the header row gives the
+    # columns, the numbers the rows (D44); rows broken across pages, the header row not repeated.
+    "flevoland-kwaliteitskaart-unruled": ("flevoland-kwaliteitskaart", {"ruled": False}),
+    # The same with other columns in another order, headers wrapped in their cells and repeated on
+    # every page, numbers without "Stap".
+    "prisma-almere-2021-unruled-other-columns": ("prisma-almere-2021", {"ruled": False, "columns": OTHER_COLUMNS,
+                                                                         "repeat_header": True, "numbers": "{n}"}),
+}
 """PDFs of a "kwaliteitskaart": the steps as one table (Stap | Wat | Wie | Hoe), the sections after it:
 name -> (hand-made variant, ``variant_table_html``'s options)."""
+TABLE_PDFS.update(UNRULED)
+
+
+def _two_columns_html() -> str:
+    """A page of ordinary prose in two columns, as a newsletter sets it, and no step table: each
+    column opens with a bold question in the body's print that starts as a step table's header
+    cell does ("Wat ...", "Wie ..."), side by side; the left one's paragraphs are numbered 1, 2, 3."""
+    import html
+
+    paragraphs = [p for s in _hand("consent-2018")["sections"] for p in (s.get("body") or "").split("\n\n")
+                  if len(p) > 150 and re.match(r"^[A-Z][^*\[\]#>|_]+$", p)][:6]
+    left = "".join(f"<p>{n}. {html.escape(p)}</p>" for n, p in enumerate(paragraphs[:3], 1))
+    right = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs[3:])
+    return ("<h1>Nieuwsbrief</h1><div style='display:flex;gap:28px'>"
+            f"<div style='flex:1'><p><b>Wat doet de school?</b></p>{left}</div>"
+            f"<div style='flex:1'><p><b>Wie doet wat, en hoe?</b></p>{right}</div></div>")
 
 
 @pytest.fixture(scope="module")
@@ -526,8 +549,9 @@ def made_table_pdf(tmp_path_factory, browser):
     from bench.documents import print_pdfs, variant_table_html
 
     folder = tmp_path_factory.mktemp("table-pdf")
-    print_pdfs({folder / f"{name}.pdf": variant_table_html(_hand(hand), **options)
-                for name, (hand, options) in {**TABLE_PDFS, "ruleless": RULELESS}.items()}, browser=browser)
+    print_pdfs({**{folder / f"{name}.pdf": variant_table_html(_hand(hand), **options)
+                   for name, (hand, options) in TABLE_PDFS.items()},
+                folder / "two-columns.pdf": _two_columns_html()}, browser=browser)
     return folder
 
 
@@ -549,6 +573,49 @@ def test_a_pdf_table_imports_like_the_hand_made_variant(made_table_pdf, name):
     assert left == [], "every cell is a step's or the header"
     assert set(intake.placements) == set(range(len(intake.blocks))), "every block has a place"
     Variant.model_validate(yaml.safe_load(render(intake)))
+
+
+def _unruled_page(rows: list[tuple[float, list[tuple[float, str]]]]):
+    """Lines of a page (``read.Line``) and their words (``unruled.Word``) for ``unruled.tables``:
+    per line its top and its pieces (x, text), 10 points high (an em), 5 points a character and
+    2.5 a space; every piece a line of its own, as PDFium gives cells that share no baseline."""
+    from generator.intake.read import Line
+    from generator.intake.unruled import Word
+
+    lines, words = [], []
+    for top, pieces in rows:
+        for x, text in pieces:
+            found, at = [], x
+            for word in text.split(" "):
+                found.append(Word(word, at, at + 5 * len(word)))
+                at += 5 * len(word) + 2.5
+            lines.append(Line(text, top=top, bottom=top + 10, x0=x, x1=at - 2.5, size=10.0, page_height=842.0))
+            words.append(found)
+    return lines, lambda i: (words[i], 10.0)
+
+
+def test_a_table_without_rules_ends_at_a_line_in_its_number_column_and_refuses_centred_cells():
+    """Cells apart by white space only: the header row gives the columns, the numbers the rows.
+    A short line under the table at its left edge (in the number column) is no cell (it would
+    go in the step's number, whose words no draft keeps); a table whose cells are centred in
+    their rows (a number's top is no row's top) is not read at all (D44)."""
+    from generator.intake.unruled import tables
+
+    header = (100, [(70, "Stap"), (120, "Wat"), (200, "Wie"), (300, "Hoe")])
+    rows = [header, (120, [(70, "1"), (120, "Signalen"), (200, "Leerkracht"), (300, "Noteer wat je ziet")]),
+            (135, [(300, "en wat je hoort.")]), (160, [(70, "2"), (120, "Overleg"), (200, "IB'er")]),
+            (160, [(300, "Bespreek de zorgen.")]), (200, [(70, "Zie ook:")]),
+            (215, [(70, "de bijlage met de adressen van de hulpverlening in de regio.")])]
+    lines, words = _unruled_page(rows)
+    (table,), carry = tables(lines, words, 595.0, None)
+    assert carry is None and table.top < 100 < 120 < 135 < 160 < table.bottom < 200
+    assert [table.cell(x + 1, top + 5) for top, pieces in rows[:5] for x, _ in pieces] == [
+        (0, 0), (0, 1), (0, 2), (0, 3), (1, 0), (1, 1), (1, 2), (1, 3), (1, 3), (2, 0), (2, 1), (2, 2), (2, 3)]
+    centred = [header, (120, [(120, "Signalen"), (200, "Leerkracht"), (300, "Noteer wat je ziet")]),
+               (135, [(70, "1"), (300, "en wat je hoort.")]), (150, [(300, "en wat je ruikt.")]),
+               (175, [(120, "Overleg"), (200, "IB'er"), (300, "Bespreek de zorgen")]),
+               (190, [(70, "2"), (300, "met de IB'er.")]), (205, [(300, "Noteer het.")])]
+    assert tables(*_unruled_page(centred), 595.0, None) == ([], None)
 
 
 def test_a_bold_word_hyphenated_at_a_line_end_stays_one_bold_run():
@@ -818,13 +885,41 @@ def test_a_pdfs_drawn_bullets_are_list_items(made, name, request):
 
 
 @pytest.mark.xdist_group("import-pdf")
-@pytest.mark.xfail(strict=True, reason="a table without rules has no geometry to read (D44); the flattened-text "
-                   "reader finds its five steps but tells wat from wie by role words only")
-def test_a_pdf_table_without_rules_imports_like_the_hand_made_variant(made_table_pdf):
-    hand = _hand(RULELESS[0])
-    path = made_table_pdf / "ruleless.pdf"
-    intake = import_document(path, "import", PROTOCOLS, school_type=hand["school_type"], write=False)
+@pytest.mark.parametrize("name", sorted(UNRULED))
+def test_a_pdf_table_without_rules_imports_like_the_hand_made_variant(made_table_pdf, name):
+    """The page draws no rule and no background, so the table is read from its header row (D44);
+    ``test_a_pdf_table_imports_like_the_hand_made_variant`` holds the rest of it."""
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    from generator.intake import grid
+
+    path = made_table_pdf / f"{name}.pdf"
+    document = pypdfium2.PdfDocument(str(path))
+    assert not any(any(grid.page_rules(page.raw, raw, page.get_height())) for page in document), "no rules"
+    hand = _hand(UNRULED[name][0])
+    intake = _imported(path, hand["school_type"])
+    assert [s.form for s in intake.structure.steps] == ["table"] * 5
     assert hold(intake.data, hand, _pdf_text(path), one_place=False) == []
+
+
+@pytest.mark.xdist_group("import-pdf")
+def test_a_two_column_page_of_prose_is_no_table(made_table_pdf):
+    """Text in two columns with white space between them is no table where no row names a step
+    table's columns (three header words, clearly apart): no line gets a cell, and the lines stay
+    as PDFium gives them, in its order (D44)."""
+    import pypdfium2
+
+    path = made_table_pdf / "two-columns.pdf"
+    text = "\n".join(page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(str(path)))
+    as_given = [t.replace("\ufffe", "-").replace("\x02", "\u00ad") for t in re.findall(r"[^\r\n\ufffe]+\ufffe?", text)
+                if t.strip(" \ufffe")]
+    lines = reader.read(path).lines
+    assert [line.cell for line in lines] == [None] * len(lines)
+    assert [line.text for line in lines] == as_given
+    texts = {line.text for line in lines}  # what a looser reader would take for a header row and numbered rows
+    assert {"Wat doet de school?", "Wie doet wat, en hoe?"} <= texts
+    assert any(t.startswith("1. ") for t in texts) and any(t.startswith("2. ") for t in texts)
 
 
 # ---------------------------------------------------------------- bad files and ids

@@ -6,8 +6,9 @@ One reader per format, each library imported only when its format is read:
   font, gathered into the lines PDFium finds (CONTRIBUTING D39: 0.2 s for 26 pages where
   pdfplumber takes 8.6 s); a table from the rules its page draws (``grid``, D44): a line split
   where it runs from one cell into the next, each cell's lines together, a table that runs on
-  over the next page one table (a row broken across the pages one row); a bullet drawn as a
-  shape before a line (``grid``'s dots, D46) the line's ``list_mark``;
+  over the next page one table (a row broken across the pages one row); a table without rules
+  from its header row of step-table words and its numbered rows (``unruled``, D44); a bullet
+  drawn as a shape before a line (``grid``'s dots, D46) the line's ``list_mark``;
 - ``.docx``: python-docx: paragraphs with their styles, numbering, bold and italic runs, and
   tables cell by cell;
 - ``.odt``: odfpy: headings, paragraphs, lists and tables;
@@ -27,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import grid
+from . import grid, unruled
 
 MAX_BYTES = 20 * 1024 * 1024
 """The largest document read: a 30-page protocol is well under 2 MB; larger is a scan or not a protocol."""
@@ -575,6 +576,7 @@ def read_pdf(path: Path) -> Document:
     pages = len(document)
     width = None
     tables: dict[int, list[grid.Table]] = {}
+    carry: unruled.Carry | None = None
     try:
         for number in range(pages):
             page = document[number]
@@ -596,6 +598,7 @@ def read_pdf(path: Path) -> Document:
             found_tables = [t for t in grid.tables(*rules) if len(t.rows) >= 2 or (before and _same_columns(before[-1], t))]
             tables[number + 1] = found_tables
             first = len(lines)
+            spans: list[tuple[int, int]] = []
             for found in _PDF_LINE.finditer(text):
                 for start, end, cell in _cell_runs(text, found.start(), found.end(), textpage.raw, found_tables, box,
                                                    raw, height):
@@ -603,6 +606,15 @@ def read_pdf(path: Path) -> Document:
                     if line is not None:
                         line.cell = cell
                         lines.append(line)
+                        spans.append((start, end))
+            words = _Words(text, spans, textpage.raw, box, raw)
+            unruled_tables, carry = unruled.tables(lines[first:], words, page.get_width(), carry)
+            if unruled_tables:
+                ruled = found_tables
+                found_tables = sorted(ruled + unruled_tables, key=lambda t: (t.top, t.left))
+                tables[number + 1] = found_tables
+                lines[first:] = _split_unruled(lines[first:], spans, ruled, unruled_tables, found_tables, text,
+                                               textpage.raw, style, box, raw, number + 1, height)
             if dots:
                 _drawn_bullets(lines[first:], dots, *rules)
             textpage.close()
@@ -694,6 +706,72 @@ def _drawn_bullets(lines: list[Line], dots: list, horizontals: list, verticals: 
             taken[nearest] = (gap, dot.mark)
     for index, (_, mark) in taken.items():
         lines[index].list_mark = mark
+
+
+class _Words:
+    """The words of a page's lines with where they stand (``unruled.Word``), and the em of each
+    line's first character: read from PDFium only for the lines ``unruled`` asks about."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], textpage, box, raw):
+        self.text, self.spans, self.textpage, self.box, self.raw = text, spans, textpage, box, raw
+        self.cache: dict[int, tuple[list, float]] = {}
+        self.matrix = raw.FS_MATRIX()
+
+    def __call__(self, index: int) -> tuple[list[unruled.Word], float]:
+        if index not in self.cache:
+            self.cache[index] = self._read(*self.spans[index])
+        return self.cache[index]
+
+    def _read(self, start: int, end: int) -> tuple[list[unruled.Word], float]:
+        raw, textpage, (left, right, bottom, top), text = self.raw, self.textpage, self.box, self.text
+        words: list[unruled.Word] = []
+        em = 0.0
+        run: list = []  # [text, x0, x1] of the word being read
+        for index in range(start, end):
+            char = text[index]
+            if char.isspace():
+                run = []
+                continue
+            if not raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top) or right.value <= left.value:
+                continue  # no box: a hyphen PDFium marks, a character it added
+            if not em:
+                raw.FPDFText_GetMatrix(textpage, index, self.matrix)
+                m = self.matrix
+                em = raw.FPDFText_GetFontSize(textpage, index) * abs(m.a * m.d - m.b * m.c) ** 0.5
+            if run and left.value - run[2] >= unruled.GAP * em:
+                run = []  # characters far apart without a space between: two words
+            if run:
+                run[0] += char
+                run[2] = max(run[2], right.value)
+                words[-1] = unruled.Word(*run)
+            else:
+                run = [char, left.value, right.value]
+                words.append(unruled.Word(*run))
+        return words, em
+
+
+def _split_unruled(page_lines: list[Line], spans: list[tuple[int, int]], ruled: list, unruled_tables: list,
+                   found_tables: list, text: str, textpage, style, box, raw, page: int, height: float) -> list[Line]:
+    """The page's lines with those in a table without rules (``unruled``) split at its columns
+    and given their cells, as ``_cell_runs`` does for a ruled table; every cell numbered by the
+    page's tables (``found_tables``: both kinds) in order from the top."""
+    number_of = {id(t): n for n, t in enumerate(found_tables)}
+    out: list[Line] = []
+    for line, (start, end) in zip(page_lines, spans, strict=True):
+        if line.cell is not None:
+            line.cell = (number_of[id(ruled[line.cell[0]])], *line.cell[1:])
+            out.append(line)
+            continue
+        runs = _cell_runs(text, start, end, textpage, unruled_tables, box, raw, height)
+        if len(runs) == 1 and runs[0][2] is None:
+            out.append(line)
+            continue
+        for run_start, run_end, cell in runs:
+            split = _pdf_line(text, run_start, run_end, textpage, style, box, raw, page, height)
+            if split is not None:
+                split.cell = None if cell is None else (number_of[id(unruled_tables[cell[0]])], *cell[1:])
+                out.append(split)
+    return out
 
 
 def _cell_runs(text: str, start: int, end: int, textpage, tables, box, raw, height: float):

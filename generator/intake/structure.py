@@ -41,15 +41,10 @@ from ..checks.roles import RoleFinder
 from ..checks.text import emails_in_text, links, phone_numbers
 from ..model.sources import Basismodel, Contacts, Phone, PhoneNumber, Roles, SectionKind
 from .layout import _CAPS_LABEL, Block
+from .unruled import header_role
 
 _STEP = re.compile(r"^(?:stap|step)\s*([1-5])(?![\d\-–]|\.\d)\s*(?:[:.)\-–]\s*)?(.*)$", re.IGNORECASE | re.DOTALL)
 _LABEL = re.compile(r"^(wat|wie|hoe)\s*[:?]\s*(.*)$", re.IGNORECASE | re.DOTALL)
-_HEADER_WORDS = {
-    "stap": ("stap", "step", "fase", "nr", "nummer"),
-    "wat": ("wat", "actie", "handeling", "onderdeel"),
-    "wie": ("wie", "verantwoordelijk", "verantwoordelijke", "functionaris", "door wie", "betrokkenen", "rol"),
-    "hoe": ("hoe", "toelichting", "werkwijze", "uitwerking", "aanpak", "uitleg"),
-}
 _MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
 _DATE = re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\s+(\d{{4}})\b|\b({_MONTHS})\s+(\d{{4}})\b|\b(\d{{1,2}})[-/.](\d{{1,2}})[-/.](\d{{4}})\b",
                    re.IGNORECASE)
@@ -253,10 +248,9 @@ def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[i
         header = {c: _row_of(cells.get((rows[0], c), [])).lower().strip(" ?:") for c in columns}
         roles: dict[str, int] = {}
         for c, text in header.items():
-            for role, names in _HEADER_WORDS.items():
-                if role not in roles and any(text == n or text.startswith(n + " ") or text.startswith(n + "?")
-                                             for n in names):
-                    roles[role] = c
+            role = header_role(text)
+            if role is not None and role not in roles:
+                roles[role] = c
         body_rows = rows[1:] if len(roles) >= 2 else rows
         # Rows that repeat the header row (a PDF repeats it on every page the table runs on).
         repeated = {r for r in body_rows if body_rows is not rows and any(header.values())
