@@ -1019,3 +1019,17 @@ def test_a_markdown_and_an_odt_document(tmp_path):
     assert intake.data["steps"][0]["hoe"] == "De leerkracht doet stap 1.\n\n- een punt\n- nog een\n"
     assert intake.data["sections"][0]["title"] == "Tot slot"
     assert intake.data["veilig_thuis"]["phone_as_written"] == "0800-2000"
+
+
+def test_a_step_cell_with_more_than_its_number_keeps_its_words(tmp_path):
+    """"Stap 1: In kaart brengen" in the step column beside a Wat column: the number makes the
+    step, the words open its hoe (they were placed as "the number" and reached no draft)."""
+    markdown = tmp_path / "protocol.md"
+    markdown.write_text("# Meldcode De Eik\n\n| Stap | Wat | Wie | Hoe |\n| --- | --- | --- | --- |\n" + "".join(
+        f"| Stap {n}: fase nummer {n} | Onderdeel {n} | leerkracht | De leerkracht doet stap {n}. |\n"
+        for n in range(1, 6)), encoding="utf-8")
+    intake = import_document(markdown, "eik", _protocols(tmp_path), write=False, school_type="PO")
+    steps = intake.data["steps"]
+    assert [s["wat"] for s in steps] == [f"Onderdeel {n}" for n in range(1, 6)]
+    for n, step in enumerate(steps, start=1):
+        assert f"fase nummer {n}" in step["hoe"] and f"De leerkracht doet stap {n}." in step["hoe"], step["hoe"]

@@ -295,6 +295,7 @@ def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[i
         for r, number, _, _ in numbered:
             step = Step(number, form="table")
             own_rows = [r, *goes_on.get(r, [])]
+            leading: list[Block] = []
             for role in ("stap", "wat", "wie", "hoe"):
                 column = roles.get(role)
                 cell_blocks = [b for row in own_rows for b in cells.get((row, column), [])] if column is not None else []
@@ -315,9 +316,16 @@ def _table_steps(blocks: list[Block], shared: Shared) -> tuple[list[Step], set[i
                 else:
                     for b in cell_blocks:
                         rest = _STEP.match(b.text.strip())
-                        placements[b.index] = f"steps[{number - 1}].number"
                         if rest and rest.group(2).strip() and step.wat is None and "wat" not in roles:
                             step.wat = rest.group(2).strip()
+                        elif not re.fullmatch(r"(?:stap\s*)?[1-5]\s*[.:)\-–]?", b.text.strip(), re.IGNORECASE):
+                            # more than the number ("Stap 1: In kaart brengen" beside a Wat column,
+                            # or a second paragraph): its words open the step's hoe, never dropped
+                            leading.append(b)
+                            placements[b.index] = f"steps[{number - 1}].hoe"
+                            continue
+                        placements[b.index] = f"steps[{number - 1}].number"
+            step.hoe[:0] = leading
             for c in columns:  # a cell of another column (notes): hoe keeps it
                 if c not in roles.values():
                     for block in (b for row in own_rows for b in cells.get((row, c), [])):
