@@ -10,8 +10,8 @@ PY := $(BIN)/python
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
-# The engine that turns the pages into HTML: mkdocs (default), properdocs or zensical (the same handbook).
-ENGINE ?= mkdocs
+# The engine that turns the pages into HTML: properdocs (default, D43), mkdocs or zensical (the same handbook).
+ENGINE ?= properdocs
 
 .PHONY: help setup build serve review test test-fast lint bench bench-quick chromium java lock clean publish dist linkcheck bench-serve screenshots
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-ENGINES = ("mkdocs", "zensical", "properdocs")
-"""The engines by name; the first is the default. (This module loads no rendering library until
-``build`` runs: ``python -m generator check`` imports it for these names.)"""
+ENGINES = ("properdocs", "mkdocs", "zensical")
+"""The engines by name; the first is the default: ProperDocs, the maintained MkDocs 1.x, which
+builds the MkDocs site byte for byte but for its name (D43). (This module loads no rendering
+library until ``build`` runs: ``python -m generator check`` imports it for these names.)"""
 
 
 def build(config_file: Path, site_dir: Path | None = None, engine: str = ENGINES[0], *,
