@@ -25,6 +25,19 @@ def _hyphenate(text: str) -> str:
     return re.sub(r"(?<![/@.\w])[^\W\d_]{12,}(?![/@.\w])", split, text)
 
 
+def _with_sections(out: list[str], data: dict, md) -> str:
+    """``out`` and the variant's sections under headings (items under smaller ones), as one
+    body whose text is hyphenated as a justified print would be."""
+    for section in data.get("sections", []):
+        out.append(f"<h2>{html.escape(section['title'])}</h2>")
+        if section.get("body"):
+            out.append(md.render(section["body"]))
+        for item in section.get("items", []):
+            out.append(f"<h3>{html.escape(item['title'])}</h3>{md.render(item['body'])}")
+    body = "\n".join(out)
+    return re.sub(r">([^<]+)<", lambda m: ">" + _hyphenate(m.group(1)) + "<", body)
+
+
 def variant_html(data: dict) -> str:
     """The body of an HTML rendering of a variant (its source title, date, steps, sections)."""
     from markdown_it import MarkdownIt
@@ -39,14 +52,7 @@ def variant_html(data: dict) -> str:
         if not step.get("wie_from_text"):
             out.append(f"<p><b>Wie:</b> {html.escape(step['wie'])}</p>")
         out.append(md.render(step["hoe"]))
-    for section in data.get("sections", []):
-        out.append(f"<h2>{html.escape(section['title'])}</h2>")
-        if section.get("body"):
-            out.append(md.render(section["body"]))
-        for item in section.get("items", []):
-            out.append(f"<h3>{html.escape(item['title'])}</h3>{md.render(item['body'])}")
-    body = "\n".join(out)
-    return re.sub(r">([^<]+)<", lambda m: ">" + _hyphenate(m.group(1)) + "<", body)
+    return _with_sections(out, data, md)
 
 
 TABLE_COLUMNS = (("stap", "Stap"), ("wat", "Wat"), ("wie", "Wie"), ("hoe", "Hoe"))
@@ -85,14 +91,7 @@ def variant_table_html(data: dict, columns=TABLE_COLUMNS, ruled: bool = True, re
         out.append("<tr>" + "".join(f"<td style='{cell};width:{widths[role] or 'auto'}'>{values[role]}</td>"
                                     for role, _ in columns) + "</tr>")
     out.append("</tbody></table>" if repeat_header else "</table>")
-    for section in data.get("sections", []):
-        out.append(f"<h2>{html.escape(section['title'])}</h2>")
-        if section.get("body"):
-            out.append(md.render(section["body"]))
-        for item in section.get("items", []):
-            out.append(f"<h3>{html.escape(item['title'])}</h3>{md.render(item['body'])}")
-    body = "\n".join(out)
-    return re.sub(r">([^<]+)<", lambda m: ">" + _hyphenate(m.group(1)) + "<", body)
+    return _with_sections(out, data, md)
 
 
 PAGE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><style>

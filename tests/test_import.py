@@ -635,11 +635,7 @@ def _ruled_pdf(rows: list[list[str]], after: list[str], top: float, footnote: st
     rectangle (not Chromium's filled hairlines); a row that does not fit is closed at the page's
     end and goes on at the next page's top; a running header and a page number on every page; a
     footnote in small print at the first page's foot."""
-    import io
     import textwrap
-
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     columns = [60, 110, 220, 330, 540]
     pages: list[list[str]] = []
@@ -674,20 +670,7 @@ def _ruled_pdf(rows: list[list[str]], after: list[str], top: float, footnote: st
     for k, line in enumerate(after):
         text(60, y - 30 - 14 * k, line, bold=k == 0)
     next_page()
-    writer = PdfWriter()
-    fonts = DictionaryObject({NameObject(name): DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject(base), NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
-        for name, base in (("/F1", "/Helvetica"), ("/F2", "/Helvetica-Bold"))})
-    for page_ops in pages:
-        page = writer.add_blank_page(595, 842)
-        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
-        stream = DecodedStreamObject()
-        stream.set_data("\n".join(page_ops).encode("cp1252"))
-        page.replace_contents(stream)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return _pdf_of_pages(pages)
 
 
 def test_a_word_processors_pdf_table_with_a_row_closed_at_the_page_end(tmp_path):
@@ -714,25 +697,32 @@ def test_a_word_processors_pdf_table_with_a_row_closed_at_the_page_end(tmp_path)
     assert data["veilig_thuis"]["phone_as_written"] == "0800-2000"
 
 
-def _one_page_pdf(ops: list[str]) -> bytes:
-    """A one-page A4 PDF of these content-stream operators (Helvetica as /F1)."""
+def _pdf_of_pages(pages: list[list[str]]) -> bytes:
+    """An A4 PDF, a page per list of content-stream operators (Helvetica as /F1, its bold as /F2)."""
     import io
 
     from pypdf import PdfWriter
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     writer = PdfWriter()
-    page = writer.add_blank_page(595, 842)
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({
-        NameObject("/F1"): DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"):
-                                             NameObject("/Type1"), NameObject("/BaseFont"): NameObject("/Helvetica"),
-                                             NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})})})
-    stream = DecodedStreamObject()
-    stream.set_data("\n".join(ops).encode("cp1252"))
-    page.replace_contents(stream)
+    fonts = DictionaryObject({NameObject(name): DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject(base), NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+        for name, base in (("/F1", "/Helvetica"), ("/F2", "/Helvetica-Bold"))})
+    for page_ops in pages:
+        page = writer.add_blank_page(595, 842)
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): fonts})
+        stream = DecodedStreamObject()
+        stream.set_data("\n".join(page_ops).encode("cp1252"))
+        page.replace_contents(stream)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _one_page_pdf(ops: list[str]) -> bytes:
+    """A one-page A4 PDF of these content-stream operators."""
+    return _pdf_of_pages([ops])
 
 
 def _circle(x: float, y: float, r: float) -> str:
