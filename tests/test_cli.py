@@ -108,8 +108,8 @@ def test_a_reader_that_leaves_early_gets_no_traceback(protocols, tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "generator", "--protocols", str(protocols), "import",
                                 str(document), "--id", "pijp", "--school-type", "PO"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    process.stdout.readline()
-    process.stdout.close()  # as head does after its line
+    process.stdout.close()  # before the command writes a byte: its first write meets a closed pipe, as
+    # after `head -1` has read its line (reading that line first would race the command's exit)
     stderr = process.stderr.read().decode()
     assert process.wait() == 1
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
