@@ -166,13 +166,6 @@ def inline_markdown(text: str, marks) -> str:
 # ---------------------------------------------------------------- headers, footers, page numbers
 
 
-def _band(line: Line) -> bool:
-    """The line is in the top or bottom tenth of its page (PDF)."""
-    if line.page_height is None or line.top is None:
-        return False
-    return line.top < 0.1 * line.page_height or line.bottom > 0.9 * line.page_height
-
-
 def _key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split()).lower())
 
@@ -184,11 +177,11 @@ def drop_running(document: Document, repairs: Counter, dropped: list) -> list[Li
     if document.kind == "pdf":
         pages_of: dict[str, set[int]] = {}
         for line in lines:
-            if _band(line) and line.cell is None:
+            if line.in_margin and line.cell is None:
                 pages_of.setdefault(_key(line.text), set()).add(line.page)
         needed = max(2, (document.pages + 1) // 2)
         for i, line in enumerate(lines):
-            if not _band(line) or line.cell is not None:  # a table's row at a page's top is no running header
+            if not line.in_margin or line.cell is not None:  # a table's row at a page's top is no running header
                 continue
             if _PAGE_NUMBER.match(line.text):
                 drop.add(i)

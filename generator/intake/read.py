@@ -79,6 +79,14 @@ class Line:
     cell: tuple[int, int, int] | None = None
     """In a table: (table, row, column), each from 0."""
 
+    @property
+    def in_margin(self) -> bool:
+        """In the top or bottom tenth of its page (PDF), where running headers, footers and page
+        numbers stand."""
+        if self.page_height is None or self.top is None:
+            return False
+        return self.top < 0.1 * self.page_height or self.bottom > 0.9 * self.page_height
+
 
 @dataclass
 class Document:
@@ -829,9 +837,6 @@ def _link_tables(lines: list[Line], tables: dict[int, list]) -> list[Line]:
     if not any(tables.values()):
         return lines
 
-    def band(line: Line) -> bool:
-        return line.top < 0.1 * line.page_height or line.bottom > 0.9 * line.page_height
-
     texts: dict[tuple[int, int, int, int], list[str]] = {}
     body: dict[int, list[Line]] = {}
     sizes = Counter(round(line.size or 0, 1) for line in lines if line.cell is not None)
@@ -839,7 +844,7 @@ def _link_tables(lines: list[Line], tables: dict[int, list]) -> list[Line]:
     for line in lines:
         if line.cell is not None:
             texts.setdefault((line.page, *line.cell), []).append(line.text)
-        elif not band(line) and (line.size or 0) >= 0.9 * print_size:
+        elif not line.in_margin and (line.size or 0) >= 0.9 * print_size:
             body.setdefault(line.page, []).append(line)
 
     def row_text(page: int, table: int, row: int) -> list[str]:

@@ -192,10 +192,7 @@ def _visual_rows(lines: Sequence, order: list[int]) -> list[list[int]]:
 def _band(lines: Sequence, row: list[int], size: float) -> bool:
     """Smaller print than the table's in the page's top or bottom tenth: a running header or
     footer, a page number, passed over."""
-    def small(line) -> bool:
-        height = line.page_height or 0
-        return (line.size or 0) < 0.9 * size and (line.top < 0.1 * height or line.bottom > 0.9 * height)
-    return all(small(lines[i]) for i in row)
+    return all((lines[i].size or 0) < 0.9 * size and lines[i].in_margin for i in row)
 
 
 def _header(lines: Sequence, row: list[int], words_of) -> _Columns | None:
