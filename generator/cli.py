@@ -326,9 +326,10 @@ def _review(args) -> int:
         print(exc, file=sys.stderr)
         return 1
     from .intake.record import review_folder
+    from .release.atomic import write_file
 
     target = review_folder(args.protocols) / f"{name}.html"
-    _write_text(target, html)
+    write_file(target, html)
     print(f"wrote {target}\nopen {target.as_uri()} in a browser")
     if not args.serve:
         return 0
@@ -371,16 +372,3 @@ def _review_page(args, today: dt.date) -> str:
     return render_review(handbook, report, today, data, variant, args.config_file, draft=shown)
 
 
-def _write_text(target: Path, text: str) -> None:
-    """``text`` into ``target``, whole or not at all."""
-    import tempfile
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise

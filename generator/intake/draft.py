@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +33,7 @@ from ..model.sources import (
     Variant,
     version_slug,
 )
+from ..release.atomic import write_file
 from .layout import REPAIRS, Block, Layout, layout
 from .read import Document, IntakeError, read
 from .structure import Shared, Structure, structure
@@ -397,17 +396,10 @@ def render(intake: Intake) -> str:
 
 def write_new(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` only if no file is there: beside it first, then linked into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        try:
-            os.link(temporary, target)
-        except FileExistsError:
-            raise IntakeError(f"{target} exists: nothing written") from None
-    finally:
-        os.unlink(temporary)
+        write_file(target, text, replace=False)
+    except FileExistsError:
+        raise IntakeError(f"{target} exists: nothing written") from None
 
 
 # ---------------------------------------------------------------- the summary

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..release.atomic import write_file
 from .read import IntakeError
 
 if TYPE_CHECKING:
@@ -99,16 +99,8 @@ def record_path(folder: Path, draft: Path) -> Path:
 
 def write_record(intake: Intake, folder: Path) -> Path:
     """Write the record (replacing an earlier one of the same draft name) and return its path."""
-    folder.mkdir(parents=True, exist_ok=True)
     target = record_path(folder, intake.target)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(record(intake), out, ensure_ascii=False, indent=1)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_file(target, json.dumps(record(intake), ensure_ascii=False, indent=1))
     return target
 
 

@@ -25,6 +25,24 @@ import sys
 from pathlib import Path
 
 
+def write_file(target: Path, text: str, *, replace: bool = True) -> None:
+    """``text`` into the file ``target``, whole or not at all: written beside it first, then
+    renamed over it (``replace``), or linked in only where no file is (else ``FileExistsError``:
+    nothing written)."""
+    import contextlib
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        (os.replace if replace else os.link)(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):  # renamed into place, or never made it there
+            os.unlink(temporary)
+
+
 def staging_beside(target: Path, purpose: str = "building") -> Path:
     """A new empty folder next to ``target``, or next to the folder ``target`` links to (same
     file system, so renaming is cheap). Made as any folder is (not 0700 like a temporary
