@@ -361,11 +361,9 @@ REFUSED_EVERYWHERE = {
 }
 
 
-@pytest.mark.parametrize("char", list(REFUSED_EVERYWHERE.values()), ids=list(REFUSED_EVERYWHERE))
-@pytest.mark.parametrize("field", sorted(FORMAT_PLACES))
-def test_format_characters_are_refused_with_file_line_and_path(protocols, field, char):
-    if field == "region-key" and char == "\U000e0041":
-        pytest.skip("one case of a key is enough")
+def _refused_at_its_place(protocols, field: str, char: str):
+    """``char`` put in ``field`` (``_with_format_character``): the load fails, naming that file,
+    the line and the field's path; its problem there and the whole message."""
     file, snippet, path = _with_format_character(protocols, field, char)
     with pytest.raises(SourceError) as info:
         load(protocols)
@@ -373,8 +371,17 @@ def test_format_characters_are_refused_with_file_line_and_path(protocols, field,
     assert problem.line == line_of(file, snippet.replace("Veilig", "name: Veilig Thuis Flevoland")) - (
         1 if field == "region-key" else 0), str(info.value)
     assert path in problem.path, str(info.value)
-    assert f"U+{ord(char):04X}" in problem.message, str(info.value)
-    assert char not in str(info.value), "the message shows the invisible character itself"
+    return problem, str(info.value)
+
+
+@pytest.mark.parametrize("char", list(REFUSED_EVERYWHERE.values()), ids=list(REFUSED_EVERYWHERE))
+@pytest.mark.parametrize("field", sorted(FORMAT_PLACES))
+def test_format_characters_are_refused_with_file_line_and_path(protocols, field, char):
+    if field == "region-key" and char == "\U000e0041":
+        pytest.skip("one case of a key is enough")
+    problem, message = _refused_at_its_place(protocols, field, char)
+    assert f"U+{ord(char):04X}" in problem.message, message
+    assert char not in message, "the message shows the invisible character itself"
 
 
 JOINERS = {"zero-width-joiner": "\u200d", "zero-width-non-joiner": "\u200c"}
@@ -561,15 +568,9 @@ IN_EVERY_PLACE = ["noncharacter-fffe", "noncharacter-fdef", "noncharacter-plane-
 def test_what_xml_cannot_carry_is_refused_with_file_line_and_path(protocols, field, char):
     if field in ("region-key", "source-url", "email") and char != "\ufffe":
         pytest.skip("one case of a key and of an address is enough")
-    file, snippet, path = _with_format_character(protocols, field, char)
-    with pytest.raises(SourceError) as info:
-        load(protocols)
-    problem = next(p for p in info.value.problems if p.file == file)
-    assert problem.line == line_of(file, snippet.replace("Veilig", "name: Veilig Thuis Flevoland")) - (
-        1 if field == "region-key" else 0), str(info.value)
-    assert path in problem.path, str(info.value)
-    assert f"U+{ord(char):04X}" in problem.message and "noncharacter" in problem.message, str(info.value)
-    assert char not in str(info.value), "the message shows the character itself"
+    problem, message = _refused_at_its_place(protocols, field, char)
+    assert f"U+{ord(char):04X}" in problem.message and "noncharacter" in problem.message, message
+    assert char not in message, "the message shows the character itself"
 
 
 def test_every_text_field_refuses_what_xml_cannot_carry():
