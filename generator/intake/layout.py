@@ -535,11 +535,11 @@ def _heading_like(block: Block, width: float, body_size: float, pdf: bool) -> bo
         return False  # a line that goes on ("Ik heb de stappen 1 t/m 3 doorlopen en")
     if _STEP_LINE.match(text):  # a step's heading, its title over a narrow column's lines
         return len(text) <= 100 and not text.endswith((".", ",", ";"))
-    if _CAPS_LABEL.match(text):
+    if CAPS_LABEL.match(text):
         return True  # "TIPS:"
     return (block.lines <= 2 and len(text) <= max(width, 60) and not text.endswith((".", ",", ";", ":"))
             and (text[0].isupper() or text[0].isdigit()))
 
 
-_CAPS_LABEL = re.compile(r"^[^\W\d_a-z]{2,}(?:\s+[^\W\d_a-z]+){0,2}\s*:$")
+CAPS_LABEL = re.compile(r"^[^\W\d_a-z]{2,}(?:\s+[^\W\d_a-z]+){0,2}\s*:$")
 """A label in capitals ("TIPS:", "LET OP:"): a heading over what follows."""

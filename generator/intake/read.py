@@ -863,10 +863,8 @@ def _link_tables(lines: list[Line], tables: dict[int, list]) -> list[Line]:
                 not any(line.top > previous[2].bottom for line in body.get(page - 1, [])) and \
                 not any(line.bottom < table.top for line in body.get(page, []))
             if not goes_on:
-                documents.append({"header": row_text(page, number, 0), "rows": 0})
-                current = documents[-1]
+                documents.append({"header": row_text(page, number, 0), "rows": len(table.rows)})
                 mapping[(page, number)] = (len(documents) - 1, {r: r for r in rows})
-                current["rows"] = len(table.rows)
             else:
                 current = documents[-1]
                 own: dict[int, int] = {}

@@ -40,7 +40,7 @@ from difflib import SequenceMatcher
 from ..checks.roles import RoleFinder
 from ..checks.text import emails_in_text, links, phone_numbers
 from ..model.sources import Basismodel, Contacts, Phone, PhoneNumber, Roles, SectionKind
-from .layout import _CAPS_LABEL, Block
+from .layout import CAPS_LABEL, Block
 from .unruled import header_role
 
 _STEP = re.compile(r"^(?:stap|step)\s*([1-5])(?![\d\-–]|\.\d)\s*(?:[:.)\-–]\s*)?(.*)$", re.IGNORECASE | re.DOTALL)
@@ -562,7 +562,7 @@ def _end_of_last(marker: Block, title: str, blocks: list[Block]) -> int:
             own |= _content_words(label.group(2))
     for block in blocks[marker.index + 1:]:
         if block.kind != "heading" or block.cell is not None or _LABEL.match(block.text.strip()) \
-                or _CAPS_LABEL.match(block.text.strip()):
+                or CAPS_LABEL.match(block.text.strip()):
             continue  # a label ("Wie:", "TIP:") heads a part of the step
         if re.match(r"^(?:stap|step)\s*5", block.text, re.IGNORECASE):
             continue
