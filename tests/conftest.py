@@ -145,6 +145,13 @@ def base_url(site_dir):
     server.shutdown()
 
 
+TEST_CHROMIUM_ARGS = ["--js-flags=--liftoff-only"]
+"""The tests' Chromium compiles Pyodide's wasm with V8's baseline compiler only: the optimising
+tier changes how fast code runs, never what it does, and cost each of the suite's ~70 engine
+starts 0.8 s of CPU (of 3.6) on two cores where the suite is CPU-bound. The benches, the PDFs
+and the screenshots keep Chromium as a reader's browser runs it."""
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -152,7 +159,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + TEST_CHROMIUM_ARGS)
         yield browser
         browser.close()
 

@@ -53,12 +53,11 @@ def test_every_page_loads_with_no_foreign_request_and_no_console_error(context, 
     watch = Watch(page, base_url)
     paths = built_pages(site_dir)
     assert len(paths) >= 2 + 2 * len(VARIANTS)
+    # A tool page is left at "load", its engine still starting: that every variant's engine
+    # starts and asks nothing of another origin, test_every_path_of_the_kader_for_every_variant shows.
     for path in shard(paths, part):
         page.goto(base_url + path, wait_until="load")
         assert page.locator("html").get_attribute("lang") == "nl"
-        if path.endswith("afwegingskader/") and path.startswith("varianten/"):
-            page.locator('[data-afwegingskader]:not([data-engine="loading"])').wait_for(timeout=60000)
-            assert page.locator("[data-afwegingskader]").get_attribute("data-engine") == "ready", path
     assert watch.foreign == []
     assert watch.errors == []
 
