@@ -117,19 +117,25 @@ def test_a_role_page_in_the_protocols_own_words(site_dir, case):
     assert _compact(sentence) in items
 
 
+@pytest.fixture(scope="module")
+def print_page(browser):
+    """One tab for every role page's print: a new tab per page cost more CPU than its PDF."""
+    page = browser.new_page()
+    page.emulate_media(media="print")
+    yield page
+    page.close()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("key", sorted(EXPECTED), ids=[f"{v}-{r}" for v, r in sorted(EXPECTED)])
-def test_a_role_page_prints_on_one_a4_page(browser, base_url, key):
+def test_a_role_page_prints_on_one_a4_page(print_page, base_url, key):
     import io
 
     from pypdf import PdfReader
 
     variant_id, role_id = key
-    page = browser.new_page()
-    page.goto(f"{base_url}varianten/{variant_id}/wat-doe-ik-als-{role_id}/")
-    page.emulate_media(media="print")
-    reader = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
-    page.close()
+    print_page.goto(f"{base_url}varianten/{variant_id}/wat-doe-ik-als-{role_id}/")
+    reader = PdfReader(io.BytesIO(print_page.pdf(format="A4", prefer_css_page_size=True)))
     assert len(reader.pages) == 1  # the seeds' role pages fit one A4
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert abs(width - 595) < 3 and abs(height - 842) < 3
