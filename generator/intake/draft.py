@@ -139,22 +139,34 @@ def import_document(path: Path, variant_id: str, protocols: Path, *, school_type
 # ---------------------------------------------------------------- the variant
 
 
+NEST = "    "
+"""A nested list item's indent per level: four spaces nest under "- ", "1. " and "10. " alike,
+in CommonMark (the site's markdown-it) and in Python-Markdown (MkDocs' pages)."""
+
+
 def _markdown(blocks: list[Block]) -> str:
-    """Blocks as Markdown: paragraphs apart, the items of one list together, a heading in bold."""
+    """Blocks as Markdown: paragraphs apart, the items of one list together (a nested item
+    indented under the item before it), a heading in bold."""
     out: list[str] = []
-    previous = None
+    lists: list[bool] = []  # the lists open where the last item stands, outer first: numbered or not
     for block in blocks:
-        if block.kind == "heading":
-            text = ((block.mark + " ") if block.mark else "") + block.text
-            piece = "**" + Block("paragraph", text, block.page).markdown() + "**"
-        else:
-            piece = block.markdown()
-        if previous is not None and previous.kind == "item" and block.kind == "item" \
-                and previous.numbered == block.numbered:
-            out[-1] += "\n" + piece
-        else:
-            out.append(piece)
-        previous = block
+        if block.kind != "item":
+            lists = []
+            if block.kind == "heading":
+                text = ((block.mark + " ") if block.mark else "") + block.text
+                out.append("**" + Block("paragraph", text, block.page).markdown() + "**")
+            else:
+                out.append(block.markdown())
+            continue
+        # At most one level deeper than the item before it: an indented line after a paragraph
+        # would be code, and a skipped level has no item to stand under.
+        depth = min(block.depth, len(lists))
+        if lists and (depth > 0 or lists[0] == block.numbered):
+            out[-1] += "\n" + NEST * depth + block.markdown()
+            lists = lists[:depth] + [block.numbered]
+        else:  # the first item, or an outer list of the other kind: a list of its own
+            out.append(block.markdown())
+            lists = [block.numbered]
     return "\n\n".join(out).strip() + "\n" if out else ""
 
 

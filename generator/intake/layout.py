@@ -65,6 +65,9 @@ class Block:
     """A heading's level (1 highest) where the document shows it (a style, a font size); 0: not known."""
     mark: str | None = None
     """A list item's mark as the document writes it ("•", "o", "1.", "2)")."""
+    depth: int = 0
+    """A list item's depth in nested lists (0: the outer list), where the document nests them
+    (``Line.depth``)."""
     cell: tuple[int, int, int] | None = None
     width: int = 0
     """The longest line it was joined from, in characters."""
@@ -344,7 +347,7 @@ def _whole_blocks(lines: list[Line], repairs: Counter) -> list[Block]:
             kind = "heading"
         blocks.append(Block(kind, " ".join(text.split()) if not marks else text, line.page, marks=marks,
                             level=line.level or (9 if kind == "heading" else 0), mark=mark, cell=line.cell,
-                            width=len(text), bold=line.bold))
+                            width=len(text), bold=line.bold, depth=line.depth if kind == "item" else 0))
     return blocks
 
 

@@ -74,6 +74,9 @@ class Line:
     """A list item's numbering as the document shows it ("•", "1.", "a)"), where a Word, ODT or
     Markdown list makes it, or a PDF draws a bullet as a shape ("•", "◦", "▪": ``_drawn_bullets``);
     else, in a PDF or .txt, the mark is part of the text."""
+    depth: int = 0
+    """A list item's depth (0: the outer list; 1: a list inside one of its items), where Word, ODT
+    or Markdown nest lists; a PDF or .txt item stays at 0."""
     whole: bool = False
     """A whole paragraph: never joined with the next line."""
     cell: tuple[int, int, int] | None = None
@@ -255,7 +258,8 @@ def read_md(path: Path) -> Document:
         elif token.type == "inline":
             text, marks = _md_inline(token.children or [])
             cell = (table, row, column) if row >= 0 else None
-            lines.append(Line(text, level=level, list_mark=pending_mark, whole=True, marks=marks, cell=cell))
+            lines.append(Line(text, level=level, list_mark=pending_mark, whole=True, marks=marks, cell=cell,
+                              depth=max(len(ordered) - 1, 0) if pending_mark else 0))
             pending_mark = None
         elif token.type in ("fence", "code_block"):
             lines += [Line(t, whole=True) for t in token.content.splitlines() if t.strip()]
@@ -357,9 +361,9 @@ def _docx_paragraph(p, document, numbering, qn) -> Line | None:
         outline = p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
         if outline is not None and outline.get(qn("w:val"), "9").isdigit() and int(outline.get(qn("w:val"))) < 9:
             level = int(outline.get(qn("w:val"))) + 1
-    mark = numbering.mark(p, paragraph)
+    mark, depth = numbering.mark(p, paragraph) or (None, 0)
     bold = bool(marks) and all(kind == BOLD for _, _, kind in marks) and _covers(marks, text)
-    return Line(text, marks=_merge(marks), level=level, list_mark=mark, whole=True, bold=bold)
+    return Line(text, marks=_merge(marks), level=level, list_mark=mark, whole=True, bold=bold, depth=depth)
 
 
 def _covers(marks, text: str) -> bool:
@@ -405,7 +409,8 @@ class _DocxNumbering:
                     text.get(qn("w:val")) if text is not None else "•",
                 )
 
-    def mark(self, p, paragraph) -> str | None:
+    def mark(self, p, paragraph) -> tuple[str, int] | None:
+        """The mark, and the list level (``w:ilvl``, 0 the outer list), of a list paragraph."""
         qn = self.qn
         num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
         if num_pr is None and paragraph.style is not None:
@@ -420,7 +425,8 @@ class _DocxNumbering:
             return None
         fmt, text = self.formats.get(key, ("bullet", "•"))
         if fmt in ("bullet", "none"):
-            return text if text and text.strip() and len(text) == 1 and text.isprintable() and ord(text) < 0xE000 else "•"
+            shown = text if text and text.strip() and len(text) == 1 and text.isprintable() and ord(text) < 0xE000 else "•"
+            return shown, key[1]
         number = self.counters.get(key, 0) + 1
         self.counters[key] = number
         for (num, level) in list(self.counters):
@@ -428,7 +434,7 @@ class _DocxNumbering:
                 del self.counters[(num, level)]
         shown = {"lowerLetter": chr(ord("a") + (number - 1) % 26), "upperLetter": chr(ord("A") + (number - 1) % 26),
                  "lowerRoman": _roman(number).lower(), "upperRoman": _roman(number)}.get(fmt, str(number))
-        return re.sub(r"%\d", shown, text or "%1.", count=1).replace("%", "") or f"{shown}."
+        return re.sub(r"%\d", shown, text or "%1.", count=1).replace("%", "") or f"{shown}.", key[1]
 
 
 def _roman(number: int) -> str:
@@ -494,7 +500,7 @@ def read_odt(path: Path) -> Document:
                 text += teletype.extractText(child)
         return text, tuple(marks)
 
-    def walk(node, mark=None, cell=None, numbered=None):
+    def walk(node, mark=None, cell=None, style=None, lists=0):
         for child in node.childNodes:
             if child.nodeType != child.ELEMENT_NODE:
                 continue
@@ -503,22 +509,24 @@ def read_odt(path: Path) -> Document:
                 text, marks = inline(child)
                 if text.strip():
                     level = int(child.getAttrNS(TEXTNS, "outline-level") or 1) if local == "h" else 0
-                    lines.append(Line(text, marks=_merge(marks), level=level, list_mark=mark, whole=True, cell=cell))
+                    lines.append(Line(text, marks=_merge(marks), level=level, list_mark=mark, whole=True, cell=cell,
+                                      depth=max(lists - 1, 0) if mark else 0))
                     mark = None
             elif ns == TEXTNS and local == "list":
                 counter = [0]
+                list_style = child.getAttrNS(TEXTNS, "style-name") or style  # a list inside an item: its list's
+                is_numbered = _odt_numbered(document, list_style, lists + 1, STYLENS, TEXTNS)
                 for item in child.childNodes:
                     if getattr(item, "qname", (None, None))[1] == "list-item":
                         counter[0] += 1
-                        is_numbered = _odt_numbered(document, child, STYLENS, TEXTNS) if numbered is None else numbered
-                        walk(item, f"{counter[0]}." if is_numbered else "•", cell, is_numbered)
+                        walk(item, f"{counter[0]}." if is_numbered else "•", cell, list_style, lists + 1)
             elif ns == TABLENS and local == "table":
                 table = sum(1 for line in lines if line.cell and line.cell[1] == 0 and line.cell[2] == 0)
                 for r, row in enumerate(child.getElementsByType(_odf_row())):
                     for c, tc in enumerate(x for x in row.childNodes if getattr(x, "qname", (0, 0))[1] == "table-cell"):
                         walk(tc, None, (table, r, c))
             elif ns == TEXTNS and local in ("section", "list-header", "list-item"):
-                walk(child, mark, cell, numbered)
+                walk(child, mark, cell, style, lists)
 
     walk(document.text)
     return Document(path, "odt", lines)
@@ -530,12 +538,14 @@ def _odf_row():
     return TableRow
 
 
-def _odt_numbered(document, node, stylens, textns) -> bool:
-    name = node.getAttrNS(textns, "style-name")
+def _odt_numbered(document, name, level: int, stylens, textns) -> bool:
+    """Whether list style ``name`` numbers its items at ``level`` (1: the outer list)."""
     for container in (document.automaticstyles, document.styles):
         for style in container.childNodes:
             if getattr(style, "qname", (0, 0))[1] == "list-style" and style.getAttrNS(stylens, "name") == name:
-                return any(getattr(c, "qname", (0, 0))[1] == "list-level-style-number" for c in style.childNodes)
+                levels = {int(c.getAttrNS(textns, "level") or 1): getattr(c, "qname", (0, 0))[1] for c in style.childNodes
+                          if getattr(c, "qname", (0, 0))[1] in ("list-level-style-number", "list-level-style-bullet")}
+                return levels.get(level, levels.get(1)) == "list-level-style-number"
     return False
 
 

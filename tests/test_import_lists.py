@@ -1,0 +1,183 @@
+"""The import keeps a list nested where the document nests it: Word (a paragraph's list level,
+``w:ilvl``), ODT (a list inside a list item) and Markdown (an indented list). Its words stay as
+they are; only the indentation of the draft's Markdown shows the nesting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import PROTOCOLS
+from generator.intake.draft import import_document
+
+STEPS = [("Stap 1: Signalen in kaart brengen", "De leerkracht brengt de signalen in kaart."),
+         ("Stap 2: Collegiale consultatie", "De intern begeleider raadpleegt Veilig Thuis."),
+         ("Stap 3: Gesprek met de ouders", "De leerkracht voert het gesprek."),
+         ("Stap 4: Wegen", "De aandachtsfunctionaris weegt."),
+         ("Stap 5: Beslissen", "De directie beslist.")]
+NESTED = [(0, "Observeer de leerling"), (1, "schrijf op wat u ziet"), (1, "schrijf op wat u hoort"),
+          (2, "letterlijk, met de datum"), (0, "Bespreek het met de intern begeleider")]
+"""Step 1's list: (depth, text); the outer list numbered, the lists inside it bullets."""
+AFTER = "Daarna volgt stap 2."
+ALONE = "een punt op het derde niveau zonder punt erboven"
+"""Step 2 (Word only): an item at list level 3 right after a paragraph, no item above it."""
+SKIPPED = [(0, "een punt"), (2, "een punt twee niveaus dieper")]
+"""Step 3 (Word only): an item two levels below the item before it."""
+
+
+def _tree(markdown: str) -> list[tuple[str, bool, list]]:
+    """The lists of a Markdown text as markdown-it reads them: (text, in a numbered list, children)."""
+    from markdown_it import MarkdownIt
+
+    root: list = []
+    stack: list[list] = [root]
+    numbered: list[bool] = []
+    for token in MarkdownIt("commonmark").parse(markdown):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            numbered.append(token.type == "ordered_list_open")
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            numbered.pop()
+        elif token.type == "list_item_open":
+            item = ("", numbered[-1], [])
+            stack[-1].append(item)
+            stack.append(item[2])
+        elif token.type == "list_item_close":
+            stack.pop()
+        elif token.type == "inline" and len(stack) > 1:
+            parent = stack[-2]
+            text, number, children = parent[-1]
+            parent[-1] = ((text + " " + token.content).strip(), number, children)
+        elif token.type == "code_block":
+            root.append(("code: " + token.content.strip(), False, []))
+    return root
+
+
+def _expected() -> list:
+    root: list = []
+    parents = {0: root}
+    for depth, text in NESTED:
+        item = (text, depth == 0, [])
+        parents[depth].append(item)
+        parents[depth + 1] = item[2]
+    return root
+
+
+def _write_md(path: Path) -> None:
+    lines = ["# Meldcode De Testschool", ""]
+    for n, (title, text) in enumerate(STEPS):
+        lines += [f"## {title}", "", text, ""]
+        if n == 0:
+            counters: dict[int, int] = {}
+            for depth, item in NESTED:
+                counters[depth] = counters.get(depth, 0) + 1
+                mark = f"{counters[depth]}." if depth == 0 else "-"
+                lines.append("    " * depth + f"{mark} {item}")
+            lines += ["", AFTER, ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _write_docx(path: Path) -> None:
+    """Word's own way: one list definition with a level per depth (decimal, then bullets), and
+    each paragraph's ``w:numPr`` naming the list and its level."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), "90")
+    for level, (fmt, text) in enumerate([("decimal", "%1."), ("bullet", "o"), ("bullet", "▪")]):
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), str(level))
+        for tag, value in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", text)):
+            child = OxmlElement(tag)
+            child.set(qn("w:val"), value)
+            lvl.append(child)
+        abstract.append(lvl)
+    numbering.insert(0, abstract)  # the abstract definitions come before the lists that use them
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), "90")
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), "90")
+    num.append(ref)
+    numbering.append(num)
+
+    def item(text: str, level: int) -> None:
+        paragraph = document.add_paragraph(text)
+        num_pr = OxmlElement("w:numPr")
+        for tag, value in (("w:ilvl", str(level)), ("w:numId", "90")):
+            child = OxmlElement(tag)
+            child.set(qn("w:val"), value)
+            num_pr.append(child)
+        paragraph._p.get_or_add_pPr().append(num_pr)
+
+    document.add_heading("Meldcode De Testschool", 1)
+    for n, (title, text) in enumerate(STEPS):
+        document.add_heading(title, 2)
+        document.add_paragraph(text)
+        if n == 0:
+            for depth, text_ in NESTED:
+                item(text_, depth)
+            document.add_paragraph(AFTER)
+        if n == 1:
+            item(ALONE, 2)
+        if n == 2:
+            for depth, text_ in SKIPPED:
+                item(text_, depth)
+    document.save(str(path))
+
+
+def _write_odt(path: Path) -> None:
+    """LibreOffice's way: a list style with a numbered first level and bulleted deeper ones;
+    a list inside a list item for each level deeper."""
+    from odf.opendocument import OpenDocumentText
+    from odf.text import H, List, ListItem, ListLevelStyleBullet, ListLevelStyleNumber, ListStyle, P
+
+    document = OpenDocumentText()
+    style = ListStyle(name="Lijst")
+    style.addElement(ListLevelStyleNumber(level=1, numformat="1", numsuffix="."))
+    style.addElement(ListLevelStyleBullet(level=2, bulletchar="•"))
+    style.addElement(ListLevelStyleBullet(level=3, bulletchar="▪"))
+    document.automaticstyles.addElement(style)
+    document.text.addElement(H(outlinelevel=1, text="Meldcode De Testschool"))
+    for n, (title, text) in enumerate(STEPS):
+        document.text.addElement(H(outlinelevel=2, text=title))
+        document.text.addElement(P(text=text))
+        if n == 0:
+            outer = List(stylename=style)
+            lists = {0: outer}
+            for depth, text_ in NESTED:
+                entry = ListItem()
+                entry.addElement(P(text=text_))
+                lists[depth].addElement(entry)
+                inner = List()
+                entry.addElement(inner)
+                lists[depth + 1] = inner
+            document.text.addElement(outer)
+            document.text.addElement(P(text=AFTER))
+    document.save(str(path))
+
+
+@pytest.mark.parametrize("suffix, write", [(".md", _write_md), (".docx", _write_docx), (".odt", _write_odt)],
+                         ids=["markdown", "word", "odt"])
+def test_a_nested_list_stays_nested_with_its_words(tmp_path, suffix, write):
+    path = tmp_path / f"testschool{suffix}"
+    write(path)
+    intake = import_document(path, "import", PROTOCOLS, school_type="PO", write=False)
+    hoe = intake.data["steps"][0]["hoe"]
+    assert _tree(hoe) == _expected(), hoe
+    assert hoe.rstrip().endswith(AFTER), hoe  # the paragraph after the list is no part of its last item
+
+
+def test_an_item_deeper_than_the_one_before_it_is_a_list_item_not_code(tmp_path):
+    """Indented after a paragraph, or two levels below an item, a line would be code (or stand
+    under no item): after a paragraph the item starts a list of its own, below an item it stands
+    one level deeper."""
+    path = tmp_path / "testschool.docx"
+    _write_docx(path)
+    intake = import_document(path, "import", PROTOCOLS, school_type="PO", write=False)
+    after_paragraph, below_item = intake.data["steps"][1]["hoe"], intake.data["steps"][2]["hoe"]
+    assert _tree(after_paragraph) == [(ALONE, False, [])], after_paragraph
+    assert _tree(below_item) == [(SKIPPED[0][1], True, [(SKIPPED[1][1], False, [])])], below_item
