@@ -1,6 +1,8 @@
 """The import keeps a list nested where the document nests it: Word (a paragraph's list level,
-``w:ilvl``), ODT (a list inside a list item) and Markdown (an indented list). Its words stay as
-they are; only the indentation of the draft's Markdown shows the nesting."""
+``w:ilvl``), ODT (a list inside a list item), Markdown (an indented list) and a PDF (an item
+that starts further right than the one before it). Its words stay as they are; only the
+indentation of the draft's Markdown shows the nesting. A .txt list stays flat: its spaces are
+too often the converter's."""
 
 from __future__ import annotations
 
@@ -160,11 +162,52 @@ def _write_odt(path: Path) -> None:
     document.save(str(path))
 
 
-@pytest.mark.parametrize("suffix, write", [(".md", _write_md), (".docx", _write_docx), (".odt", _write_odt)],
-                         ids=["markdown", "word", "odt"])
-def test_a_nested_list_stays_nested_with_its_words(tmp_path, suffix, write):
+def _html() -> str:
+    """The same document as HTML, for Chromium to print: it draws the bullets as shapes (a disc,
+    a circle, a square by level) and writes the numbers as text."""
+    from html import escape
+
+    out = ["<h1>Meldcode De Testschool</h1>"]
+    for n, (title, text) in enumerate(STEPS):
+        out += [f"<h2>{escape(title)}</h2>", f"<p>{escape(text)}</p>"]
+        if n == 0:
+            open_tags: list[str] = []
+            for depth, item in NESTED:
+                while len(open_tags) > depth + 1:
+                    out.append(f"</li></{open_tags.pop()}>")
+                if len(open_tags) == depth + 1:
+                    out.append("</li>")
+                else:
+                    open_tags.append("ol" if depth == 0 else "ul")
+                    out.append(f"<{open_tags[-1]}>")
+                out.append(f"<li>{escape(item)}")
+            while open_tags:
+                out.append(f"</li></{open_tags.pop()}>")
+            out.append(f"<p>{escape(AFTER)}</p>")
+    return "".join(out)
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory, browser) -> Path:
+    from bench.documents import print_pdfs
+
+    path = tmp_path_factory.mktemp("lists") / "testschool.pdf"
+    print_pdfs({path: _html()}, browser=browser)
+    return path
+
+
+def _write_pdf(path: Path) -> None:
+    raise AssertionError("printed by the `printed` fixture")
+
+
+@pytest.mark.parametrize("suffix, write", [(".md", _write_md), (".docx", _write_docx), (".odt", _write_odt),
+                                           (".pdf", _write_pdf)], ids=["markdown", "word", "odt", "pdf"])
+def test_a_nested_list_stays_nested_with_its_words(tmp_path, suffix, write, request):
     path = tmp_path / f"testschool{suffix}"
-    write(path)
+    if suffix == ".pdf":
+        path = request.getfixturevalue("printed")
+    else:
+        write(path)
     intake = import_document(path, "import", PROTOCOLS, school_type="PO", write=False)
     hoe = intake.data["steps"][0]["hoe"]
     assert _tree(hoe) == _expected(), hoe

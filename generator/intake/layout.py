@@ -67,7 +67,9 @@ class Block:
     """A list item's mark as the document writes it ("•", "o", "1.", "2)")."""
     depth: int = 0
     """A list item's depth in nested lists (0: the outer list), where the document nests them
-    (``Line.depth``)."""
+    (``Line.depth``) or, in a PDF, indents them (``_pdf_depths``)."""
+    indent: float | None = None
+    """PDF: where a list item's first line starts, in points from the page's left."""
     cell: tuple[int, int, int] | None = None
     width: int = 0
     """The longest line it was joined from, in characters."""
@@ -485,7 +487,7 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
         glyph = None
         current = Block("item" if mark else "paragraph", text, line.page, marks=_shift(line.marks, -lead - gone),
                         mark=mark, width=len(stripped), bold=line.bold, size=line.size, gap=line.gap,
-                        tight=bool(blocks) and tight(line), cell=line.cell)
+                        tight=bool(blocks) and tight(line), cell=line.cell, indent=line.x0 if pdf and mark else None)
         current.marks = tuple((max(s, 0), e, k) for s, e, k in current.marks if e > 0)
         blocks.append(current)
         previous = line
@@ -493,6 +495,8 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
         block.text = " ".join(block.text.split()) if not block.marks else block.text
         if block.kind == "paragraph" and block.cell is None and _heading_like(block, width, body_size, pdf):
             block.kind = "heading"
+    if pdf:
+        _pdf_depths(blocks, body_size)
     _numbered_headings(blocks)
     if pdf:
         heading_sizes = sorted({round(b.size or 0, 1) for b in blocks if b.kind == "heading"}, reverse=True)
@@ -503,6 +507,31 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
     return blocks
 
 
+def _pdf_depths(blocks: list[Block], body_size: float) -> None:
+    """A PDF's list items one level deeper where they start further right than the item before
+    them, as a reader sees a sub-list; back out to the level whose start they share. Items
+    follow each other (a paragraph, a heading or another cell ends the run), and a start counts
+    as further right past half the body's font size (a "10." is a digit wider than a "9.";
+    a sub-list stands 14 pt or more further in)."""
+    slack = max(body_size, 8) / 2
+    starts: list[float] = []  # the start of each open level, the outer list first
+    before: Block | None = None
+    for block in blocks:
+        if block.kind != "item" or block.indent is None or before is None or before.cell != block.cell:
+            starts = [block.indent] if block.kind == "item" and block.indent is not None else []
+            before = block if starts else None
+            continue
+        if block.indent > starts[-1] + slack:
+            starts.append(block.indent)
+        else:
+            while len(starts) > 1 and block.indent < starts[-1] - slack:
+                starts.pop()
+            if block.indent < starts[-1] - slack:  # left of the list's first item: the outer list starts there
+                starts[-1] = block.indent
+        block.depth = len(starts) - 1
+        before = block
+
+
 _TOC = re.compile(r"(?:\.{4,}|…{2,}|\. \. \. )\s*\d+\s*$")
 """A line of a table of contents: dot leaders and a page number."""
 
@@ -510,8 +539,9 @@ _TOC = re.compile(r"(?:\.{4,}|…{2,}|\. \. \. )\s*\d+\s*$")
 def _numbered_headings(blocks: list[Block]) -> None:
     """A numbered line alone before a paragraph ("1. Inleiding", "5) Afweging: Resultaat") is a
     heading, its number kept as its mark, also where it runs on to a second line and is no last
-    item of a list ("4. Stappenplan bij signalen van huiselijk geweld en" / "kindermishandeling");
-    a line of a table of contents is a paragraph."""
+    item of a list ("4. Stappenplan bij signalen van huiselijk geweld en" / "kindermishandeling"),
+    but not right after a sub-list (the list's next item); a line of a table of contents is a
+    paragraph."""
     for i, block in enumerate(blocks):
         if _TOC.search(block.text):
             block.kind, block.text = "paragraph", ((block.mark or "") + " " + block.text).strip()
@@ -520,7 +550,8 @@ def _numbered_headings(blocks: list[Block]) -> None:
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         before = blocks[i - 1] if i else None
         in_list = before is not None and before.kind == "item" and before.numbered
-        if (block.kind == "item" and block.numbered and block.cell is None
+        after_sub_list = before is not None and before.kind == "item" and before.depth > block.depth
+        if (block.kind == "item" and block.numbered and block.cell is None and not after_sub_list
                 and (block.lines == 1 or block.lines == 2 and not in_list) and len(block.text) <= 80
                 and not block.text.rstrip().endswith((".", "?", "!", ";", ",", ":")) and block.text[:1].isupper()
                 and following is not None and following.kind != "item"):
