@@ -17,7 +17,8 @@ def _run(tmp_path, *options: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "tools.testcpu", "-p", "no:cacheprovider", *options, "test_two.py"],
         cwd=tmp_path, capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TESTCPU_OUT": str(tmp_path / "cpu.jsonl")})
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
+             "PYTHONPATH": str(ROOT), "TESTCPU_OUT": str(tmp_path / "cpu.jsonl")})
 
 
 def test_every_test_gets_a_row_and_the_summary_names_its_file(tmp_path):

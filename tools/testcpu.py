@@ -38,8 +38,8 @@ def pytest_runtest_protocol(item, nextitem):
     _rows.append({"test": item.nodeid, "cpu": round(_busy_seconds() - cpu, 2), "wall": round(time.monotonic() - wall, 2)})
 
 
-def pytest_terminal_summary(terminalreporter):
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # side by side, a test's CPU is not its own
+def pytest_terminal_summary(terminalreporter, config):
+    if hasattr(config, "workerinput"):  # an xdist worker: side by side, a test's CPU is not its own
         return
     if not _rows:  # the tests ran in xdist's workers
         terminalreporter.write_line("testcpu: nothing measured in this process: run with -n 0")
