@@ -80,6 +80,17 @@ def join(eval_ctx: EvalContext, items: Any, separator: str = "") -> Any:
     return escape_text(separator).join(escape_text(item) for item in items)
 
 
+@functools.cache
+def _scalar_yaml():
+    """One dumper for every page's title: making it took half of ``front_matter``'s time."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_style = '"'
+    yaml.width = 1 << 30
+    return yaml
+
+
 def front_matter(value: Any) -> Markup:
     """A page title as a YAML string for the front matter.
 
@@ -91,14 +102,9 @@ def front_matter(value: Any) -> Markup:
     """
     from io import StringIO
 
-    from ruamel.yaml import YAML
-
     html = str(escape(value)).replace("\n", " ").replace("\r", " ")
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_style = '"'
-    yaml.width = 1 << 30
     out = StringIO()
-    yaml.dump(html, out)
+    _scalar_yaml().dump(html, out)
     scalar = out.getvalue().strip()
     if scalar.endswith("\n..."):
         scalar = scalar[: -len("\n...")].strip()
