@@ -6,12 +6,15 @@ too often the converter's."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import PROTOCOLS
+from conftest import PROTOCOLS, ROOT
+from generator.cli import main
 from generator.intake.draft import import_document
+from test_review import Page
 
 STEPS = [("Stap 1: Signalen in kaart brengen", "De leerkracht brengt de signalen in kaart."),
          ("Stap 2: Collegiale consultatie", "De intern begeleider raadpleegt Veilig Thuis."),
@@ -224,3 +227,17 @@ def test_an_item_deeper_than_the_one_before_it_is_a_list_item_not_code(tmp_path)
     after_paragraph, below_item = intake.data["steps"][1]["hoe"], intake.data["steps"][2]["hoe"]
     assert _tree(after_paragraph) == [(ALONE, False, [])], after_paragraph
     assert _tree(below_item) == [(SKIPPED[0][1], True, [(SKIPPED[1][1], False, [])])], below_item
+
+
+def test_the_review_shows_each_item_at_its_depth(tmp_path):
+    protocols = tmp_path / "protocols"
+    shutil.copytree(PROTOCOLS, protocols)
+    path = tmp_path / "testschool.docx"
+    _write_docx(path)
+    assert main(["--protocols", str(protocols), "import", str(path), "--id", "testschool", "--school-type", "PO"]) == 0
+    assert main(["--protocols", str(protocols), "review", "testschool", "-f", str(ROOT / "mkdocs.yml")]) == 0
+    page = Page((tmp_path / ".review" / "testschool.html").read_text(encoding="utf-8"))
+    shown = {" ".join(b["text"].split()): b["classes"] for b in page.blocks.values()}
+    for depth, text in NESTED:
+        classes = next(c for t, c in shown.items() if t.endswith(text))
+        assert [c for c in classes if c.startswith("block--depth-")] == ([f"block--depth-{depth}"] if depth else []), text

@@ -11,7 +11,8 @@ neither the document nor a second reading of it (D42). The record holds:
 - ``dropped``: ``[page, text]`` of each line dropped as a running header, footer, page number
   or separator;
 - ``blocks``: per block of the document, in order, its ``index``, ``page``, ``kind``
-  (heading, paragraph, item), list ``mark``, plain ``text``, ``place`` (``Structure.placements``:
+  (heading, paragraph, item), list ``mark`` and ``depth`` (0: not nested; a record without it
+  is read as 0), plain ``text``, ``place`` (``Structure.placements``:
   ``steps[0].hoe``, ``sections[2].body``, ``unplaced[1]``, ``source.date``, ``dropped``, ...),
   ``situations`` (the ids of the situations it is proposed for) and ``contacts`` (each
   phone, e-mail address or website of the draft that it holds: ``{"field", "text"}``, the
@@ -57,6 +58,7 @@ def record(intake: Intake) -> dict:
             "page": block.page,
             "kind": block.kind,
             "mark": block.mark,
+            "depth": block.depth,
             "text": block.text,
             "place": intake.placements.get(block.index, "unplaced"),
             "situations": situations.get(block.index, []),

@@ -67,6 +67,8 @@ class BlockView:
     situations: list[tuple[str, str]] = field(default_factory=list)
     """(id, name) of the situations it is proposed for."""
     contacts: list[dict] = field(default_factory=list)
+    depth: int = 0
+    """A list item's depth in nested lists (0 also in a record made before depths were kept)."""
 
     @property
     def anchor(self) -> str:
@@ -112,6 +114,7 @@ def block_views(record: dict, names: dict[str, str]) -> list[BlockView]:
             int(block["index"]), int(block.get("page") or 1), str(block.get("kind", "paragraph")), block.get("mark"),
             str(block.get("text", "")), str(block.get("place", "")), category, number, part,
             [(s, names.get(s, s)) for s in block.get("situations", [])], list(block.get("contacts", [])),
+            int(block.get("depth") or 0),
         ))
     return views
 
