@@ -1,5 +1,5 @@
 """The import keeps a list nested where the document nests it: Word (a paragraph's list level,
-``w:ilvl``), ODT (a list inside a list item), Markdown (an indented list) and a PDF (an item
+``w:ilvl``, or a built-in list style of a deeper level), ODT (a list inside a list item), Markdown (an indented list) and a PDF (an item
 that starts further right than the one before it). Its words stay as they are; only the
 indentation of the draft's Markdown shows the nesting. A .txt list stays flat: its spaces are
 too often the converter's."""
@@ -134,6 +134,23 @@ def _write_docx(path: Path) -> None:
     document.save(str(path))
 
 
+def _write_docx_styles(path: Path) -> None:
+    """The other way Word nests: the built-in styles "List Number", "List Bullet 2", "List
+    Bullet 3", each with a list of its own at level 0."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Meldcode De Testschool", 1)
+    for n, (title, text) in enumerate(STEPS):
+        document.add_heading(title, 2)
+        document.add_paragraph(text)
+        if n == 0:
+            for depth, text_ in NESTED:
+                document.add_paragraph(text_, style="List Number" if depth == 0 else f"List Bullet {depth + 1}")
+            document.add_paragraph(AFTER)
+    document.save(str(path))
+
+
 def _write_odt(path: Path) -> None:
     """LibreOffice's way: a list style with a numbered first level and bulleted deeper ones;
     a list inside a list item for each level deeper."""
@@ -203,8 +220,9 @@ def _write_pdf(path: Path) -> None:
     raise AssertionError("printed by the `printed` fixture")
 
 
-@pytest.mark.parametrize("suffix, write", [(".md", _write_md), (".docx", _write_docx), (".odt", _write_odt),
-                                           (".pdf", _write_pdf)], ids=["markdown", "word", "odt", "pdf"])
+@pytest.mark.parametrize("suffix, write", [(".md", _write_md), (".docx", _write_docx), (".docx", _write_docx_styles),
+                                           (".odt", _write_odt), (".pdf", _write_pdf)],
+                         ids=["markdown", "word", "word-list-styles", "odt", "pdf"])
 def test_a_nested_list_stays_nested_with_its_words(tmp_path, suffix, write, request):
     path = tmp_path / f"testschool{suffix}"
     if suffix == ".pdf":

@@ -386,6 +386,12 @@ def _merge(marks) -> tuple:
     return tuple(sorted((tuple(m) for m in out), key=lambda m: m[0]))
 
 
+_LIST_STYLE = re.compile(r"^(?:List(?: Bullet| Number| Continue)?|Lijst(?:opsommingsteken|nummering|vervolg)?) ?([2-9])$",
+                         re.IGNORECASE)
+"""Word's built-in list styles of a deeper level ("List Bullet 2", in Dutch Word
+"Lijstopsommingsteken 2"): the number is the level, from 1."""
+
+
 class _DocxNumbering:
     """The mark Word shows before a numbered or bulleted paragraph."""
 
@@ -410,11 +416,15 @@ class _DocxNumbering:
                 )
 
     def mark(self, p, paragraph) -> tuple[str, int] | None:
-        """The mark, and the list level (``w:ilvl``, 0 the outer list), of a list paragraph."""
+        """The mark, and the list level (0 the outer list), of a list paragraph: its ``w:ilvl``,
+        or where the paragraph takes its list from a style such as "List Bullet 2", that style's
+        number (Word's built-in list styles each have a list of their own, at level 0)."""
         qn = self.qn
         num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        styled = None
         if num_pr is None and paragraph.style is not None:
             num_pr = paragraph.style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            styled = _LIST_STYLE.match(paragraph.style.name or "")
         if num_pr is None:
             return None
         num_id = num_pr.find(qn("w:numId"))
@@ -424,9 +434,10 @@ class _DocxNumbering:
         if key[0] == "0":
             return None
         fmt, text = self.formats.get(key, ("bullet", "•"))
+        depth = key[1] or (int(styled.group(1)) - 1 if styled else 0)
         if fmt in ("bullet", "none"):
             shown = text if text and text.strip() and len(text) == 1 and text.isprintable() and ord(text) < 0xE000 else "•"
-            return shown, key[1]
+            return shown, depth
         number = self.counters.get(key, 0) + 1
         self.counters[key] = number
         for (num, level) in list(self.counters):
@@ -434,7 +445,7 @@ class _DocxNumbering:
                 del self.counters[(num, level)]
         shown = {"lowerLetter": chr(ord("a") + (number - 1) % 26), "upperLetter": chr(ord("A") + (number - 1) % 26),
                  "lowerRoman": _roman(number).lower(), "upperRoman": _roman(number)}.get(fmt, str(number))
-        return re.sub(r"%\d", shown, text or "%1.", count=1).replace("%", "") or f"{shown}.", key[1]
+        return re.sub(r"%\d", shown, text or "%1.", count=1).replace("%", "") or f"{shown}.", depth
 
 
 def _roman(number: int) -> str:
