@@ -118,6 +118,13 @@ def _write_docx(path: Path) -> None:
             num_pr.append(child)
         paragraph._p.get_or_add_pPr().append(num_pr)
 
+    _word_steps(document, item, {1: [(2, ALONE)], 2: SKIPPED})
+    document.save(str(path))
+
+
+def _word_steps(document, item, more: dict[int, list[tuple[int, str]]]) -> None:
+    """The title and the steps, step 1 with ``NESTED`` and the steps of ``more`` with their
+    items, each item written by ``item(text, depth)``."""
     document.add_heading("Meldcode De Testschool", 1)
     for n, (title, text) in enumerate(STEPS):
         document.add_heading(title, 2)
@@ -126,12 +133,8 @@ def _write_docx(path: Path) -> None:
             for depth, text_ in NESTED:
                 item(text_, depth)
             document.add_paragraph(AFTER)
-        if n == 1:
-            item(ALONE, 2)
-        if n == 2:
-            for depth, text_ in SKIPPED:
-                item(text_, depth)
-    document.save(str(path))
+        for depth, text_ in more.get(n, []):
+            item(text_, depth)
 
 
 def _write_docx_styles(path: Path) -> None:
@@ -140,14 +143,8 @@ def _write_docx_styles(path: Path) -> None:
     import docx
 
     document = docx.Document()
-    document.add_heading("Meldcode De Testschool", 1)
-    for n, (title, text) in enumerate(STEPS):
-        document.add_heading(title, 2)
-        document.add_paragraph(text)
-        if n == 0:
-            for depth, text_ in NESTED:
-                document.add_paragraph(text_, style="List Number" if depth == 0 else f"List Bullet {depth + 1}")
-            document.add_paragraph(AFTER)
+    _word_steps(document, lambda text, depth: document.add_paragraph(
+        text, style="List Number" if depth == 0 else f"List Bullet {depth + 1}"), {})
     document.save(str(path))
 
 
