@@ -31,7 +31,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .read import BOLD, Document, Line
+from .read import BOLD, Document, Line, merge_marks
 
 REPAIRS = {
     "joined": "line breaks inside a paragraph joined",
@@ -288,18 +288,6 @@ def _shift(marks, offset: int):
     return tuple((s + offset, e + offset, k) for s, e, k in marks)
 
 
-def _union(marks) -> tuple:
-    """Runs of one kind that overlap or touch as one (a bold word hyphenated at a line end whose
-    hyphen went: the run of its first half reached into the second's)."""
-    out: list[list] = []
-    for start, end, kind in sorted(marks, key=lambda m: (m[2], m[0])):
-        if out and out[-1][2] == kind and start <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end, kind])
-    return tuple(sorted((tuple(m) for m in out), key=lambda m: m[0]))
-
-
 def _percentile(values: list[float], share: float, default: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * share))] if values else default
@@ -469,7 +457,7 @@ def _joined_blocks(document: Document, lines: list[Line], joiner: _Joiner, repai
         if current is not None and previous is not None and glyph is None and (
                 heading_goes_on(current.text, position) or not breaks(previous, line, current.kind == "item")):
             text, offset = joiner.join(current.text, stripped)
-            current.marks = _union(current.marks + _shift(line.marks, offset - lead))
+            current.marks = merge_marks(current.marks + _shift(line.marks, offset - lead))
             current.text = text
             current.width = max(current.width, len(stripped))
             current.lines += 1

@@ -363,7 +363,7 @@ def _docx_paragraph(p, document, numbering, qn) -> Line | None:
             level = int(outline.get(qn("w:val"))) + 1
     mark, depth = numbering.mark(p, paragraph) or (None, 0)
     bold = bool(marks) and all(kind == BOLD for _, _, kind in marks) and _covers(marks, text)
-    return Line(text, marks=_merge(marks), level=level, list_mark=mark, whole=True, bold=bold, depth=depth)
+    return Line(text, marks=merge_marks(marks), level=level, list_mark=mark, whole=True, bold=bold, depth=depth)
 
 
 def _covers(marks, text: str) -> bool:
@@ -375,8 +375,9 @@ def _covers(marks, text: str) -> bool:
     return all(c or ch.isspace() for c, ch in zip(covered, text, strict=True))
 
 
-def _merge(marks) -> tuple:
-    """Adjacent runs of the same mark as one."""
+def merge_marks(marks) -> tuple:
+    """Runs of the same mark that overlap or touch as one (``layout`` joins lines with it too: a
+    bold word hyphenated at a line end, whose first half's run reaches into the second's)."""
     out: list[list] = []
     for start, end, kind in sorted(marks, key=lambda m: (m[2], m[0])):
         if out and out[-1][2] == kind and out[-1][1] >= start:
@@ -520,7 +521,7 @@ def read_odt(path: Path) -> Document:
                 text, marks = inline(child)
                 if text.strip():
                     level = int(child.getAttrNS(TEXTNS, "outline-level") or 1) if local == "h" else 0
-                    lines.append(Line(text, marks=_merge(marks), level=level, list_mark=mark, whole=True, cell=cell,
+                    lines.append(Line(text, marks=merge_marks(marks), level=level, list_mark=mark, whole=True, cell=cell,
                                       depth=max(lists - 1, 0) if mark else 0))
                     mark = None
             elif ns == TEXTNS and local == "list":
