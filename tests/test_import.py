@@ -806,30 +806,49 @@ def test_a_pdf_table_drawn_in_a_form_object_scaled(made_table_pdf, tmp_path):
     assert hold(intake.data, hand, _pdf_text(path), one_place=False) == []
 
 
-def _bullet_items(markdown: str) -> list[str]:
-    """Each item of the bullet lists of a Markdown text, nested ones too, in the document's order:
-    its own words as the reader sees them (a link's text, not its address; not the words of a list
-    nested in it), run together, so that a word the PDF's text breaks in two at a line end (a web
-    address at its hyphen) is still the same."""
+def list_tree(markdown: str) -> list[tuple[str, bool | None, list]]:
+    """The lists of a Markdown text as markdown-it reads them, each item as (its own words as a
+    reader sees them: a link's text, not its address, not the words of a list nested in it; in a
+    numbered list; the items of the lists nested in it). An indented code block, which a list
+    item indented too far becomes, stands among the top items as ("code: ...", None, [])."""
     from markdown_it import MarkdownIt
 
-    items: list[list[str]] = []
-    lists: list[bool] = []  # per open list: a bullet list?
-    open_items: list[list[str] | None] = []
+    root: list = []
+    stack: list[list] = [root]  # the item lists open, the document's top first
+    numbered: list[bool] = []  # per open list: numbered?
     for token in MarkdownIt("commonmark").parse(markdown):
         if token.type in ("bullet_list_open", "ordered_list_open"):
-            lists.append(token.type == "bullet_list_open")
+            numbered.append(token.type == "ordered_list_open")
         elif token.type in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
+            numbered.pop()
         elif token.type == "list_item_open":
-            open_items.append([] if lists[-1] else None)
-            if lists[-1]:
-                items.append(open_items[-1])
+            stack[-1].append(("", numbered[-1], []))
+            stack.append(stack[-1][-1][2])
         elif token.type == "list_item_close":
-            open_items.pop()
-        elif token.type == "inline" and open_items and open_items[-1] is not None:
-            open_items[-1] += [child.content for child in token.children or [] if child.type in ("text", "code_inline")]
-    return ["".join(_words(re.sub(r"(?<=\w)-(?=\w)", "", " ".join(item)))) for item in items]
+            stack.pop()
+        elif token.type == "inline" and len(stack) > 1:
+            words = " ".join(child.content for child in token.children or [] if child.type in ("text", "code_inline"))
+            text, number, children = stack[-2][-1]
+            stack[-2][-1] = ((text + " " + words).strip(), number, children)
+        elif token.type == "code_block":
+            root.append(("code: " + token.content.strip(), None, []))
+    return root
+
+
+def _bullet_items(markdown: str) -> list[str]:
+    """Each item of the bullet lists of a Markdown text, nested ones too, in the document's order:
+    its own words as the reader sees them (``list_tree``), run together, so that a word the PDF's
+    text breaks in two at a line end (a web address at its hyphen) is still the same."""
+    items: list[str] = []
+
+    def walk(tree: list) -> None:
+        for text, numbered, children in tree:
+            if numbered is False:
+                items.append(text)
+            walk(children)
+
+    walk(list_tree(markdown))
+    return ["".join(_words(re.sub(r"(?<=\w)-(?=\w)", "", item))) for item in items]
 
 
 def _listed_texts(data: dict) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ import pytest
 from conftest import PROTOCOLS, ROOT
 from generator.cli import main
 from generator.intake.draft import import_document
+from test_import import list_tree
 from test_review import Page
 
 STEPS = [("Stap 1: Signalen in kaart brengen", "De leerkracht brengt de signalen in kaart."),
@@ -29,33 +30,6 @@ ALONE = "een punt op het derde niveau zonder punt erboven"
 """Step 2 (Word only): an item at list level 3 right after a paragraph, no item above it."""
 SKIPPED = [(0, "een punt"), (2, "een punt twee niveaus dieper")]
 """Step 3 (Word only): an item two levels below the item before it."""
-
-
-def _tree(markdown: str) -> list[tuple[str, bool, list]]:
-    """The lists of a Markdown text as markdown-it reads them: (text, in a numbered list, children)."""
-    from markdown_it import MarkdownIt
-
-    root: list = []
-    stack: list[list] = [root]
-    numbered: list[bool] = []
-    for token in MarkdownIt("commonmark").parse(markdown):
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            numbered.append(token.type == "ordered_list_open")
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            numbered.pop()
-        elif token.type == "list_item_open":
-            item = ("", numbered[-1], [])
-            stack[-1].append(item)
-            stack.append(item[2])
-        elif token.type == "list_item_close":
-            stack.pop()
-        elif token.type == "inline" and len(stack) > 1:
-            parent = stack[-2]
-            text, number, children = parent[-1]
-            parent[-1] = ((text + " " + token.content).strip(), number, children)
-        elif token.type == "code_block":
-            root.append(("code: " + token.content.strip(), False, []))
-    return root
 
 
 def _expected() -> list:
@@ -228,7 +202,7 @@ def test_a_nested_list_stays_nested_with_its_words(tmp_path, suffix, write, requ
         write(path)
     intake = import_document(path, "import", PROTOCOLS, school_type="PO", write=False)
     hoe = intake.data["steps"][0]["hoe"]
-    assert _tree(hoe) == _expected(), hoe
+    assert list_tree(hoe) == _expected(), hoe
     assert hoe.rstrip().endswith(AFTER), hoe  # the paragraph after the list is no part of its last item
 
 
@@ -240,8 +214,8 @@ def test_an_item_deeper_than_the_one_before_it_is_a_list_item_not_code(tmp_path)
     _write_docx(path)
     intake = import_document(path, "import", PROTOCOLS, school_type="PO", write=False)
     after_paragraph, below_item = intake.data["steps"][1]["hoe"], intake.data["steps"][2]["hoe"]
-    assert _tree(after_paragraph) == [(ALONE, False, [])], after_paragraph
-    assert _tree(below_item) == [(SKIPPED[0][1], True, [(SKIPPED[1][1], False, [])])], below_item
+    assert list_tree(after_paragraph) == [(ALONE, False, [])], after_paragraph
+    assert list_tree(below_item) == [(SKIPPED[0][1], True, [(SKIPPED[1][1], False, [])])], below_item
 
 
 def test_the_review_shows_each_item_at_its_depth(tmp_path):
